@@ -1,0 +1,22 @@
+"""Pure data contracts (pydantic), no I/O beyond parsing."""
+
+from reelforge.models.common import SCHEMA_VERSION, load_document, parse_document
+from reelforge.models.manifest import AssetRecord, Manifest, StageRecord
+from reelforge.models.render_spec import RenderSpec
+from reelforge.models.script import Scene, Script
+from reelforge.models.timing import Segment, Timing, Word
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AssetRecord",
+    "Manifest",
+    "RenderSpec",
+    "Scene",
+    "Script",
+    "Segment",
+    "StageRecord",
+    "Timing",
+    "Word",
+    "load_document",
+    "parse_document",
+]

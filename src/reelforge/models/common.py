@@ -1,0 +1,76 @@
+"""Shared pieces of the JSON contracts: the schema version, enums, hashes and strict parsing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from reelforge.errors import FieldIssue, SchemaValidationError
+
+SCHEMA_VERSION = "1.0"
+SchemaVersion = Literal["1.0"]
+
+Mode = Literal["shorts", "explainer", "demo"]
+Aspect = Literal["9:16", "16:9", "1:1"]
+CaptionStyle = Literal["tiktok", "lower-third", "none"]
+Platform = Literal["tiktok", "reels", "shorts", "generic"]
+TransitionKind = Literal["cut", "fade", "slide", "wipe"]
+PathTaken = Literal["real", "fallback"]
+
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="lowercase hex sha256")]
+NonNegFloat = Annotated[float, Field(ge=0)]
+
+MAX_DURATION_SEC = 180.0
+MAX_SCENES = 40
+
+FRAME_SIZES: dict[str, tuple[int, int]] = {"9:16": (1080, 1920), "16:9": (1920, 1080), "1:1": (1080, 1080)}
+
+
+class Contract(BaseModel):
+    """Base of every JSON contract: camelCase keys as written, unknown keys refused."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=False)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def issues_from(error: ValidationError) -> list[FieldIssue]:
+    """Every failing field of a pydantic error, as dotted paths (``scenes.2.durationSec``)."""
+    issues: list[FieldIssue] = []
+    for err in error.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "<root>"
+        issues.append(FieldIssue(path=loc, message=err["msg"]))
+    return issues
+
+
+def parse_document(model: type[M], data: Any, *, document: str, file: str | None = None) -> M:
+    """Validate ``data`` as ``model``; raise SchemaValidationError naming every bad field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise SchemaValidationError(document, issues_from(exc), file=file) from None
+
+
+def load_document(model: type[M], path: Path, *, document: str) -> M:
+    """Read a JSON file and validate it; unreadable or non-JSON files are schema errors too."""
+    from reelforge.errors import NotFoundError
+
+    if not path.is_file():
+        raise NotFoundError(f"{document} not found: {path}", hint=f"check the path of {document}",
+                            file=str(path))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise SchemaValidationError(document, [FieldIssue("<file>", "not UTF-8 text")], file=str(path)) from None
+    except json.JSONDecodeError as exc:
+        raise SchemaValidationError(
+            document, [FieldIssue("<file>", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")],
+            file=str(path)) from None
+    return parse_document(model, data, document=document, file=str(path))
