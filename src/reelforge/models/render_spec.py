@@ -136,7 +136,7 @@ class RenderSpec(Contract):
         expected = 0
         for i, scene in enumerate(self.scenes):
             if scene.from_frame != expected:
-                raise ValueError(f"scenes.{i}.fromFrame is {scene.from_frame}; expected {expected} (no gaps, no overlaps)")
+                raise ValueError(f"scenes.{i}.fromFrame is {scene.from_frame}; expected {expected}")
             expected += scene.duration_in_frames
             t = scene.transition_out
             if t.duration_frames:

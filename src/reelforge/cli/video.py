@@ -1,0 +1,180 @@
+"""`reelforge video generate|render|doctor|list-providers`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from reelforge.cli.common import format_option, workspace_from
+from reelforge.cli.output import Output
+from reelforge.config import resolve_settings
+from reelforge.errors import InvalidInputError, ReelforgeError
+from reelforge.pipeline.progress import Reporter, SilentReporter, StderrReporter
+
+# Flags whose feature lands with a later part of the product: accepted by the parser, then refused
+# with a clear message (never silently ignored).
+_NOT_YET = {
+    "source": "demo capture (--source)",
+    "capture": "demo capture (--capture)",
+    "url": "web capture (--url)",
+    "polish": "demo polish (--polish)",
+}
+
+
+def _reporter(output: Output) -> Reporter:
+    return SilentReporter() if output.json else StderrReporter()
+
+
+@click.group("video")
+def video_group() -> None:
+    """Make videos: generate from a brief or script.json, re-render a run, check the machine."""
+
+
+@video_group.command("generate")
+@click.argument("brief", nargs=-1)
+@click.option("--script", "script_path", type=click.Path(dir_okay=False),
+              help="An authored script.json (wins over the brief).")
+@click.option("--mode", type=click.Choice(["shorts", "explainer", "demo"]))
+@click.option("--aspect", type=click.Choice(["9:16", "16:9", "1:1", "auto"]))
+@click.option("--locale", help="Voice and caption language, e.g. en-US.")
+@click.option("--captions", type=click.Choice(["tiktok", "lower-third", "none"]))
+@click.option("--platform", type=click.Choice(["tiktok", "reels", "shorts", "generic"]),
+              help="Caption safe-area preset.")
+@click.option("--visual", type=click.Choice(["auto", "card", "stock", "generate"]))
+@click.option("--media", "media_dir", type=click.Path(file_okay=False),
+              help="A folder of your images/clips, used in scene order.")
+@click.option("--voice", help="joe (default), a Piper voice .onnx path, or none.")
+@click.option("--speed", type=float, help="Speech speed, 0.5..2.0.")
+@click.option("--music", help="none, or a path to an audio file (looped, ducked under speech).")
+@click.option("--caption-font", help="A .ttf/.otf for captions (e.g. a CJK font).")
+@click.option("--transition", type=click.Choice(["cut", "fade", "slide", "wipe"]),
+              help="Default transition between scenes.")
+@click.option("--duration", help="Target seconds for a skeleton script, or auto.")
+@click.option("--seed", type=int, help="Seed for palettes, layouts and motion.")
+@click.option("--out", help="Directory for run folders (inside the workspace).")
+@click.option("--allow-external-out", is_flag=True, help="Allow --out outside the workspace.")
+@click.option("--max-usd", type=float, help="Cost guardrail in USD.")
+@click.option("--yes", "-y", is_flag=True, help="Confirm paid providers at or above the guardrail.")
+@click.option("--dry-run", is_flag=True, help="Write script, timing, captions, spec and manifest; no render.")
+@click.option("--no-brief-in-manifest", is_flag=True, help="Store the brief's sha256 instead of its text.")
+@click.option("--source", type=click.Choice(["file", "web"]), help="Demo footage source.")
+@click.option("--capture", help="Demo: a screen recording inside the workspace.")
+@click.option("--url", help="Demo: a web page to capture.")
+@click.option("--polish", is_flag=True, default=None, help="Demo: render over the footage.")
+@format_option
+@click.pass_context
+def generate_command(ctx: click.Context, brief: tuple[str, ...], script_path: str | None, media_dir: str | None,
+                     allow_external_out: bool, yes: bool, dry_run: bool, no_brief_in_manifest: bool,
+                     fmt: str, **flags: Any) -> None:
+    """Make a narrated, captioned video from BRIEF (or from --script)."""
+    from reelforge.pipeline.generate import GenerateRequest, generate
+
+    output = Output(fmt)
+    for key, label in _NOT_YET.items():
+        if flags.pop(key, None):
+            raise InvalidInputError(f"{label} is not available in this version yet",
+                                    hint=f"drop --{key}; use --mode shorts or explainer for now")
+    text = " ".join(brief).strip()
+    if not text and not script_path:
+        raise InvalidInputError("no brief and no --script given",
+                                hint='pass a brief: reelforge video generate "three tips for better sleep"')
+    workspace = workspace_from(ctx)
+    settings = resolve_settings(workspace_root=workspace.root, flags=flags)
+    request = GenerateRequest(
+        brief=text, settings=settings, workspace=workspace,
+        script_path=Path(script_path) if script_path else None, allow_external_out=allow_external_out,
+        yes=yes, dry_run=dry_run, brief_in_manifest=not no_brief_in_manifest,
+        media_dir=Path(media_dir) if media_dir else None)
+    try:
+        result = generate(request, _reporter(output))
+    except ReelforgeError as error:
+        run_dir = _run_dir_of(error)
+        if run_dir:
+            error.cli_extra = {"runDir": run_dir, "manifestPath": str(Path(run_dir) / "manifest.json")}  # type: ignore[attr-defined]
+        raise
+    manifest = result.manifest
+    payload = {
+        "runDir": str(result.run_dir),
+        "manifestPath": str(result.manifest_path),
+        "scriptPath": str(result.run_dir / "script.json"),
+        "renderSpecPath": str(result.run_dir / "render-spec.json"),
+        "video": str(result.video) if result.video else None,
+        "durationSec": manifest.outputs.duration_sec,
+        "sha256": manifest.outputs.sha256,
+        "warnings": manifest.warnings,
+        "dryRun": dry_run,
+    }
+    lines = [f"reelforge video generate {'planned (dry run)' if dry_run else 'complete'}",
+             f"run:      {result.run_dir}", f"manifest: {result.manifest_path}"]
+    if result.video:
+        lines.append(f"video:    {result.video} ({manifest.outputs.duration_sec:.2f}s)")
+    lines += [f"warning:  {w}" for w in manifest.warnings]
+    output.result({k: v for k, v in payload.items() if v is not None}, lines)
+
+
+def _run_dir_of(error: ReelforgeError) -> str | None:
+    return getattr(error, "run_dir", None)
+
+
+@video_group.command("render")
+@click.argument("run_dir", type=click.Path(file_okay=False))
+@format_option
+@click.pass_context
+def render_command(ctx: click.Context, run_dir: str, fmt: str) -> None:
+    """Re-render RUN_DIR from its render-spec.json (refused if any named file changed)."""
+    from reelforge.pipeline.render import rerender
+
+    output = Output(fmt)
+    workspace = workspace_from(ctx)
+    target = Path(run_dir) if Path(run_dir).is_absolute() else workspace.root / run_dir
+    result = rerender(target, _reporter(output))
+    payload = {"runDir": str(target), "video": str(result.video), "sha256": result.sha256,
+               "durationSec": result.duration_sec, "identicalToRecorded": result.identical,
+               "recordedSha256": result.recorded_sha256}
+    lines = [f"rendered: {result.video}", f"sha256:   {result.sha256}"]
+    if result.recorded_sha256:
+        lines.append("identical to the recorded render" if result.identical
+                     else f"differs from the recorded render {result.recorded_sha256}; kept both")
+    output.result(payload, lines)
+
+
+@video_group.command("doctor")
+@format_option
+def doctor_command(fmt: str) -> None:
+    """Check every dependency; exit 1 only when a key-free baseline one is missing."""
+    from reelforge.doctor import run_checks
+
+    output = Output(fmt)
+    checks = run_checks()
+    failed_baseline = [c for c in checks if c.baseline and not c.ok]
+    payload = {"checks": [c.to_json() for c in checks], "ok": not failed_baseline}
+    lines = []
+    for c in checks:
+        mark = "ok " if c.ok else ("!! " if c.baseline else "-- ")
+        lines.append(f"{mark} {c.name:<22} {c.detail}")
+        if not c.ok:
+            lines.append(f"    -> {c.remediation}")
+    if output.json:
+        import json
+        import sys
+
+        sys.stdout.write(json.dumps({"exitCode": 1 if failed_baseline else 0, **payload}, indent=2) + "\n")
+    else:
+        output.result(payload, lines)
+    if failed_baseline:
+        raise click.exceptions.Exit(1)
+
+
+@video_group.command("list-providers")
+@format_option
+def list_providers_command(fmt: str) -> None:
+    """List every provider per capability and whether it can run here."""
+    from reelforge.providers.catalog import list_providers
+
+    output = Output(fmt)
+    providers = list_providers()
+    lines = [f"{p['capability']:<10} {p['id']:<18} {'ok' if p['available']['ok'] else 'unavailable'}"
+             + (f"  ({p['available'].get('reason')})" if not p["available"]["ok"] else "") for p in providers]
+    output.result({"providers": providers}, lines)

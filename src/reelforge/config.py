@@ -1,0 +1,211 @@
+"""Layered settings: built-in defaults < reelforge.toml < REELFORGE_* env < command-line flags.
+
+Each layer is a plain dict; the merge keeps, for every key, the layer it came from, so
+``reelforge config show`` can print the origin of each value.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reelforge.errors import InvalidInputError
+
+Parser = Callable[[Any], Any]
+
+
+def _choice(*allowed: str) -> Parser:
+    def parse(value: Any) -> str:
+        text = str(value).strip()
+        if text not in allowed:
+            raise ValueError(f"must be one of {', '.join(allowed)}")
+        return text
+
+    return parse
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError("must be an integer")
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if not text.lstrip("-").isdigit():
+        raise ValueError("must be an integer")
+    return int(text)
+
+
+def _float(lo: float, hi: float) -> Parser:
+    def parse(value: Any) -> float:
+        if isinstance(value, bool):
+            raise ValueError("must be a number")
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValueError("must be a number") from None
+        if not lo <= number <= hi:
+            raise ValueError(f"must be between {lo:g} and {hi:g}")
+        return number
+
+    return parse
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError("must be true or false")
+
+
+def _text(value: Any) -> str:
+    text = str(value).strip()
+    if not text:
+        raise ValueError("must not be empty")
+    return text
+
+
+def _duration(value: Any) -> str:
+    text = str(value).strip()
+    if text == "auto":
+        return text
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise ValueError("must be 'auto' or a number of seconds (1..180)") from None
+    if not 1 <= seconds <= 180:
+        raise ValueError("must be between 1 and 180 seconds")
+    return text
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    default: Any
+    parse: Parser
+    help: str
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("mode", "shorts", _choice("shorts", "explainer", "demo"), "video mode"),
+    Option("aspect", "auto", _choice("9:16", "16:9", "1:1", "auto"), "frame aspect; auto: 9:16 shorts, 16:9 others"),
+    Option("locale", "en", _text, "voice and caption language (BCP 47)"),
+    Option("captions", "tiktok", _choice("tiktok", "lower-third", "none"), "caption style"),
+    Option("platform", "tiktok", _choice("tiktok", "reels", "shorts", "generic"), "safe-area preset"),
+    Option("visual", "auto", _choice("auto", "card", "stock", "generate"), "visual provider chain"),
+    Option("voice", "joe", _text, "voice profile (joe, a Piper .onnx path, or none)"),
+    Option("speed", 1.0, _float(0.5, 2.0), "speech speed (1.0 = voice default)"),
+    Option("voice_variation", False, _bool, "Piper's random prosody (not reproducible from the brief)"),
+    Option("music", "none", _text, "'none' or a path to an audio file"),
+    Option("music_gain_db", -18.0, _float(-60, 0), "music bed level before ducking"),
+    Option("duration", "auto", _duration, "target length of a skeleton script, seconds or auto"),
+    Option("seed", 1, _int, "seed for layouts, palettes and motion"),
+    Option("out", "videos", _text, "where run directories go (inside the workspace)"),
+    Option("max_usd", 0.20, _float(0, 10_000), "cost guardrail: paid plans at or above need --yes"),
+    Option("timeout", 1800, _int, "whole-run deadline in seconds"),
+    Option("caption_font", "", str, "path to a caption font (.ttf/.otf); empty: Roboto Black"),
+    Option("transition", "fade", _choice("cut", "fade", "slide", "wipe"), "default transition between scenes"),
+    Option("crf", 21, _int, "x264 quality (lower is better, bigger)"),
+    Option("preset", "veryfast", _choice("ultrafast", "superfast", "veryfast", "faster", "fast", "medium"),
+           "x264 preset"),
+)
+OPTIONS_BY_KEY = {o.key: o for o in OPTIONS}
+ENV_PREFIX = "REELFORGE_"
+# Env vars with this prefix that are not settings (base URLs, paths) and must not be flagged as unknown.
+_NON_SETTING_ENV_SUFFIXES = ("_BASE_URL", "_API_KEY")
+
+
+@dataclass(frozen=True)
+class Setting:
+    value: Any
+    origin: str  # "default" | "reelforge.toml" | "env:REELFORGE_X" | "flag:--x"
+
+
+@dataclass
+class Settings:
+    """Resolved settings with the origin of each value."""
+
+    values: dict[str, Setting] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key].value
+
+    def origin(self, key: str) -> str:
+        return self.values[key].origin
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: s.value for k, s in self.values.items()}
+
+    def describe(self) -> list[dict[str, Any]]:
+        return [{"key": k, "value": s.value, "origin": s.origin} for k, s in self.values.items()]
+
+
+def read_toml_layer(path: Path) -> dict[str, Any]:
+    """The ``[video]`` table (or top-level keys) of reelforge.toml; keys may use - or _."""
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidInputError(f"{path} is not valid TOML: {exc}", hint="fix the file or remove it",
+                                file=str(path)) from None
+    table = data.get("video", data)
+    if not isinstance(table, dict):
+        raise InvalidInputError(f"{path}: [video] must be a table", file=str(path))
+    return {str(k).replace("-", "_"): v for k, v in table.items() if not isinstance(v, dict)}
+
+
+def read_env_layer(environ: Mapping[str, str]) -> dict[str, Any]:
+    layer: dict[str, Any] = {}
+    for name, value in environ.items():
+        if not name.startswith(ENV_PREFIX) or name.endswith(_NON_SETTING_ENV_SUFFIXES):
+            continue
+        key = name[len(ENV_PREFIX):].lower()
+        if key in OPTIONS_BY_KEY:
+            layer[key] = value
+    return layer
+
+
+def resolve_settings(*, workspace_root: Path, flags: Mapping[str, Any] | None = None,
+                     environ: Mapping[str, str] | None = None) -> Settings:
+    """Merge the four layers in order and validate every value, naming its origin on error."""
+    env = os.environ if environ is None else environ
+    toml_path = workspace_root / "reelforge.toml"
+    layers: list[tuple[str, dict[str, Any]]] = [
+        ("reelforge.toml", read_toml_layer(toml_path)),
+        ("env", read_env_layer(env)),
+        ("flag", {k: v for k, v in (flags or {}).items() if v is not None}),
+    ]
+    settings = Settings({o.key: Setting(o.default, "default") for o in OPTIONS})
+    for layer_name, layer in layers:
+        for key, raw in layer.items():
+            option = OPTIONS_BY_KEY.get(key)
+            if option is None:
+                if layer_name == "reelforge.toml":
+                    raise InvalidInputError(
+                        f"{toml_path}: unknown setting '{key}'",
+                        hint=f"known settings: {', '.join(OPTIONS_BY_KEY)}", file=str(toml_path))
+                continue
+            origin = _origin_label(layer_name, key)
+            try:
+                value = option.parse(raw)
+            except ValueError as exc:
+                raise InvalidInputError(f"{origin}: {key}={raw!r} {exc}",
+                                        hint=f"fix {origin} ({option.help})") from None
+            settings.values[key] = Setting(value, origin)
+    return settings
+
+
+def _origin_label(layer: str, key: str) -> str:
+    if layer == "env":
+        return f"env:{ENV_PREFIX}{key.upper()}"
+    if layer == "flag":
+        return f"flag:--{key.replace('_', '-')}"
+    return layer

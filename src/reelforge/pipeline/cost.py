@@ -1,0 +1,39 @@
+"""The cost plan: estimate every paid call before any side effect, then apply the guardrail once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reelforge.config import Settings
+from reelforge.errors import InvalidInputError
+from reelforge.models.manifest import Cost
+
+
+@dataclass(frozen=True)
+class CostPlan:
+    breakdown: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def usd(self) -> float:
+        return round(sum(self.breakdown.values()), 4)
+
+    @classmethod
+    def for_settings(cls, settings: Settings, *, scenes: int, dry_run: bool) -> CostPlan:
+        """Every provider the video pipeline can reach today is free (Piper, designed cards, Pexels);
+        hosted image generation adds its per-image price here when it joins the chain."""
+        breakdown: dict[str, float] = {"piper": 0.0, "designed-card": 0.0}
+        if settings["visual"] == "stock":
+            breakdown["pexels"] = 0.0
+        return cls(breakdown)
+
+    def as_cost(self) -> Cost:
+        return Cost(usd=self.usd, breakdown=dict(self.breakdown))
+
+
+def check_cost(plan: CostPlan, *, max_usd: float, yes: bool) -> None:
+    """Refuse (exit 4) a paid plan at or above the guardrail unless --yes was given."""
+    if plan.usd > 0 and plan.usd >= max_usd and not yes:
+        parts = ", ".join(f"{k} ${v:.2f}" for k, v in sorted(plan.breakdown.items()) if v > 0)
+        raise InvalidInputError(
+            f"estimated cost ${plan.usd:.2f} ({parts}) reaches the guardrail ${max_usd:.2f}",
+            hint="pass --yes to spend it, raise --max-usd, or choose key-free providers")

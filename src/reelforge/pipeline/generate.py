@@ -1,0 +1,155 @@
+"""`video generate`: brief or script.json -> narration -> timing -> visuals -> captions -> spec -> mp4.
+
+Each stage writes its files into the run dir and one StageRecord into the manifest, which is saved
+after every stage, so a failed or interrupted run still says what happened.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from reelforge.config import Settings
+from reelforge.errors import CaptureRequiredError, InterruptedRunError, InvalidInputError, ReelforgeError
+from reelforge.models.manifest import Manifest
+from reelforge.models.render_spec import FileRef, RenderSpec
+from reelforge.pipeline import stages
+from reelforge.pipeline.cost import CostPlan, check_cost
+from reelforge.pipeline.progress import Reporter, SilentReporter
+from reelforge.pipeline.recorder import RunRecorder, StageOutcome
+from reelforge.pipeline.render import render_into_run
+from reelforge.pipeline.run_setup import make_run_dir, resolve_script
+from reelforge.pipeline.signals import interrupts_as_keyboard
+from reelforge.pipeline.spec_builder import SpecInputs, build_render_spec
+from reelforge.workspace.atomic import write_json_atomic
+from reelforge.workspace.paths import Workspace, slugify
+
+DEMO_GUIDE = (
+    "demo mode needs footage. Record the flow with any screen recorder (OBS, QuickTime, Cap), save it inside the "
+    "workspace, then run: reelforge video generate \"<brief>\" --mode demo --source file --capture PATH"
+)
+
+
+@dataclass(frozen=True)
+class GenerateRequest:
+    brief: str
+    settings: Settings
+    workspace: Workspace
+    script_path: Path | None = None
+    allow_external_out: bool = False
+    yes: bool = False
+    dry_run: bool = False
+    brief_in_manifest: bool = True
+    media_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class GenerateResult:
+    run_dir: Path
+    manifest: Manifest
+    video: Path | None
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.run_dir / "manifest.json"
+
+
+def generate(request: GenerateRequest, reporter: Reporter | None = None) -> GenerateResult:
+    """Run the whole pipeline. Raises a ReelforgeError (its exit_code says how it failed)."""
+    report = reporter or SilentReporter()
+    settings = request.settings
+    script, script_source = resolve_script(request.brief, request.script_path, settings, request.workspace)
+    run_id, run_dir = make_run_dir(request.workspace, settings, script.mode,
+                                   allow_external_out=request.allow_external_out)
+    brief = request.brief.strip()
+    recorder = RunRecorder(
+        run_dir, run_id=run_id, mode=script.mode, seed=settings["seed"],
+        prompt=brief if (brief and request.brief_in_manifest) else None,
+        prompt_sha256=hashlib.sha256(brief.encode()).hexdigest() if brief and not request.brief_in_manifest else None,
+    )
+    recorder.save()
+    try:
+        with interrupts_as_keyboard():
+            video = _run(request, script_source, script, run_dir, recorder, report)
+    except KeyboardInterrupt:
+        error = InterruptedRunError("interrupted; child processes were stopped", file=str(run_dir))
+        recorder.fail(error)
+        raise error from None
+    except ReelforgeError as error:
+        recorder.fail(error)
+        raise
+    except Exception as exc:  # an unexpected bug: still leave a manifest that says so
+        error = ReelforgeError(f"internal error: {type(exc).__name__}: {exc}",
+                               hint="this is a bug in reelforge; please report it with manifest.json")
+        recorder.fail(error)
+        raise error from exc
+    return GenerateResult(run_dir=run_dir, manifest=recorder.manifest, video=video)
+
+
+def _run(request: GenerateRequest, script_source: str, script: stages.Script, run_dir: Path,
+         recorder: RunRecorder, report: Reporter) -> Path | None:
+    settings = request.settings
+    seed = settings["seed"]
+
+    with recorder.stage("script") as out:
+        report.stage_started("script")
+        script_path = run_dir / "script.json"
+        write_json_atomic(script_path, script.to_json_dict())
+        recorder.add_asset(script_path)
+        recorder.set_provider("script", "skeleton" if script_source == "skeleton" else "script-file")
+        out.append(StageOutcome(provider=recorder.manifest.providers["script"], path_taken="real",  # type: ignore[arg-type]
+                                params={"scenes": len(script.scenes), "source": script_source}))
+    report.stage_finished("script", 0.0, f"{len(script.scenes)} scenes")
+
+    if script.mode == "demo":
+        raise CaptureRequiredError(DEMO_GUIDE)
+
+    plan = CostPlan.for_settings(settings, scenes=len(script.scenes), dry_run=request.dry_run)
+    recorder.manifest.cost = plan.as_cost()
+    check_cost(plan, max_usd=settings["max_usd"], yes=request.yes)
+
+    narration = stages.run_narration(script, run_dir, settings, recorder, report)
+    visuals = stages.run_visuals(script, run_dir, settings, recorder, report, workspace=request.workspace,
+                                 media_dir=request.media_dir, dry_run=request.dry_run)
+    captions = stages.run_captions(narration.timing, script, run_dir, settings, recorder, report)
+    music = stages.run_music(run_dir, settings, script, recorder, request.workspace)
+
+    with recorder.stage("spec") as out:
+        spec = build_render_spec(SpecInputs(
+            script=script, timing=narration.timing, visuals=visuals, slug=slugify(script.title), seed=seed,
+            caption_style=settings["captions"], platform=settings["platform"],
+            captions_file=captions.ass_file, fonts=tuple(captions.fonts), narration=narration.track,
+            music=music, music_gain_db=settings["music_gain_db"],
+            default_transition=settings["transition"], crf=settings["crf"], preset=settings["preset"],
+        ))
+        spec_path = run_dir / "render-spec.json"
+        write_json_atomic(spec_path, spec.to_json_dict())
+        recorder.add_asset(spec_path, seed=seed)
+        out.append(StageOutcome(provider="spec-builder", path_taken="real",
+                                params={"frames": spec.duration_in_frames, "fps": spec.fps,
+                                        "size": f"{spec.dimensions.width}x{spec.dimensions.height}"}))
+
+    if request.dry_run:
+        recorder.warn("dry run: nothing was rendered; run `reelforge video render <runDir>` to render this spec")
+        recorder.plan_only()
+        return None
+    video = render_into_run(run_dir, spec, recorder, report)
+    recorder.succeed()
+    return video
+
+
+def load_spec_for(run_dir: Path) -> RenderSpec:
+    from reelforge.models.common import load_document
+
+    return load_document(RenderSpec, run_dir / "render-spec.json", document="render-spec.json")
+
+
+def music_ref(path: Path, run_dir: Path) -> FileRef:
+    from reelforge.workspace.hashing import sha256_file
+    from reelforge.workspace.paths import run_relative
+
+    return FileRef(src=run_relative(path, run_dir), sha256=sha256_file(path))
+
+
+__all__ = ["GenerateRequest", "GenerateResult", "InvalidInputError", "generate"]
