@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reelforge.config import Settings
-from reelforge.errors import CaptureRequiredError, InterruptedRunError, InvalidInputError, ReelforgeError
+from reelforge.errors import CaptureRequiredError, InterruptedRunError, ReelforgeError
 from reelforge.models.manifest import Manifest
-from reelforge.models.render_spec import FileRef, RenderSpec
+from reelforge.models.script import Script
 from reelforge.pipeline import stages
 from reelforge.pipeline.cost import CostPlan, check_cost
 from reelforge.pipeline.progress import Reporter, SilentReporter
 from reelforge.pipeline.recorder import RunRecorder, StageOutcome
-from reelforge.pipeline.render import render_into_run
 from reelforge.pipeline.run_setup import make_run_dir, resolve_script
 from reelforge.pipeline.signals import interrupts_as_keyboard
 from reelforge.pipeline.spec_builder import SpecInputs, build_render_spec
@@ -87,7 +86,7 @@ def generate(request: GenerateRequest, reporter: Reporter | None = None) -> Gene
     return GenerateResult(run_dir=run_dir, manifest=recorder.manifest, video=video)
 
 
-def _run(request: GenerateRequest, script_source: str, script: stages.Script, run_dir: Path,
+def _run(request: GenerateRequest, script_source: str, script: Script, run_dir: Path,
          recorder: RunRecorder, report: Reporter) -> Path | None:
     settings = request.settings
     seed = settings["seed"]
@@ -134,22 +133,8 @@ def _run(request: GenerateRequest, script_source: str, script: stages.Script, ru
         recorder.warn("dry run: nothing was rendered; run `reelforge video render <runDir>` to render this spec")
         recorder.plan_only()
         return None
+    from reelforge.pipeline.render import render_into_run  # the media stack is only needed to render
+
     video = render_into_run(run_dir, spec, recorder, report)
     recorder.succeed()
     return video
-
-
-def load_spec_for(run_dir: Path) -> RenderSpec:
-    from reelforge.models.common import load_document
-
-    return load_document(RenderSpec, run_dir / "render-spec.json", document="render-spec.json")
-
-
-def music_ref(path: Path, run_dir: Path) -> FileRef:
-    from reelforge.workspace.hashing import sha256_file
-    from reelforge.workspace.paths import run_relative
-
-    return FileRef(src=run_relative(path, run_dir), sha256=sha256_file(path))
-
-
-__all__ = ["GenerateRequest", "GenerateResult", "InvalidInputError", "generate"]

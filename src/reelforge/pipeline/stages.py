@@ -1,0 +1,162 @@
+"""The media stages of `video generate`, each: typed inputs -> files in the run dir + one stage record."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+from reelforge.compose.captions import CaptionResult, write_captions
+from reelforge.config import Settings
+from reelforge.errors import InvalidInputError, NotFoundError
+from reelforge.models.common import FRAME_SIZES
+from reelforge.models.render_spec import FileRef
+from reelforge.models.script import Script
+from reelforge.models.timing import Timing
+from reelforge.pipeline.narration import NarrationResult, narrate
+from reelforge.pipeline.progress import Reporter
+from reelforge.pipeline.recorder import RunRecorder, StageOutcome
+from reelforge.pipeline.spec_builder import VisualAsset
+from reelforge.workspace.atomic import write_json_atomic
+from reelforge.workspace.hashing import sha256_file
+from reelforge.workspace.paths import Workspace, ensure_inside
+
+
+class Narration:
+    """The narration stage's result as the later stages need it."""
+
+    def __init__(self, result: NarrationResult, track: FileRef | None) -> None:
+        self.result = result
+        self.timing = result.timing
+        self.track = track
+
+
+def run_narration(script: Script, run_dir: Path, settings: Settings, recorder: RunRecorder,
+                  report: Reporter) -> Narration:
+    report.stage_started("narration")
+    started = time.perf_counter()
+    with recorder.stage("narration") as out:
+        result = narrate(script, run_dir, voice=settings["voice"], speed=settings["speed"],
+                         locale=script.locale, variation=settings["voice_variation"])
+        timing_path = run_dir / "timing.json"
+        write_json_atomic(timing_path, result.timing.to_json_dict())
+        for rel in result.files:
+            recorder.add_asset(run_dir / rel)
+        recorder.add_asset(timing_path)
+        recorder.set_provider("voice", result.providers["voice"])
+        recorder.set_provider("timing", result.providers["timing"])
+        params = dict(result.params)
+        params["seconds"] = {k: round(v, 3) for k, v in result.seconds.items()}
+        out.append(StageOutcome(provider=f"{result.providers['voice']}+{result.providers['timing']}",
+                                path_taken=result.path_taken, params=params, warnings=list(result.warnings)))
+    track = None
+    if result.timing.audio:
+        path = run_dir / result.timing.audio
+        track = FileRef(src=result.timing.audio, sha256=sha256_file(path))
+    for warning in result.warnings:
+        report.warning(warning)
+    detail = f"{result.providers['voice']} / timing {result.timing.source}, {result.timing.total_sec:.1f}s"
+    report.stage_finished("narration", time.perf_counter() - started, detail)
+    return Narration(result, track)
+
+
+def run_visuals(script: Script, run_dir: Path, settings: Settings, recorder: RunRecorder, report: Reporter, *,
+                workspace: Workspace, media_dir: Path | None, dry_run: bool) -> list[VisualAsset]:
+    from reelforge.providers.visual.chain import VisualChainOptions, choose_visuals
+
+    report.stage_started("visuals")
+    started = time.perf_counter()
+    width, height = FRAME_SIZES[script.aspect]
+    with recorder.stage("visuals") as out:
+        if media_dir is not None:
+            media_dir = ensure_inside(media_dir if media_dir.is_absolute() else workspace.root / media_dir,
+                                      workspace.root, what="--media folder", flag="--allow-external-input")
+            if not media_dir.is_dir():
+                raise NotFoundError(f"--media folder {media_dir} does not exist", hint="pass an existing folder")
+        options = VisualChainOptions(mode=settings["visual"], width=width, height=height, seed=settings["seed"],
+                                     workspace=workspace.root, media_dir=media_dir, allow_network=not dry_run)
+        results = choose_visuals(script, run_dir, options)
+        assets: list[VisualAsset] = []
+        warnings: list[str] = []
+        attribution = []
+        for result in results:
+            recorder.add_asset(run_dir / result.src, seed=settings["seed"])
+            assets.append(VisualAsset(scene_id=result.scene_id, src=result.src, sha256=result.sha256,
+                                      type=result.type, provider=result.provider))
+            warnings.extend(w for w in result.warnings if w not in warnings)
+            if result.attribution:
+                attribution.append({"sceneId": result.scene_id, **result.attribution})
+        providers = list(dict.fromkeys(r.provider for r in results))
+        recorder.set_provider("visual", providers)
+        path_taken = "fallback" if any(r.path_taken == "fallback" for r in results) else "real"
+        params = {"visual": settings["visual"], "size": f"{width}x{height}",
+                  "perScene": [{"sceneId": r.scene_id, "provider": r.provider, "pathTaken": r.path_taken}
+                               for r in results]}
+        if attribution:
+            params["attribution"] = attribution
+        out.append(StageOutcome(provider="+".join(providers), path_taken=path_taken, params=params,  # type: ignore[arg-type]
+                                warnings=warnings))
+    for warning in warnings:
+        report.warning(warning)
+    report.stage_finished("visuals", time.perf_counter() - started, ", ".join(providers))
+    return assets
+
+
+def run_captions(timing: Timing, script: Script, run_dir: Path, settings: Settings,
+                 recorder: RunRecorder, report: Reporter) -> CaptionResult:
+    report.stage_started("captions")
+    started = time.perf_counter()
+    width, height = FRAME_SIZES[script.aspect]
+    font = settings["caption_font"]
+    font_path = Path(font) if font else None
+    if font_path is not None and not font_path.is_file():
+        raise NotFoundError(f"--caption-font {font_path} does not exist", hint="pass a .ttf/.otf/.ttc file")
+    with recorder.stage("captions") as out:
+        result = write_captions(timing, run_dir, style=settings["captions"], platform=settings["platform"],
+                                width=width, height=height, locale=script.locale, font_path=font_path)
+        for ref in result.files:
+            recorder.add_asset(run_dir / ref.src)
+        recorder.set_provider("caption", "libass" if result.ass else "none")
+        out.append(StageOutcome(provider="libass" if result.ass else "none", path_taken="real",
+                                params=result.params, warnings=list(result.warnings)))
+    for warning in result.warnings:
+        report.warning(warning)
+    report.stage_finished("captions", time.perf_counter() - started, result.style)
+    return result
+
+
+def run_music(run_dir: Path, settings: Settings, script: Script, recorder: RunRecorder,
+              workspace: Workspace) -> FileRef | None:
+    """Copy the music bed into the run dir (the script's `music` wins over --music), probed as real audio."""
+    choice = script.music if script.music != "none" else settings["music"]
+    if choice == "none":
+        return None
+    with recorder.stage("music") as out:
+        source = Path(choice)
+        source = source if source.is_absolute() else workspace.root / source
+        source = ensure_inside(source, workspace.root, what="music file", flag="--allow-external-input")
+        if not source.is_file():
+            raise NotFoundError(f"music file {source} does not exist",
+                                hint="pass --music PATH to an audio file inside the workspace, or --music none")
+        _require_audio(source)
+        target = run_dir / "audio" / f"music{source.suffix.lower()}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        recorder.add_asset(target)
+        recorder.set_provider("music", "user-file")
+        out.append(StageOutcome(provider="user-file", path_taken="real",
+                                params={"source": source.name, "gainDb": settings["music_gain_db"]}))
+    return FileRef(src=target.relative_to(run_dir).as_posix(), sha256=sha256_file(target))
+
+
+def _require_audio(path: Path) -> None:
+    import av
+
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.audio:
+                raise InvalidInputError(f"music file {path} has no audio stream", file=str(path),
+                                        hint="pass an audio file (wav, mp3, m4a, ogg, flac)")
+    except av.FFmpegError as exc:
+        raise InvalidInputError(f"music file {path} is not readable media: {exc}", file=str(path),
+                                hint="pass an audio file (wav, mp3, m4a, ogg, flac)") from None
