@@ -56,6 +56,7 @@ class ReelforgeError(Exception):
         self.message = message
         self.hint = hint or self.default_hint
         self.file = file
+        self.run_dir: str | None = None  # set when the error ended a run that kept its manifest
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": self.kind, "message": self.message, "hint": self.hint}

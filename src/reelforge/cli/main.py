@@ -58,7 +58,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         output.error(InvalidInputError(exc.format_message(), hint=hint))
         code = 4
     except ReelforgeError as exc:
-        output.error(exc, getattr(exc, "cli_extra", None))
+        extra = {"runDir": exc.run_dir, "manifestPath": f"{exc.run_dir}/manifest.json"} if exc.run_dir else None
+        output.error(exc, extra)
         code = exc.exit_code
     except KeyboardInterrupt:
         output.error(InterruptedRunError("interrupted"))

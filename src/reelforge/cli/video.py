@@ -10,7 +10,7 @@ import click
 from reelforge.cli.common import format_option, workspace_from
 from reelforge.cli.output import Output
 from reelforge.config import resolve_settings
-from reelforge.errors import InvalidInputError, ReelforgeError
+from reelforge.errors import InvalidInputError
 from reelforge.pipeline.progress import Reporter, SilentReporter, StderrReporter
 
 # Flags whose feature lands with a later part of the product: accepted by the parser, then refused
@@ -87,13 +87,7 @@ def generate_command(ctx: click.Context, brief: tuple[str, ...], script_path: st
         script_path=Path(script_path) if script_path else None, allow_external_out=allow_external_out,
         yes=yes, dry_run=dry_run, brief_in_manifest=not no_brief_in_manifest,
         media_dir=Path(media_dir) if media_dir else None)
-    try:
-        result = generate(request, _reporter(output))
-    except ReelforgeError as error:
-        run_dir = _run_dir_of(error)
-        if run_dir:
-            error.cli_extra = {"runDir": run_dir, "manifestPath": str(Path(run_dir) / "manifest.json")}  # type: ignore[attr-defined]
-        raise
+    result = generate(request, _reporter(output))
     manifest = result.manifest
     payload = {
         "runDir": str(result.run_dir),
@@ -112,10 +106,6 @@ def generate_command(ctx: click.Context, brief: tuple[str, ...], script_path: st
         lines.append(f"video:    {result.video} ({manifest.outputs.duration_sec:.2f}s)")
     lines += [f"warning:  {w}" for w in manifest.warnings]
     output.result({k: v for k, v in payload.items() if v is not None}, lines)
-
-
-def _run_dir_of(error: ReelforgeError) -> str | None:
-    return getattr(error, "run_dir", None)
 
 
 @video_group.command("render")

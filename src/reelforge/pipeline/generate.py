@@ -73,14 +73,17 @@ def generate(request: GenerateRequest, reporter: Reporter | None = None) -> Gene
             video = _run(request, script_source, script, run_dir, recorder, report)
     except KeyboardInterrupt:
         error = InterruptedRunError("interrupted; child processes were stopped", file=str(run_dir))
+        error.run_dir = str(run_dir)
         recorder.fail(error)
         raise error from None
     except ReelforgeError as error:
+        error.run_dir = str(run_dir)
         recorder.fail(error)
         raise
     except Exception as exc:  # an unexpected bug: still leave a manifest that says so
         error = ReelforgeError(f"internal error: {type(exc).__name__}: {exc}",
                                hint="this is a bug in reelforge; please report it with manifest.json")
+        error.run_dir = str(run_dir)
         recorder.fail(error)
         raise error from exc
     return GenerateResult(run_dir=run_dir, manifest=recorder.manifest, video=video)

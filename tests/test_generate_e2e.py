@@ -1,0 +1,90 @@
+"""End to end: the real pipeline (Piper, libass, ffmpeg), probed with PyAV."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import av
+import jsonschema
+import pytest
+
+from reelforge.schemas import load_shipped
+from tests.cli_helpers import run_json
+
+BRIEF = "Sleep is a skill. Dim your screens an hour before bed. Keep the room cool and dark."
+
+pytestmark = pytest.mark.slow
+
+
+def _validate(run_dir: Path, name: str, schema: str) -> dict:
+    data = json.loads((run_dir / name).read_text())
+    jsonschema.validate(data, load_shipped(schema))
+    return data
+
+
+def test_dry_run_writes_valid_contracts(capsys: pytest.CaptureFixture[str], workspace: Path) -> None:
+    code, out = run_json(capsys, "video", "generate", BRIEF, "--dry-run", "--seed", "3")
+    assert code == 0
+    run_dir = Path(out["runDir"])
+    _validate(run_dir, "script.json", "script")
+    _validate(run_dir, "timing.json", "timing")
+    spec = _validate(run_dir, "render-spec.json", "render-spec")
+    manifest = _validate(run_dir, "manifest.json", "manifest")
+    assert manifest["status"] == "planned" and manifest["exitCode"] == 0
+    assert not list(run_dir.glob("*.mp4"))
+    assert spec["seed"] == 3
+
+
+def test_same_brief_and_seed_give_identical_contracts(capsys: pytest.CaptureFixture[str], workspace: Path) -> None:
+    _, a = run_json(capsys, "video", "generate", BRIEF, "--dry-run", "--seed", "5")
+    _, b = run_json(capsys, "video", "generate", BRIEF, "--dry-run", "--seed", "5")
+    for name in ("script.json", "timing.json", "render-spec.json", "captions.ass"):
+        assert (Path(a["runDir"]) / name).read_bytes() == (Path(b["runDir"]) / name).read_bytes(), name
+
+
+def test_generate_then_rerender_is_byte_identical(capsys: pytest.CaptureFixture[str], workspace: Path) -> None:
+    code, out = run_json(capsys, "video", "generate", BRIEF, "--seed", "2")
+    assert code == 0, out
+    run_dir = Path(out["runDir"])
+    video = Path(out["video"])
+    assert video.name.startswith("shorts-") and video.suffix == ".mp4"
+    spec = json.loads((run_dir / "render-spec.json").read_text())
+    manifest = _validate(run_dir, "manifest.json", "manifest")
+
+    with av.open(str(video)) as container:
+        vstream = container.streams.video[0]
+        astream = container.streams.audio[0]
+        assert (vstream.codec_context.width, vstream.codec_context.height) == (1080, 1920)
+        assert vstream.codec_context.profile == "High"
+        assert astream.codec_context.sample_rate == 48000
+        frames = sum(1 for _ in container.decode(video=0))
+    assert frames == spec["durationInFrames"] == manifest["outputs"]["frames"]
+    assert abs(manifest["outputs"]["durationSec"] - frames / 30) <= 1 / 30
+    assert (run_dir / "contact-sheet.png").is_file()
+    timing = json.loads((run_dir / "timing.json").read_text())
+    assert timing["source"] == "tts-native"
+    assert len(list((run_dir / "audio").glob("narration-*.wav"))) == len(spec["scenes"])
+
+    first_sha = manifest["outputs"]["sha256"]
+    code, again = run_json(capsys, "video", "render", str(run_dir))
+    assert code == 0
+    assert again["sha256"] == first_sha
+    assert again["identicalToRecorded"] is True
+
+    code, verified = run_json(capsys, "verify", str(run_dir))
+    assert code == 0 and verified["problems"] == []
+
+
+def test_render_refuses_a_changed_asset(capsys: pytest.CaptureFixture[str], workspace: Path) -> None:
+    code, out = run_json(capsys, "video", "generate", "One short line.", "--dry-run")
+    run_dir = Path(out["runDir"])
+    spec = json.loads((run_dir / "render-spec.json").read_text())
+    visual = run_dir / spec["scenes"][0]["visual"]["src"]
+    visual.write_bytes(visual.read_bytes() + b"tampered")
+    code, err = run_json(capsys, "video", "render", str(run_dir))
+    assert code == 4
+    assert spec["scenes"][0]["visual"]["src"] in err["error"]["message"]
+    assert not list(run_dir.glob("*.mp4"))
+    code, verified = run_json(capsys, "verify", str(run_dir))
+    assert code == 1 and verified["problems"][0]["status"] == "changed"
