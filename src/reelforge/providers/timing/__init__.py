@@ -1,1 +1,1 @@
-
+"""Timing capability: tts-native (Piper alignments) -> stt (faster-whisper) -> estimated."""

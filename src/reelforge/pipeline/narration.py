@@ -1,0 +1,221 @@
+"""Narration stage: one wav per scene, word timing, the timeline that follows the speech, one mixed track.
+
+A scene lasts max(script durationSec, lead-in + speech + tail), rounded up to whole frames, so speech is never
+cut and the render's frame count is exact. The whole-timeline track ``audio/narration.wav`` is 48 kHz stereo
+16-bit (what the render uses), each scene's wav placed at scene start + lead-in, silence elsewhere.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from reelforge.errors import InvalidInputError, ProviderUnavailableError
+from reelforge.models import SCHEMA_VERSION, Script, Segment, StageRecord, Timing, Word
+from reelforge.models.common import PathTaken
+from reelforge.models.timing import TimingSource
+from reelforge.providers.timing import estimate, stt, tts_native
+from reelforge.providers.timing.words import WordSpan, finalize, script_words
+from reelforge.providers.voice.base import PhonemizingVoice, Synthesis, VoiceProvider
+from reelforge.providers.voice.piper import MAX_SPEED, MIN_SPEED, PiperProvider
+from reelforge.providers.voice.registry import VoiceProfile, voice_for
+from reelforge.providers.voice.wavio import read_wav, resample_mono_to_stereo, speech_bounds, write_wav
+
+LEAD_IN_SEC = 0.15
+TAIL_SEC = 0.35
+MIX_RATE = 48000
+TRACK = "audio/narration.wav"
+_RANK: dict[TimingSource, int] = {"tts-native": 0, "stt": 1, "estimated": 2}
+_TIMING_PROVIDER: dict[TimingSource, str] = {"tts-native": tts_native.PROVIDER_ID, "stt": stt.PROVIDER_ID,
+                                             "estimated": estimate.PROVIDER_ID}
+
+
+@dataclass
+class NarrationResult:
+    """Timing for timing.json plus what the manifest records about how it was made."""
+
+    timing: Timing
+    providers: dict[str, str]
+    path_taken: PathTaken
+    params: dict[str, Any]
+    seconds: dict[str, float]
+    files: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+    def stage_record(self) -> StageRecord:
+        return StageRecord(stage="narration", provider=f"{self.providers['voice']}+{self.providers['timing']}",
+                           path_taken=self.path_taken, params=self.params,
+                           seconds=round(sum(self.seconds.values()), 3), warnings=self.warnings)
+
+
+@dataclass
+class _Spoken:
+    synthesis: Synthesis
+    source: TimingSource
+    spans: list[tuple[float, float] | None]
+    window: tuple[float, float]
+    """Where speech may be placed, in seconds of the scene wav."""
+
+
+def frames_for(seconds: float, fps: int) -> int:
+    """Whole frames that hold ``seconds``, rounding up (a float hair above a frame boundary does not count)."""
+    return max(1, math.ceil(seconds * fps - 1e-6))
+
+
+def _time_scene(provider: VoiceProvider, words: list[str], synthesis: Synthesis, language: str,
+                warnings: list[str], scene_id: str) -> _Spoken:
+    samples, rate = read_wav(synthesis.wav_path)
+    window = (0.0, synthesis.duration_sec)
+    if synthesis.alignments and isinstance(provider, PhonemizingVoice):
+        spans = tts_native.word_times(words, synthesis.alignments, provider.phonemize_word)
+        if spans is not None:
+            return _Spoken(synthesis, "tts-native", spans, window)
+        reason = "Piper's phonemes did not match the script's words"
+    else:
+        reason = "the voice gave no phoneme alignments"
+    speech = speech_bounds(samples, rate)
+    check = stt.available(language)
+    if check.ok:
+        spans = stt.word_times(words, synthesis.wav_path)
+        if spans is not None:
+            warnings.append(f"scene {scene_id}: tts-native timing failed ({reason}); used stt")
+            return _Spoken(synthesis, "stt", spans, window)
+        reason += "; whisper recognised too little of the script"
+    else:
+        reason += f"; {check.reason}"
+    warnings.append(f"scene {scene_id}: word timing estimated ({reason})")
+    return _Spoken(synthesis, "estimated", estimate.word_times(words, *speech), window)
+
+
+def _resolve_provider(voice: str, locale: str, variation: bool, override: VoiceProvider | None
+                      ) -> tuple[VoiceProfile | None, VoiceProvider | None]:
+    profile = voice_for(voice, locale)
+    if profile is None:
+        return None, None
+    provider = override or PiperProvider(profile, variation=variation)
+    check = provider.available()
+    if not check.ok:
+        raise ProviderUnavailableError(f"voice {profile.id!r} cannot run: {check.reason}",
+                                       hint=check.remediation or "run `reelforge video doctor`")
+    return profile, provider
+
+
+def narrate(script: Script, run_dir: Path, *, voice: str = "joe", speed: float = 1.0, locale: str | None = None,
+            variation: bool = False, fps: int = 30, provider: VoiceProvider | None = None) -> NarrationResult:
+    """Synthesize every scene's narration into ``run_dir/audio`` and time its words on the video timeline.
+
+    ``provider`` replaces the engine of the resolved voice profile (the profile still decides the language);
+    the default is Piper.
+    """
+    if fps <= 0:
+        raise InvalidInputError(f"fps must be positive, got {fps}", hint="pass --fps 30")
+    if not MIN_SPEED <= speed <= MAX_SPEED:
+        raise InvalidInputError(f"speed {speed} is outside {MIN_SPEED}..{MAX_SPEED}",
+                                hint=f"pass --speed between {MIN_SPEED} and {MAX_SPEED}")
+    locale = locale or script.locale
+    profile, provider = _resolve_provider(voice, locale, variation, provider)
+    audio_dir = run_dir / "audio"
+    warnings: list[str] = []
+    seconds = {"synthesis": 0.0, "timing": 0.0, "mix": 0.0}
+    words_by_scene = [script_words(scene.narration) for scene in script.scenes]
+    spoken: list[_Spoken | None] = []
+    for index, (scene, words) in enumerate(zip(script.scenes, words_by_scene, strict=True), start=1):
+        if provider is None or not words:
+            spoken.append(None)
+            continue
+        started = time.perf_counter()
+        synthesis = provider.synthesize(scene.narration, audio_dir / f"narration-{index:02d}.wav", speed=speed)
+        seconds["synthesis"] += time.perf_counter() - started
+        started = time.perf_counter()
+        spoken.append(_time_scene(provider, words, synthesis, profile.language_family if profile else "",
+                                  warnings, scene.id))
+        seconds["timing"] += time.perf_counter() - started
+
+    started = time.perf_counter()
+    segments: list[Segment] = []
+    frame = 0
+    sources: dict[str, TimingSource] = {}
+    for index, (scene, words, said) in enumerate(zip(script.scenes, words_by_scene, spoken, strict=True), 1):
+        start = frame / fps
+        speech_start = start + LEAD_IN_SEC
+        spans: list[WordSpan] = []
+        if said is not None:
+            length = LEAD_IN_SEC + said.synthesis.duration_sec + TAIL_SEC
+            lo, hi = said.window
+            shifted = [None if sp is None else (speech_start + sp[0], speech_start + sp[1]) for sp in said.spans]
+            spans = finalize(words, shifted, speech_start + lo, speech_start + hi)
+            sources[scene.id] = said.source
+        elif words:  # silent voice: estimate how long the words would take to read
+            est = estimate.speech_seconds(words, speed=speed)
+            length = LEAD_IN_SEC + est + TAIL_SEC
+            guess = estimate.word_times(words, speech_start, speech_start + est)
+            spans = finalize(words, guess, speech_start, speech_start + est)
+            sources[scene.id] = "estimated"
+        else:
+            length = 0.0
+        frames = frames_for(max(scene.duration_sec, length), fps)
+        end = (frame + frames) / fps
+        segments.append(Segment(
+            scene_id=scene.id, start_sec=round(start, 6), end_sec=round(end, 6),
+            audio=f"audio/narration-{index:02d}.wav" if said is not None else None,
+            speech_start_sec=round(speech_start, 6) if said is not None else None,
+            speech_end_sec=round(speech_start + said.synthesis.duration_sec, 6) if said is not None else None,
+            words=[Word(t=s.t, start_sec=s.start_sec, end_sec=s.end_sec) for s in spans]))
+        frame += frames
+    total = frame / fps
+
+    voiced = [s for s in spoken if s is not None]
+    files = [f"audio/narration-{i:02d}.wav" for i, s in enumerate(spoken, 1) if s is not None]
+    _remove_stale(audio_dir, keep={run_dir / f for f in files})
+    if voiced:
+        _mix(run_dir / TRACK, segments, spoken, frame, fps)
+        files.append(TRACK)
+    else:
+        (run_dir / TRACK).unlink(missing_ok=True)
+    seconds["mix"] = time.perf_counter() - started
+
+    source: TimingSource = max(sources.values(), key=lambda s: _RANK[s]) if sources else "estimated"
+    if provider is None:
+        warnings.insert(0, "voice none: silent video")
+    elif not voiced:
+        warnings.insert(0, "no scene has narration text: silent video")
+    timing = Timing(schema_version=SCHEMA_VERSION, source=source, audio=TRACK if voiced else "",
+                    total_sec=round(total, 6), segments=segments, voice=profile.id if profile and voiced else None)
+    params: dict[str, Any] = {"voice": profile.id if profile else "none", "speed": speed}
+    if voiced:
+        params.update(voiced[0].synthesis.params)
+    params.update({"locale": locale, "fps": fps, "leadInSec": LEAD_IN_SEC, "tailSec": TAIL_SEC,
+                   "mixRate": MIX_RATE, "mixChannels": 2, "timingSources": sources})
+    real = provider is not None and bool(voiced) and source == "tts-native"
+    return NarrationResult(
+        timing=timing,
+        providers={"voice": provider.id if provider else "none", "timing": _TIMING_PROVIDER[source]},
+        path_taken="real" if real else "fallback", params=params,
+        seconds={k: round(v, 3) for k, v in seconds.items()}, files=files, warnings=warnings)
+
+
+def _remove_stale(audio_dir: Path, keep: set[Path]) -> None:
+    """A re-run with fewer spoken scenes must not leave an old scene wav behind."""
+    if audio_dir.is_dir():
+        for old in audio_dir.glob("narration-[0-9][0-9].wav"):
+            if old not in keep:
+                old.unlink()
+
+
+def _mix(path: Path, segments: list[Segment], spoken: list[_Spoken | None], frames: int, fps: int) -> None:
+    length = round(frames * MIX_RATE / fps)
+    track = np.zeros((length, 2), dtype=np.int16)
+    for seg, said in zip(segments, spoken, strict=True):
+        if said is None or seg.speech_start_sec is None:
+            continue
+        samples, rate = read_wav(said.synthesis.wav_path)
+        stereo = resample_mono_to_stereo(samples, rate, MIX_RATE)
+        at = round(seg.speech_start_sec * MIX_RATE)
+        stop = min(at + len(stereo), round(seg.end_sec * MIX_RATE))
+        track[at:stop] = stereo[: stop - at]
+    write_wav(path, track, MIX_RATE)

