@@ -2,8 +2,8 @@
 # Set up reelforge in ./.venv (Python 3.11). Usage:
 #   ./setup.sh          runtime: the key-free video pipeline (Piper voice, whisper model, fonts, ffmpeg)
 #   ./setup.sh test     runtime + what the tests need (pytest, ruff, jsonschema)
-# As root it also installs the Debian packages the project uses (chromium for demo web capture,
-# Noto CJK fonts for CJK captions); otherwise `reelforge video doctor` says how.
+# As root it also installs the Debian package the project uses (chromium, for demo web capture);
+# otherwise `reelforge video doctor` says how.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -16,11 +16,10 @@ command -v "$python" >/dev/null 2>&1 || python=python3
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   missing=()
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-  [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc ] || missing+=(fonts-noto-cjk)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "[setup] apt-get install ${missing[*]}" >&2
     (apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null) \
-      || echo "[setup] could not install ${missing[*]}; demo capture / CJK captions will be unavailable (see doctor)" >&2
+      || echo "[setup] could not install ${missing[*]}; demo web capture will be unavailable (see doctor)" >&2
   fi
 fi
 

@@ -120,14 +120,13 @@ def _check_font() -> tuple[bool, str]:
 
 
 @check("cjk-font", baseline=False,
-       remediation="apt-get install fonts-noto-cjk, then pass --caption-font /usr/share/fonts/opentype/noto/"
-                   "NotoSansCJK-Bold.ttc for Chinese, Japanese or Korean captions")
+       remediation="pip install 'reelforge[cjk]' (Noto Sans CJK JP Bold) or pass --caption-font PATH for "
+                   "Chinese, Japanese or Korean captions")
 def _check_cjk() -> tuple[bool, str]:
-    for candidate in (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"),
-                      Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")):
-        if candidate.is_file():
-            return True, str(candidate)
-    return False, "no CJK font found (captions in CJK would warn)"
+    from reelforge.compose.captions.fonts import cjk_font_path
+
+    path = cjk_font_path()
+    return path is not None, str(path) if path else "no CJK font installed (CJK captions would warn)"
 
 
 @check("chromium", baseline=False,

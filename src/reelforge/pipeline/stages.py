@@ -43,6 +43,9 @@ def run_narration(script: Script, run_dir: Path, settings: Settings, recorder: R
         for rel in result.files:
             recorder.add_asset(run_dir / rel)
         recorder.add_asset(timing_path)
+        if settings["voice_variation"]:
+            # Piper's noise makes the wavs differ run to run; the render stays reproducible from the kept wavs.
+            recorder.manifest.nondeterministic = True
         recorder.set_provider("voice", result.providers["voice"])
         recorder.set_provider("timing", result.providers["timing"])
         params = dict(result.params)

@@ -1,0 +1,107 @@
+"""The captions stage: timing.json -> captions.ass/.srt/.vtt + fonts/ in the run dir."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reelforge.compose.captions.ass import render_ass
+from reelforge.compose.captions.fonts import FONTS_DIR, choose_font, install_font
+from reelforge.compose.captions.layout import PlacedPage, layout_captions, style_named
+from reelforge.compose.captions.safe_area import safe_area
+from reelforge.compose.captions.subtitle_files import Cue, render_srt, render_vtt
+from reelforge.compose.captions.wrap import Measurer
+from reelforge.models.render_spec import CaptionSpec, FileRef, FontRef
+from reelforge.models.timing import Timing
+from reelforge.workspace.atomic import write_text_atomic
+from reelforge.workspace.hashing import sha256_bytes
+
+ASS_NAME, SRT_NAME, VTT_NAME = "captions.ass", "captions.srt", "captions.vtt"
+CAPTION_FILES = (ASS_NAME, SRT_NAME, VTT_NAME)
+_FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+
+
+@dataclass(frozen=True)
+class CaptionResult:
+    """What the captions stage produced; ``files`` lists every file written, run-relative, with sha256."""
+
+    style: str
+    platform: str
+    files: tuple[FileRef, ...] = ()
+    ass: FileRef | None = None
+    fonts: tuple[FontRef, ...] = ()
+    warnings: tuple[str, ...] = ()
+    params: dict[str, Any] = field(default_factory=dict)
+    fonts_dir: str | None = None
+
+    @property
+    def ass_file(self) -> FileRef | None:
+        """The captions.ass record (same as ``ass``), for the render-spec builder."""
+        return self.ass
+
+    def caption_spec(self) -> CaptionSpec:
+        """The render-spec ``captions`` block."""
+        return CaptionSpec.model_validate({"style": self.style, "platform": self.platform,
+                                           "file": self.ass, "fonts": list(self.fonts)})
+
+
+def write_captions(timing: Timing, run_dir: Path, *, style: str, platform: str, width: int, height: int,
+                   locale: str = "en", font_path: Path | None = None) -> CaptionResult:
+    """Write captions.ass/.srt/.vtt and copy the caption font into ``run_dir/fonts``.
+
+    ``style`` is tiktok, lower-third or none (none writes nothing and removes stale caption files).
+    """
+    area = safe_area(platform, width, height)
+    if style == "none":
+        for name in CAPTION_FILES:
+            (run_dir / name).unlink(missing_ok=True)
+        return CaptionResult(style="none", platform=platform,
+                             params={"style": "none", "platform": platform, "safeArea": area.to_params()})
+    caption_style = style_named(style)
+
+    text = " ".join(w.t for seg in timing.segments for w in seg.words)
+    choice = choose_font(text, locale=locale, font_path=font_path)
+    warnings = list(choice.warnings)
+    font_ref = install_font(choice.font, run_dir)
+    _remove_other_fonts(run_dir / FONTS_DIR, keep=Path(font_ref.src).name)
+
+    pages, metrics = layout_captions(timing, caption_style, area, Measurer(choice.font))
+    if not pages:
+        warnings.append("timing.json has no timed words: the caption files are empty")
+    shrunk = sorted({p.size for p in pages if p.size != metrics.base_size})
+    if any(len(p.lines) > 2 for p in pages):
+        warnings.append("a word too long for the caption width even at the smallest size was broken "
+                        "between characters; shorten it in the script")
+
+    ass_text = render_ass(pages, caption_style, metrics, width=width, height=height, family=font_ref.family)
+    cues = [_cue(p) for p in pages]
+    outputs = {ASS_NAME: ass_text, SRT_NAME: render_srt(cues), VTT_NAME: render_vtt(cues)}
+    refs: list[FileRef] = []
+    for name, content in outputs.items():
+        write_text_atomic(run_dir / name, content)
+        refs.append(FileRef(src=name, sha256=sha256_bytes(content.encode("utf-8"))))
+    refs.append(FileRef(src=font_ref.src, sha256=font_ref.sha256))
+
+    params: dict[str, Any] = {
+        "style": style, "platform": platform, "locale": locale, "frame": [width, height],
+        "font": {"family": font_ref.family, "src": font_ref.src, "sha256": font_ref.sha256,
+                 "chosenBecause": choice.reason},
+        **metrics.to_params(),
+        "shrunkFontSizes": shrunk,
+        "pages": len(pages),
+        "safeArea": area.to_params(),
+    }
+    return CaptionResult(style=style, platform=platform, files=tuple(refs), ass=refs[0], fonts=(font_ref,),
+                         warnings=tuple(warnings), params=params, fonts_dir=FONTS_DIR)
+
+
+def _cue(page: PlacedPage) -> Cue:
+    return Cue(page.page.start_ms, page.page.end_ms, tuple(page.plain_lines))
+
+
+def _remove_other_fonts(fonts_dir: Path, *, keep: str) -> None:
+    """libass loads every font in fontsdir: leave only the one the captions name."""
+    for path in sorted(fonts_dir.iterdir()):
+        if path.is_file() and path.name != keep and path.suffix.lower() in _FONT_SUFFIXES:
+            path.unlink()
