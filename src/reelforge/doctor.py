@@ -120,7 +120,7 @@ def _check_font() -> tuple[bool, str]:
 
 
 @check("cjk-font", baseline=False,
-       remediation="pip install 'reelforge[cjk]' (Noto Sans CJK JP Bold) or pass --caption-font PATH for "
+       remediation="pip install noto-cjk-sans-jp-bold (Noto Sans CJK JP Bold) or pass --caption-font PATH for "
                    "Chinese, Japanese or Korean captions")
 def _check_cjk() -> tuple[bool, str]:
     from reelforge.compose.captions.fonts import cjk_font_path

@@ -54,6 +54,8 @@ class Transition(Contract):
 
 class SceneVisualSpec(FileRef):
     type: VisualType
+    clip_start_sec: float = Field(default=0.0, alias="clipStartSec", ge=0,
+                                  description="for video: where in the clip this scene starts")
     ken_burns: KenBurns | None = Field(default=None, alias="kenBurns")
     provider: str = Field(min_length=1)
 
