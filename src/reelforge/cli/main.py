@@ -11,8 +11,10 @@ from collections.abc import Sequence
 import click
 
 from reelforge import __version__
+from reelforge.cli.asset_cmd import asset_group
 from reelforge.cli.common import detect_format
 from reelforge.cli.config_cmd import config_group
+from reelforge.cli.image_cmd import image_group
 from reelforge.cli.output import Output
 from reelforge.cli.schema_cmd import schema_group
 from reelforge.cli.verify_cmd import verify_command
@@ -38,6 +40,8 @@ cli.add_command(video_group)
 cli.add_command(config_group)
 cli.add_command(schema_group)
 cli.add_command(verify_command)
+cli.add_command(image_group)
+cli.add_command(asset_group)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

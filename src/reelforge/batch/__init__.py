@@ -1,0 +1,1 @@
+"""Image (and later render) runners: request records, attempts, retries, polling, downloads, manifests."""

@@ -1,0 +1,99 @@
+"""BytePlus / Volcengine Ark Seedream through ``POST {base}/images/generations`` with httpx.
+
+The Ark runtime SDK ships only inside the all-services ``byteplus-python-sdk-v2`` / ``volcengine-python-sdk``
+packages; the images call is one JSON POST, so httpx keeps the install small. Sequential keys send
+``sequential_image_generation: auto`` with ``max_images``; edits send the approved image as a URL
+(``image``), which is why edits on Ark need an upload first. Ark's image API is synchronous.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+from reelforge.providers.image.base import (
+    ProviderCallError,
+    ProviderJob,
+    ProviderOutput,
+    ProviderResult,
+    api_key,
+    base_url,
+    redact_json,
+    retry_after_seconds,
+    strict_b64,
+)
+
+DEFAULT_BASE_URL = "https://ark.ap-southeast.bytepluses.com/api/v3"
+KEY_ENV = "ARK_API_KEY"
+
+
+class ArkSeedream:
+    vendor = "ark"
+    key_env: str | None = KEY_ENV
+
+    def __init__(self, *, timeout: float = 180.0) -> None:
+        self.timeout = timeout
+        self._client = httpx.Client(timeout=timeout)  # thread-safe; one pool for the whole batch
+
+    def body(self, job: ProviderJob) -> dict[str, Any]:
+        body: dict[str, Any] = {"model": job.vendor_model, "prompt": job.prompt, "size": job.size,
+                                "response_format": "url", "output_format": job.output_format,
+                                "watermark": False, "stream": False,
+                                "sequential_image_generation": "auto" if job.sequential else "disabled"}
+        if job.sequential:
+            body["sequential_image_generation_options"] = {"max_images": job.max_images}
+        if job.seed is not None:
+            body["seed"] = job.seed
+        if job.operation == "edit":
+            urls = [s.url for s in job.sources if s.url]
+            body["image"] = urls[0] if len(urls) == 1 else urls
+        return body
+
+    def submit(self, job: ProviderJob) -> ProviderResult:
+        url = base_url("ark", DEFAULT_BASE_URL).rstrip("/") + "/images/generations"
+        headers = {"Authorization": f"Bearer {api_key(KEY_ENV) or ''}", "Content-Type": "application/json"}
+        try:
+            response = self._client.post(url, headers=headers, json=self.body(job))
+        except httpx.TimeoutException:
+            raise ProviderCallError("timeout", "Ark images timed out") from None
+        except httpx.TransportError:
+            raise ProviderCallError("connection", "could not reach Ark images") from None
+        if response.status_code >= 400:
+            raise ProviderCallError("http", f"Ark images answered HTTP {response.status_code}",
+                                    status=response.status_code, raw_body=response.text,
+                                    retry_after=retry_after_seconds(response.headers.get("retry-after")))
+        return parse_ark_body(response.text, job.output_format)
+
+    def poll(self, handle: str) -> ProviderResult:
+        raise ProviderCallError("http", "Ark image generation is synchronous; there is no job to poll", status=404)
+
+
+def parse_ark_body(text: str, output_format: str) -> ProviderResult:
+    try:
+        body = json.loads(text)
+        items = body["data"]
+        if not isinstance(items, list):
+            raise TypeError
+    except (json.JSONDecodeError, KeyError, TypeError):
+        raise ProviderCallError("malformed", "Ark images returned a body without a data list", raw_body=text) from None
+    mime = f"image/{output_format}"
+    outputs: list[ProviderOutput] = []
+    errors: list[Any] = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise ProviderCallError("malformed", f"Ark data[{i}] is not an object", raw_body=text)
+        if item.get("url"):
+            outputs.append(ProviderOutput(i, "url", mime, url=item["url"]))
+        elif item.get("b64_json"):
+            outputs.append(ProviderOutput(i, "bytes", mime, data=strict_b64(item["b64_json"])))
+        elif item.get("error"):
+            errors.append(item["error"])  # one image of a sequential set can fail on its own
+        else:
+            raise ProviderCallError("malformed", f"Ark data[{i}] has no url, b64_json or error", raw_body=text)
+    error = {"message": "some images of the set failed", "items": errors} if errors else None
+    if not outputs:
+        error = error or {"message": "no images in the response"}
+    return ProviderResult("completed" if outputs else "failed", redact_json(body), outputs=outputs,
+                          usage=body.get("usage"), error=error)

@@ -1,0 +1,104 @@
+"""OpenAI Images (gpt-image-2) through the official ``openai`` SDK (extra ``images``), imported lazily.
+
+POST /v1/images/generations (JSON) and /v1/images/edits (multipart, the approved file's bytes). The SDK's
+own retries are off (``max_retries=0``): the runner retries with backoff and Retry-After. We read the raw
+body ourselves so a malformed body can be saved verbatim instead of crashing inside the SDK.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from reelforge.errors import ProviderUnavailableError
+from reelforge.providers.image.base import (
+    ProviderCallError,
+    ProviderJob,
+    ProviderOutput,
+    ProviderResult,
+    api_key,
+    base_url,
+    redact_json,
+    retry_after_seconds,
+    strict_b64,
+)
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+KEY_ENV = "OPENAI_API_KEY"
+
+
+class OpenAIImages:
+    vendor = "openai"
+    key_env: str | None = KEY_ENV
+
+    def __init__(self, *, timeout: float = 120.0) -> None:
+        self.timeout = timeout
+        self._client: Any = None
+
+    def _sdk(self) -> Any:
+        if self._client is None:
+            try:
+                import openai
+            except ImportError:
+                raise ProviderUnavailableError("the openai SDK is not installed",
+                                               hint="pip install 'reelforge[images]'") from None
+            self._client = openai.OpenAI(api_key=api_key(KEY_ENV) or "missing",
+                                         base_url=base_url("openai", DEFAULT_BASE_URL), max_retries=0,
+                                         timeout=self.timeout)
+        return self._client
+
+    def submit(self, job: ProviderJob) -> ProviderResult:
+        client = self._sdk()
+        params: dict[str, Any] = {"model": job.vendor_model, "prompt": job.prompt, "n": 1, "size": job.size,
+                                  "output_format": job.output_format}
+        if job.quality:
+            params["quality"] = job.quality
+        import openai
+
+        try:
+            if job.operation == "edit":
+                files = [(s.path.name, s.path.read_bytes(), s.mime) for s in job.sources]
+                raw = client.images.with_raw_response.edit(image=files, **params)
+            else:
+                raw = client.images.with_raw_response.generate(**params)
+        except openai.APITimeoutError:
+            raise ProviderCallError("timeout", "OpenAI Images timed out") from None
+        except openai.APIStatusError as exc:
+            raise ProviderCallError("http", f"OpenAI Images answered HTTP {exc.status_code}",
+                                    status=exc.status_code, raw_body=exc.response.text,
+                                    retry_after=retry_after_seconds(exc.response.headers.get("retry-after"))) from None
+        except openai.APIConnectionError:
+            raise ProviderCallError("connection", "could not reach OpenAI Images") from None
+        return parse_images_body(raw.http_response.text, job.output_format)
+
+    def poll(self, handle: str) -> ProviderResult:
+        raise ProviderCallError("http", "OpenAI Images has no async jobs to poll", status=404)
+
+
+def parse_images_body(text: str, output_format: str) -> ProviderResult:
+    try:
+        body = json.loads(text)
+        items = body["data"]
+        if not isinstance(items, list):
+            raise TypeError
+    except (json.JSONDecodeError, KeyError, TypeError):
+        raise ProviderCallError("malformed", "OpenAI Images returned a body without a data list",
+                                raw_body=text) from None
+    mime = f"image/{output_format}"
+    outputs: list[ProviderOutput] = []
+    for i, item in enumerate(items):
+        if isinstance(item, dict) and item.get("b64_json"):
+            try:
+                data = strict_b64(item["b64_json"])
+            except ProviderCallError as exc:
+                exc.raw_body = text
+                raise
+            outputs.append(ProviderOutput(i, "bytes", mime, data=data))
+        elif isinstance(item, dict) and item.get("url"):
+            outputs.append(ProviderOutput(i, "url", mime, url=item["url"]))
+        else:
+            raise ProviderCallError("malformed", f"OpenAI Images data[{i}] has neither b64_json nor url",
+                                    raw_body=text)
+    status = "completed" if outputs else "failed"
+    return ProviderResult(status, redact_json(body), outputs=outputs, usage=body.get("usage"),
+                          error=None if outputs else {"message": "no images in the response"})
