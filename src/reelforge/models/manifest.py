@@ -71,5 +71,8 @@ class Manifest(Contract):
     cost: Cost = Field(default_factory=Cost)
     warnings: list[str] = Field(default_factory=list)
     nondeterministic: bool | None = None
+    capture_url_masked: str | None = Field(
+        default=None, alias="captureUrlMasked",
+        description="demo web capture: the URL with user info, query, fragment and token-like path segments removed")
     exit_code: int = Field(alias="exitCode", ge=0, le=130)
     error: ManifestError | None = None
