@@ -77,9 +77,10 @@ def test_dotdot_out_is_refused(capsys: pytest.CaptureFixture[str], workspace: Pa
     assert code == 2
 
 
-def test_later_flags_are_refused_not_ignored(capsys: pytest.CaptureFixture[str], workspace: Path) -> None:
+def test_demo_flags_outside_demo_mode_are_refused_not_ignored(capsys: pytest.CaptureFixture[str],
+                                                               workspace: Path) -> None:
     code, data = run_json(capsys, "video", "generate", "A brief.", "--url", "http://127.0.0.1/")
-    assert code == 4 and "not available" in data["error"]["message"]
+    assert code == 4 and "--mode demo" in data["error"]["message"]
 
 
 def test_config_show_reports_origins(capsys: pytest.CaptureFixture[str], workspace: Path,

@@ -13,14 +13,8 @@ from reelforge.config import resolve_settings
 from reelforge.errors import InvalidInputError
 from reelforge.pipeline.progress import Reporter, SilentReporter, StderrReporter
 
-# Flags whose feature lands with a later part of the product: accepted by the parser, then refused
-# with a clear message (never silently ignored).
-_NOT_YET = {
-    "source": "demo capture (--source)",
-    "capture": "demo capture (--capture)",
-    "url": "web capture (--url)",
-    "polish": "demo polish (--polish)",
-}
+_DEMO_FLAGS = ("source", "capture", "url", "polish", "capture_stop", "device", "ready_selector", "zoom",
+               "allow_external_input")
 
 
 def _reporter(output: Output) -> Reporter:
@@ -59,10 +53,16 @@ def video_group() -> None:
 @click.option("--yes", "-y", is_flag=True, help="Confirm paid providers at or above the guardrail.")
 @click.option("--dry-run", is_flag=True, help="Write script, timing, captions, spec and manifest; no render.")
 @click.option("--no-brief-in-manifest", is_flag=True, help="Store the brief's sha256 instead of its text.")
-@click.option("--source", type=click.Choice(["file", "web"]), help="Demo footage source.")
+@click.option("--source", help="Demo: file or web. Explainer: a README, source folder or CSV.")
 @click.option("--capture", help="Demo: a screen recording inside the workspace.")
-@click.option("--url", help="Demo: a web page to capture.")
-@click.option("--polish", is_flag=True, default=None, help="Demo: render over the footage.")
+@click.option("--url", help="Demo: a web page to capture (masked everywhere it is recorded).")
+@click.option("--capture-stop", help="Demo web: duration:<sec> or selector:<css> (runs headless).")
+@click.option("--device", type=click.Choice(["desktop", "laptop", "tablet", "mobile"], case_sensitive=False),
+              help="Demo web: viewport preset.")
+@click.option("--ready-selector", help="Demo web: wait for this CSS selector before recording.")
+@click.option("--zoom", multiple=True, help="Demo --polish: zoom at SECONDS:X,Y (X, Y as 0..1 fractions).")
+@click.option("--polish", is_flag=True, help="Demo: render intro, narration and captions over the footage.")
+@click.option("--allow-external-input", is_flag=True, help="Allow --capture/--media/--music outside the workspace.")
 @format_option
 @click.pass_context
 def generate_command(ctx: click.Context, brief: tuple[str, ...], script_path: str | None, media_dir: str | None,
@@ -72,21 +72,19 @@ def generate_command(ctx: click.Context, brief: tuple[str, ...], script_path: st
     from reelforge.pipeline.generate import GenerateRequest, generate
 
     output = Output(fmt)
-    for key, label in _NOT_YET.items():
-        if flags.pop(key, None):
-            raise InvalidInputError(f"{label} is not available in this version yet",
-                                    hint=f"drop --{key}; use --mode shorts or explainer for now")
+    demo_flags = {key: flags.pop(key) for key in _DEMO_FLAGS}
     text = " ".join(brief).strip()
     if not text and not script_path:
         raise InvalidInputError("no brief and no --script given",
                                 hint='pass a brief: reelforge video generate "three tips for better sleep"')
     workspace = workspace_from(ctx)
     settings = resolve_settings(workspace_root=workspace.root, flags=flags)
+    demo = _demo_request(settings["mode"], demo_flags, text)
     request = GenerateRequest(
         brief=text, settings=settings, workspace=workspace,
         script_path=Path(script_path) if script_path else None, allow_external_out=allow_external_out,
         yes=yes, dry_run=dry_run, brief_in_manifest=not no_brief_in_manifest,
-        media_dir=Path(media_dir) if media_dir else None)
+        media_dir=Path(media_dir) if media_dir else None, demo=demo)
     result = generate(request, _reporter(output))
     manifest = result.manifest
     payload = {
@@ -106,6 +104,29 @@ def generate_command(ctx: click.Context, brief: tuple[str, ...], script_path: st
         lines.append(f"video:    {result.video} ({manifest.outputs.duration_sec:.2f}s)")
     lines += [f"warning:  {w}" for w in manifest.warnings]
     output.result({k: v for k, v in payload.items() if v is not None}, lines)
+
+
+def _demo_request(mode: str, flags: dict[str, Any], brief: str) -> Any:
+    from reelforge.pipeline.demo import DemoRequest
+
+    used = [k for k, v in flags.items() if v not in (None, False, ())]
+    if mode != "demo":
+        demo_only = [k for k in used if k not in ("source", "allow_external_input")]
+        if demo_only:
+            names = ", ".join(f"--{k.replace('_', '-')}" for k in demo_only)
+            raise InvalidInputError(f"{names} only apply to --mode demo", hint="add --mode demo or drop them")
+        if flags["source"]:
+            raise InvalidInputError("--source for explainer mode is not available in this version yet",
+                                    hint="drop --source, or pass --script with an authored script.json")
+        return None
+    source = flags["source"] or ("web" if flags["url"] else "file")
+    if source not in ("file", "web"):
+        raise InvalidInputError(f"--source {source!r} is not valid in demo mode", hint="pass --source file or web")
+    return DemoRequest(source=source, capture=Path(flags["capture"]) if flags["capture"] else None,
+                       url=flags["url"], capture_stop=flags["capture_stop"],
+                       device=flags["device"].lower() if flags["device"] else None,
+                       ready_selector=flags["ready_selector"], allow_external_input=flags["allow_external_input"],
+                       polish=flags["polish"], zoom=tuple(flags["zoom"]), brief=brief)
 
 
 @video_group.command("render")

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reelforge.config import Settings
-from reelforge.errors import CaptureRequiredError, InterruptedRunError, ReelforgeError
+from reelforge.errors import InterruptedRunError, ReelforgeError
 from reelforge.models.manifest import Manifest
 from reelforge.models.script import Script
 from reelforge.pipeline import stages
 from reelforge.pipeline.cost import CostPlan, check_cost
+from reelforge.pipeline.demo import DemoRequest, build_polish_spec, capture_visuals, run_demo
 from reelforge.pipeline.progress import Reporter, SilentReporter
 from reelforge.pipeline.recorder import RunRecorder, StageOutcome
 from reelforge.pipeline.run_setup import make_run_dir, resolve_script
@@ -23,11 +24,6 @@ from reelforge.pipeline.signals import interrupts_as_keyboard
 from reelforge.pipeline.spec_builder import SpecInputs, build_render_spec
 from reelforge.workspace.atomic import write_json_atomic
 from reelforge.workspace.paths import Workspace, slugify
-
-DEMO_GUIDE = (
-    "demo mode needs footage. Record the flow with any screen recorder (OBS, QuickTime, Cap), save it inside the "
-    "workspace, then run: reelforge video generate \"<brief>\" --mode demo --source file --capture PATH"
-)
 
 
 @dataclass(frozen=True)
@@ -41,6 +37,7 @@ class GenerateRequest:
     dry_run: bool = False
     brief_in_manifest: bool = True
     media_dir: Path | None = None
+    demo: DemoRequest | None = None
 
 
 @dataclass(frozen=True)
@@ -104,16 +101,27 @@ def _run(request: GenerateRequest, script_source: str, script: Script, run_dir: 
                                 params={"scenes": len(script.scenes), "source": script_source}))
     report.stage_finished("script", 0.0, f"{len(script.scenes)} scenes")
 
+    demo = None
     if script.mode == "demo":
-        raise CaptureRequiredError(DEMO_GUIDE)
+        demo = run_demo(request.demo or DemoRequest(brief=request.brief), script, run_dir, request.workspace,
+                        recorder, report, dry_run=request.dry_run)
+        if demo.video is not None or not (request.demo and request.demo.polish):
+            if request.dry_run:
+                recorder.plan_only()
+            else:
+                recorder.succeed()
+            return demo.video
 
     plan = CostPlan.for_settings(settings, scenes=len(script.scenes), dry_run=request.dry_run)
     recorder.manifest.cost = plan.as_cost()
     check_cost(plan, max_usd=settings["max_usd"], yes=request.yes)
 
     narration = stages.run_narration(script, run_dir, settings, recorder, report)
-    visuals = stages.run_visuals(script, run_dir, settings, recorder, report, workspace=request.workspace,
-                                 media_dir=request.media_dir, dry_run=request.dry_run)
+    if demo is not None:  # --polish: every scene shows its stretch of the footage
+        visuals = capture_visuals(script, demo.capture)
+    else:
+        visuals = stages.run_visuals(script, run_dir, settings, recorder, report, workspace=request.workspace,
+                                     media_dir=request.media_dir, dry_run=request.dry_run)
     captions = stages.run_captions(narration.timing, script, run_dir, settings, recorder, report)
     music = stages.run_music(run_dir, settings, script, recorder, request.workspace)
 
@@ -125,6 +133,8 @@ def _run(request: GenerateRequest, script_source: str, script: Script, run_dir: 
             music=music, music_gain_db=settings["music_gain_db"],
             default_transition=settings["transition"], crf=settings["crf"], preset=settings["preset"],
         ))
+        if demo is not None:
+            spec = build_polish_spec(spec, demo.capture, demo.zooms)
         spec_path = run_dir / "render-spec.json"
         write_json_atomic(spec_path, spec.to_json_dict())
         recorder.add_asset(spec_path, seed=seed)

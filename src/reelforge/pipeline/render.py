@@ -17,6 +17,7 @@ from reelforge.media.probe import probe
 from reelforge.models.common import load_document
 from reelforge.models.manifest import AudioMeasure, Manifest, Outputs
 from reelforge.models.render_spec import RenderSpec
+from reelforge.pipeline.demo import RAW_COMPOSITOR, reproduce_raw_demo
 from reelforge.pipeline.progress import Reporter, SilentReporter
 from reelforge.pipeline.recorder import RunRecorder, StageOutcome
 from reelforge.workspace.hashing import sha256_file
@@ -72,11 +73,22 @@ def render_into_run(run_dir: Path, spec: RenderSpec, recorder: RunRecorder, repo
     return result.output
 
 
+def _reproduce_raw(run_dir: Path, manifest: Manifest) -> RerenderResult:
+    """A raw demo run has no render-spec: its output is the ingested footage, copied out again."""
+    video = reproduce_raw_demo(run_dir, manifest)
+    sha = sha256_file(video)
+    recorded = manifest.outputs.sha256
+    return RerenderResult(video=video, sha256=sha, duration_sec=manifest.outputs.duration_sec or 0.0,
+                          recorded_sha256=recorded, identical=(recorded == sha) if recorded else None)
+
+
 def rerender(run_dir: Path, reporter: Reporter | None = None) -> RerenderResult:
     """Render a run again from its render-spec.json and update its manifest."""
     report = reporter or SilentReporter()
-    spec = load_document(RenderSpec, run_dir / "render-spec.json", document="render-spec.json")
     manifest = load_document(Manifest, run_dir / "manifest.json", document="manifest.json")
+    if manifest.providers.get("compositor") == RAW_COMPOSITOR:
+        return _reproduce_raw(run_dir, manifest)
+    spec = load_document(RenderSpec, run_dir / "render-spec.json", document="render-spec.json")
     recorder = RunRecorder.resume(run_dir, manifest)
     recorded = manifest.outputs.sha256
     final = resolve_in_run(run_dir, spec.output)
