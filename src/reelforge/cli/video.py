@@ -74,7 +74,7 @@ def generate_command(ctx: click.Context, brief: tuple[str, ...], script_path: st
     output = Output(fmt)
     demo_flags = {key: flags.pop(key) for key in _DEMO_FLAGS}
     text = " ".join(brief).strip()
-    if not text and not script_path:
+    if not text and not script_path and not demo_flags["source"]:
         raise InvalidInputError("no brief and no --script given",
                                 hint='pass a brief: reelforge video generate "three tips for better sleep"')
     workspace = workspace_from(ctx)
@@ -84,7 +84,9 @@ def generate_command(ctx: click.Context, brief: tuple[str, ...], script_path: st
         brief=text, settings=settings, workspace=workspace,
         script_path=Path(script_path) if script_path else None, allow_external_out=allow_external_out,
         yes=yes, dry_run=dry_run, brief_in_manifest=not no_brief_in_manifest,
-        media_dir=Path(media_dir) if media_dir else None, demo=demo)
+        media_dir=Path(media_dir) if media_dir else None, demo=demo,
+        explainer_source=Path(demo_flags["source"]) if settings["mode"] == "explainer" and demo_flags["source"]
+        else None)
     result = generate(request, _reporter(output))
     manifest = result.manifest
     payload = {
@@ -115,9 +117,9 @@ def _demo_request(mode: str, flags: dict[str, Any], brief: str) -> Any:
         if demo_only:
             names = ", ".join(f"--{k.replace('_', '-')}" for k in demo_only)
             raise InvalidInputError(f"{names} only apply to --mode demo", hint="add --mode demo or drop them")
-        if flags["source"]:
-            raise InvalidInputError("--source for explainer mode is not available in this version yet",
-                                    hint="drop --source, or pass --script with an authored script.json")
+        if flags["source"] and mode != "explainer":
+            raise InvalidInputError(f"--source does not apply to --mode {mode}",
+                                    hint="use --source with --mode explainer (a README, folder or CSV) or --mode demo")
         return None
     source = flags["source"] or ("web" if flags["url"] else "file")
     if source not in ("file", "web"):

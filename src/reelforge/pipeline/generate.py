@@ -38,6 +38,7 @@ class GenerateRequest:
     brief_in_manifest: bool = True
     media_dir: Path | None = None
     demo: DemoRequest | None = None
+    explainer_source: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,8 @@ def generate(request: GenerateRequest, reporter: Reporter | None = None) -> Gene
     """Run the whole pipeline. Raises a ReelforgeError (its exit_code says how it failed)."""
     report = reporter or SilentReporter()
     settings = request.settings
-    script, script_source = resolve_script(request.brief, request.script_path, settings, request.workspace)
+    script, script_source = resolve_script(request.brief, request.script_path, settings, request.workspace,
+                                           explainer_source=request.explainer_source)
     run_id, run_dir = make_run_dir(request.workspace, settings, script.mode,
                                    allow_external_out=request.allow_external_out)
     brief = request.brief.strip()
@@ -96,7 +98,7 @@ def _run(request: GenerateRequest, script_source: str, script: Script, run_dir: 
         script_path = run_dir / "script.json"
         write_json_atomic(script_path, script.to_json_dict())
         recorder.add_asset(script_path)
-        recorder.set_provider("script", "skeleton" if script_source == "skeleton" else "script-file")
+        recorder.set_provider("script", script_source)
         out.append(StageOutcome(provider=recorder.manifest.providers["script"], path_taken="real",  # type: ignore[arg-type]
                                 params={"scenes": len(script.scenes), "source": script_source}))
     report.stage_finished("script", 0.0, f"{len(script.scenes)} scenes")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from reelforge.config import Settings
@@ -16,16 +15,8 @@ AUTO_ASPECT = {"shorts": "9:16", "explainer": "16:9", "demo": "16:9"}
 _RECONCILED = ("mode", "aspect", "locale")
 
 
-@dataclass(frozen=True)
-class RunPlan:
-    run_id: str
-    run_dir: Path
-    script: Script
-    script_source: str  # "skeleton" | "file"
-
-
-def resolve_script(brief: str, script_path: Path | None, settings: Settings,
-                   workspace: Workspace) -> tuple[Script, str]:
+def resolve_script(brief: str, script_path: Path | None, settings: Settings, workspace: Workspace, *,
+                   explainer_source: Path | None = None) -> tuple[Script, str]:
     """The script is the single source of truth for mode, aspect and locale.
 
     With ``--script``, a flag that disagrees with the file is refused rather than half-applied (the
@@ -42,9 +33,15 @@ def resolve_script(brief: str, script_path: Path | None, settings: Settings,
                 raise InvalidInputError(
                     f"--{key} {wanted} disagrees with {path.name}, which says {key} {have!r}",
                     hint=f"drop --{key} (the script wins) or change '{key}' in the script")
-        return script, "file"
+        return script, "script-file"
     mode = settings["mode"]
     aspect = settings["aspect"] if settings["aspect"] != "auto" else AUTO_ASPECT[mode]
+    if explainer_source is not None:
+        from reelforge.explainer import draft_explainer_script
+
+        script = draft_explainer_script(explainer_source, workspace=workspace.root, aspect=aspect,
+                                        locale=settings["locale"], brief=brief)
+        return script, "explainer-draft"
     duration = None if settings["duration"] == "auto" else float(settings["duration"])
     script = skeleton_script(brief, mode=mode, aspect=aspect, locale=settings["locale"], duration=duration,
                              transition=settings["transition"])
