@@ -21,8 +21,7 @@ def vault_path(internal: Path, asset_id: str, run_id: str, attempt_id: str) -> P
 def save_urls(path: Path, urls: dict[int, str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     os.chmod(path.parent, 0o700)
-    write_json_atomic(path, {str(k): v for k, v in urls.items()})
-    os.chmod(path, 0o600)
+    write_json_atomic(path, {str(k): v for k, v in urls.items()}, mode=0o600)
 
 
 def load_urls(path: Path) -> dict[int, str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reelforge.compose.contact_sheet import make_contact_sheet
-from reelforge.compose.runner import render
+from reelforge.compose.runner import render, verify_files
 from reelforge.errors import InterruptedRunError, ReelforgeError, RenderError
 from reelforge.media.probe import probe
 from reelforge.models.common import load_document
@@ -23,8 +23,6 @@ from reelforge.pipeline.recorder import RunRecorder, StageOutcome
 from reelforge.workspace.hashing import sha256_file
 from reelforge.workspace.paths import resolve_in_run
 
-CONTACT_SHEET = "contact-sheet.png"
-
 
 @dataclass(frozen=True)
 class RerenderResult:
@@ -35,41 +33,39 @@ class RerenderResult:
     identical: bool | None
 
 
-def _check_output(video: Path, spec: RenderSpec) -> tuple[int, float]:
-    """Probe the mp4 and refuse it when it does not match the plan (frames, size, streams)."""
+def _check_output(video: Path, spec: RenderSpec) -> None:
+    """Refuse an mp4 whose size or streams do not match the plan (the runner already checked frames)."""
     info = probe(video)
     problems = []
-    if info.frames != spec.duration_in_frames:
-        problems.append(f"{info.frames} frames, planned {spec.duration_in_frames}")
-    if (info.width, info.height) != (spec.dimensions.width, spec.dimensions.height):
-        problems.append(f"size {info.width}x{info.height}, planned {spec.dimensions.width}x{spec.dimensions.height}")
-    if not info.has_audio:
+    if info.video is None or (info.video.width, info.video.height) != (spec.dimensions.width,
+                                                                         spec.dimensions.height):
+        problems.append(f"video size is not {spec.dimensions.width}x{spec.dimensions.height}")
+    if info.audio is None:
         problems.append("no audio stream")
     if problems:
         raise RenderError(f"rendered {video.name} does not match render-spec.json: {'; '.join(problems)}",
                           file=str(video))
-    return info.frames, info.duration_sec
 
 
-def render_into_run(run_dir: Path, spec: RenderSpec, recorder: RunRecorder, report: Reporter,
-                    out: Path | None = None) -> Path:
-    target = out or resolve_in_run(run_dir, spec.output)
+def render_into_run(run_dir: Path, spec: RenderSpec, recorder: RunRecorder, report: Reporter) -> Path:
     report.stage_started("render")
     started = time.perf_counter()
     with recorder.stage("render") as stage:
-        result = render(spec, run_dir, out=target, progress=lambda f: report.progress("render", f))
-        frames, duration = _check_output(result.output, spec)
-        sheet = make_contact_sheet(result.output, spec, run_dir / CONTACT_SHEET)
+        result = render(spec, run_dir, progress=lambda f: report.progress("render", f))
+        _check_output(result.output, spec)
+        sheet = make_contact_sheet(result.output, spec, run_dir)
         m = recorder.manifest
-        m.outputs = Outputs(video=result.output.relative_to(run_dir).as_posix(), durationSec=round(duration, 4),
-                            sha256=result.sha256, frames=frames, contactSheet=sheet.relative_to(run_dir).as_posix())
-        m.audio = AudioMeasure(integratedLufs=result.integrated_lufs, truePeakDb=result.true_peak_db)
+        m.outputs = Outputs(video=result.output.relative_to(run_dir).as_posix(),
+                            durationSec=round(result.duration_sec, 4), sha256=result.sha256, frames=result.frames,
+                            contactSheet=sheet.relative_to(run_dir).as_posix())
+        if result.integrated_lufs is not None and result.true_peak_db is not None:
+            m.audio = AudioMeasure(integratedLufs=result.integrated_lufs, truePeakDb=result.true_peak_db)
         recorder.set_provider("compositor", "ffmpeg")
         recorder.add_asset(sheet)
         stage.append(StageOutcome(provider="ffmpeg", path_taken="real", params={
             "preset": spec.encoder.preset, "crf": spec.encoder.crf, "threads": spec.encoder.threads,
-            "frames": frames, "xRealtime": round(duration / max(time.perf_counter() - started, 1e-6), 2)}))
-    report.stage_finished("render", time.perf_counter() - started, f"{frames} frames")
+            "frames": result.frames, "xRealtime": round(result.duration_sec / max(result.seconds, 1e-6), 2)}))
+    report.stage_finished("render", time.perf_counter() - started, f"{result.frames} frames")
     return result.output
 
 
@@ -83,46 +79,45 @@ def _reproduce_raw(run_dir: Path, manifest: Manifest) -> RerenderResult:
 
 
 def rerender(run_dir: Path, reporter: Reporter | None = None) -> RerenderResult:
-    """Render a run again from its render-spec.json and update its manifest."""
+    """Render a run again from its render-spec.json and update its manifest.
+
+    An existing output is moved aside first; when the new bytes equal it, the old copy is dropped,
+    otherwise both are kept and the difference is reported (nothing earlier is lost).
+    """
     report = reporter or SilentReporter()
     manifest = load_document(Manifest, run_dir / "manifest.json", document="manifest.json")
     if manifest.providers.get("compositor") == RAW_COMPOSITOR:
         return _reproduce_raw(run_dir, manifest)
     spec = load_document(RenderSpec, run_dir / "render-spec.json", document="render-spec.json")
+    verify_files(spec, run_dir)  # refuse a changed input before touching anything
     recorder = RunRecorder.resume(run_dir, manifest)
     recorded = manifest.outputs.sha256
     final = resolve_in_run(run_dir, spec.output)
-    target = final
+    previous = final.with_name(f"{final.stem}.previous{final.suffix}")
     if final.exists():
-        target = final.with_name(f"{final.stem}.rerender{final.suffix}")
-        target.unlink(missing_ok=True)
-    previous_outputs = manifest.outputs
+        final.replace(previous)
+    previous_outputs = manifest.outputs.model_copy()
     try:
-        render_into_run(run_dir, spec, recorder, report, out=target)
-    except KeyboardInterrupt:
-        error = InterruptedRunError("render interrupted; ffmpeg was stopped", file=str(run_dir))
+        render_into_run(run_dir, spec, recorder, report)
+    except (KeyboardInterrupt, ReelforgeError) as exc:
+        if previous.exists():
+            previous.replace(final)
         recorder.manifest.outputs = previous_outputs
+        error = exc if isinstance(exc, ReelforgeError) else InterruptedRunError(
+            "render interrupted; ffmpeg was stopped", file=str(run_dir))
         recorder.fail(error)
+        if error is exc:
+            raise
         raise error from None
-    except ReelforgeError as error:
-        recorder.manifest.outputs = previous_outputs
-        recorder.fail(error)
-        raise
-    new_sha = sha256_file(target)
-    identical: bool | None = None
-    if target != final:
-        if sha256_file(final) == new_sha:
-            target.replace(final)  # same bytes: nothing is lost by replacing
-            target = final
-            identical = True
+    new_sha = sha256_file(final)
+    identical = (recorded == new_sha) if recorded else None
+    if previous.exists():
+        if sha256_file(previous) == new_sha:
+            previous.unlink()
         else:
-            identical = False
-            recorder.warn(f"re-render differs from the earlier {final.name}; kept both (new: {target.name})")
-    elif recorded:
-        identical = recorded == new_sha
-    recorder.manifest.outputs.video = target.relative_to(run_dir).as_posix()
-    if recorded and identical is False:
+            recorder.warn(f"re-render differs from the earlier output; the earlier one is kept as {previous.name}")
+    if identical is False:
         recorder.warn(f"re-render sha256 {new_sha} differs from the recorded {recorded}")
     recorder.succeed()
-    return RerenderResult(video=target, sha256=new_sha, duration_sec=recorder.manifest.outputs.duration_sec or 0.0,
+    return RerenderResult(video=final, sha256=new_sha, duration_sec=recorder.manifest.outputs.duration_sec or 0.0,
                           recorded_sha256=recorded, identical=identical)

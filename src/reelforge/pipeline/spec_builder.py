@@ -2,7 +2,7 @@
 
 Frame maths: scene i covers [round(start_i * fps), round(end_i * fps)) of the timing segments, so
 the picture follows the speech and the total frame count is exact. Motion and transition directions
-come from the seed and the scene id, never from the order of a dict or the clock.
+come from the seed and the scene, never from the order of a dict or the clock.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from reelforge.models.script import Script
 from reelforge.models.timing import Timing
 
 FPS = 30
-TEXT_HEAVY_KINDS = frozenset({"slide", "code", "diagram", "chart"})
 TRANSITION_FRAMES = {"fade": 12, "slide": 10, "wipe": 10}
 # x264 with exactly 2 threads was measured non-deterministic; 0 (auto) was stable run to run.
 ENCODER_THREADS = 0
@@ -45,6 +44,7 @@ class VisualAsset:
     sha256: str
     type: str  # "image" | "video"
     provider: str
+    ken_burns: KenBurns | None = None  # planned by the visual stage; None for video and text-heavy frames
 
 
 @dataclass(frozen=True)
@@ -80,23 +80,6 @@ def scene_frames(timing: Timing, fps: int = FPS) -> list[tuple[int, int]]:
     return frames
 
 
-def ken_burns_for(seed: int, scene_id: str) -> KenBurns:
-    """A gentle seeded zoom (in or out, 6-10 %) with a small pan; centres stay inside the image."""
-    rng = random.Random(f"kenburns:{seed}:{scene_id}")
-    zoom = round(1.06 + rng.random() * 0.04, 4)
-    zoom_in = rng.random() < 0.5
-    start_zoom, end_zoom = (1.0, zoom) if zoom_in else (zoom, 1.0)
-
-    def centre(z: float) -> tuple[float, float]:
-        room = 0.5 - 0.5 / z  # how far the centre can move from 0.5 at this zoom
-        return (round(0.5 + (rng.random() * 2 - 1) * room * 0.8, 4),
-                round(0.5 + (rng.random() * 2 - 1) * room * 0.8, 4))
-
-    sx, sy = centre(start_zoom)
-    ex, ey = centre(end_zoom)
-    return KenBurns(startZoom=start_zoom, endZoom=end_zoom, startX=sx, startY=sy, endX=ex, endY=ey)
-
-
 def transition_for(kind: str, seed: int, scene_id: str, this_frames: int, next_frames: int) -> Transition:
     if kind == "cut":
         return Transition(kind="cut", durationFrames=0)
@@ -118,9 +101,7 @@ def build_render_spec(inputs: SpecInputs) -> RenderSpec:
     for i, scene in enumerate(script.scenes):
         start, length = frames[i]
         visual = visuals[scene.id]
-        ken_burns = None
-        if visual.type == "image" and scene.visual.kind not in TEXT_HEAVY_KINDS:
-            ken_burns = ken_burns_for(inputs.seed, scene.id)
+        ken_burns = visual.ken_burns if visual.type == "image" else None
         if i + 1 < len(script.scenes):
             kind = scene.transition or inputs.default_transition
             transition = transition_for(kind, inputs.seed, scene.id, length, frames[i + 1][1])

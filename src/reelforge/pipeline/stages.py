@@ -65,40 +65,42 @@ def run_narration(script: Script, run_dir: Path, settings: Settings, recorder: R
 
 def run_visuals(script: Script, run_dir: Path, settings: Settings, recorder: RunRecorder, report: Reporter, *,
                 workspace: Workspace, media_dir: Path | None, dry_run: bool) -> list[VisualAsset]:
-    from reelforge.providers.visual.chain import VisualChainOptions, choose_visuals
+    from reelforge.providers.visual.chain import produce_visuals
 
     report.stage_started("visuals")
     started = time.perf_counter()
     width, height = FRAME_SIZES[script.aspect]
+    seed = settings["seed"]
+    mode = settings["visual"]
+    if mode == "generate":
+        raise InvalidInputError("--visual generate (hosted image models for scene stills) is not available in "
+                                "this version yet", hint="use --visual auto, card or stock; or make stills with "
+                                "`reelforge image generate` and pass them with --media DIR")
     with recorder.stage("visuals") as out:
         if media_dir is not None:
             media_dir = ensure_inside(media_dir if media_dir.is_absolute() else workspace.root / media_dir,
                                       workspace.root, what="--media folder", flag="--allow-external-input")
             if not media_dir.is_dir():
                 raise NotFoundError(f"--media folder {media_dir} does not exist", hint="pass an existing folder")
-        options = VisualChainOptions(mode=settings["visual"], width=width, height=height, seed=settings["seed"],
-                                     workspace=workspace.root, media_dir=media_dir, allow_network=not dry_run)
-        results = choose_visuals(script, run_dir, options)
+        if dry_run and mode == "stock":
+            mode = "auto"
+            recorder.warn("dry run: Pexels was not called; designed cards stand in for stock")
+        results = produce_visuals(script.scenes, run_dir=run_dir, workspace=workspace.root, mode=mode, seed=seed,
+                                  width=width, height=height, title=script.title, media_dir=media_dir)
         assets: list[VisualAsset] = []
         warnings: list[str] = []
-        attribution = []
         for result in results:
-            recorder.add_asset(run_dir / result.src, seed=settings["seed"])
+            recorder.add_asset(run_dir / result.src, seed=seed)
+            spec = result.visual_spec(seed)
             assets.append(VisualAsset(scene_id=result.scene_id, src=result.src, sha256=result.sha256,
-                                      type=result.type, provider=result.provider))
+                                      type=result.type, provider=result.provider, ken_burns=spec.ken_burns))
             warnings.extend(w for w in result.warnings if w not in warnings)
-            if result.attribution:
-                attribution.append({"sceneId": result.scene_id, **result.attribution})
         providers = list(dict.fromkeys(r.provider for r in results))
         recorder.set_provider("visual", providers)
         path_taken = "fallback" if any(r.path_taken == "fallback" for r in results) else "real"
-        params = {"visual": settings["visual"], "size": f"{width}x{height}",
-                  "perScene": [{"sceneId": r.scene_id, "provider": r.provider, "pathTaken": r.path_taken}
-                               for r in results]}
-        if attribution:
-            params["attribution"] = attribution
-        out.append(StageOutcome(provider="+".join(providers), path_taken=path_taken, params=params,  # type: ignore[arg-type]
-                                warnings=warnings))
+        params = {"visual": settings["visual"], "size": f"{width}x{height}", "perScene": [r.to_json() for r in results]}
+        out.append(StageOutcome(provider="+".join(providers), path_taken=path_taken,  # type: ignore[arg-type]
+                                params=params, warnings=warnings))
     for warning in warnings:
         report.warning(warning)
     report.stage_finished("visuals", time.perf_counter() - started, ", ".join(providers))

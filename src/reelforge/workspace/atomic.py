@@ -14,7 +14,16 @@ def canonical_json(data: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_umask()
+
+
+def write_bytes_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
     """Replace ``path`` with ``data`` all at once; the old file stays intact if anything fails midway."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -24,6 +33,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        # mkstemp creates 0600; user-facing files get the usual umask mode unless asked otherwise.
+        os.chmod(tmp, _FILE_MODE if mode is None else mode)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -31,12 +42,12 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    write_bytes_atomic(path, text.encode("utf-8"))
+def write_text_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
+    write_bytes_atomic(path, text.encode("utf-8"), mode=mode)
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
-    write_text_atomic(path, canonical_json(data))
+def write_json_atomic(path: Path, data: Any, *, mode: int | None = None) -> None:
+    write_text_atomic(path, canonical_json(data), mode=mode)
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -1,0 +1,87 @@
+"""The audio half of the filter graph: narration + music (looped, ducked, faded) -> loudnorm.
+
+Shared by the main render and by the cheap loudness-measuring pass, so both hear the same mix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from reelforge.models.render_spec import RenderSpec
+
+# Ducking: music drops ~10 dB under speech, recovers over ~0.4 s. Threshold is on the narration key.
+DUCK = "threshold=0.025:ratio=8:attack=15:release=400:knee=4"
+LRA = 11.0
+FRAMING = "asetnsamples=n=1024:p=1"
+
+
+@dataclass(frozen=True)
+class AudioInputs:
+    """Input indexes of the audio files in the ffmpeg argv (None when absent)."""
+
+    narration: int | None
+    music: int | None
+
+
+def total_samples(spec: RenderSpec) -> int:
+    """Samples in the timeline: exact because 48 kHz (and 44.1 kHz) divide evenly by 30 fps."""
+    return spec.duration_in_frames * spec.audio.sample_rate // spec.fps
+
+
+def _fmt(rate: int) -> str:
+    return f"aresample={rate},aformat=sample_fmts=fltp:sample_rates={rate}:channel_layouts=stereo"
+
+
+def loudnorm_filter(spec: RenderSpec, measured: dict[str, Any] | None, *, measure: bool = False) -> str:
+    """loudnorm for the target; with measured values (second pass) it runs linear and exactly."""
+    a = spec.audio
+    base = f"loudnorm=I={a.target_lufs:g}:TP={a.true_peak_db:g}:LRA={LRA:g}"
+    if measure:
+        return base + ":print_format=json"
+    if measured:
+        base += (f":measured_I={float(measured['input_i']):.2f}:measured_TP={float(measured['input_tp']):.2f}"
+                 f":measured_LRA={float(measured['input_lra']):.2f}"
+                 f":measured_thresh={float(measured['input_thresh']):.2f}"
+                 f":offset={float(measured['target_offset']):.2f}:linear=true")
+    return base + ":print_format=none"
+
+
+def audio_graph(spec: RenderSpec, inputs: AudioInputs, *, loudnorm: dict[str, Any] | None,
+                measure: bool = False, out_label: str = "aout") -> list[str]:
+    """Filter chains (joined later with ';') ending in ``[out_label]``: 48 kHz stereo, exactly timeline-long."""
+    rate = spec.audio.sample_rate
+    n = total_samples(spec)
+    seconds = n / rate
+    chains: list[str] = []
+    if inputs.narration is None and inputs.music is None:
+        return [f"anullsrc=r={rate}:cl=stereo,atrim=end_sample={n}[{out_label}]"]
+
+    if inputs.narration is not None:
+        chains.append(f"[{inputs.narration}:a]{_fmt(rate)},apad=whole_len={n},atrim=end_sample={n}[nar]")
+    music = spec.audio.music
+    if inputs.music is not None and music is not None:
+        mus = f"[{inputs.music}:a]{_fmt(rate)},atrim=end_sample={n},volume={music.gain_db:g}dB"
+        if music.fade_out_sec > 0:
+            fade = min(music.fade_out_sec, seconds)
+            mus += f",afade=t=out:st={seconds - fade:.6f}:d={fade:.6f}"
+        if inputs.narration is not None and music.duck:
+            # sidechaincompress gives different samples run to run unless both inputs arrive in
+            # fixed-size frames (measured); asetnsamples pins the framing.
+            chains.append(f"[nar]asplit=2[nar_mix][nar_key0];[nar_key0]{FRAMING}[nar_key]")
+            chains.append(f"{mus},{FRAMING}[mus0]")
+            chains.append(f"[mus0][nar_key]sidechaincompress={DUCK}[mus]")
+            nar = "[nar_mix]"
+        else:
+            chains.append(f"{mus}[mus]")
+            nar = "[nar]"
+        if inputs.narration is not None:
+            chains.append(f"{nar}[mus]amix=inputs=2:duration=first:dropout_transition=0:normalize=0[mix]")
+        else:
+            chains.append("[mus]anull[mix]")
+    else:
+        chains.append("[nar]anull[mix]")
+    # loudnorm works at 192 kHz internally; bring it back to the output rate and the exact length.
+    chains.append(f"[mix]{loudnorm_filter(spec, loudnorm, measure=measure)},{_fmt(rate)},"
+                  f"apad=whole_len={n},atrim=end_sample={n}[{out_label}]")
+    return chains

@@ -1,0 +1,62 @@
+"""Ken Burns: a seeded plan (KenBurns model) and the zoompan filter that draws it.
+
+zoompan crops an integer rectangle of its input and x is rounded down to the chroma step, so on a 1x
+still a slow pan moves in whole-pixel jerks. Measured on a 1080x1920 pan of 0.83 px/frame
+(std of the frame-to-frame shift; 0 is perfectly smooth):
+  yuv420p, 2x source: 0.48 px (visible judder)   yuv444p, 2x source: 0.21 px   yuv444p, 3x: 0.08 px
+  perspective filter (true sub-pixel): 0.005 px, but 3x slower than zoompan at 2x.
+We zoom a 2x still plane by plane (gray planes have no chroma rounding): the 0.21 px of yuv444p at the
+cost of yuv420p (3.2x faster than yuv444p in the same run).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from reelforge.models.render_spec import KenBurns
+
+KenBurnsStyle = Literal["full", "subtle", "off"]
+UPSCALE = 2  # zoompan's source is this many times the frame size (see the module docstring)
+
+
+def plan_ken_burns(seed: int, index: int, *, style: KenBurnsStyle = "full") -> KenBurns | None:
+    """A gentle zoom in or out with a small drift, direction from (seed, index).
+
+    ``subtle`` (text cards) zooms 1.00 <-> 1.06 around the centre; ``off`` (text-heavy slides) is None.
+    """
+    if style == "off":
+        return None
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([abs(seed) % (2**63), index, 0x4B42])))
+    zoom_in = bool(rng.integers(0, 2))
+    if style == "subtle":
+        near, far = 1.0, 1.06
+        sx = sy = ex = ey = 0.5
+    else:
+        near, far = 1.0, round(float(rng.uniform(1.12, 1.2)), 3)
+        dx, dy = (round(float(v), 3) for v in rng.uniform(-0.04, 0.04, size=2))
+        sx, sy, ex, ey = 0.5 - dx, 0.5 - dy, 0.5 + dx, 0.5 + dy
+    start, end = (near, far) if zoom_in else (far, near)
+    return KenBurns.model_validate({"startZoom": start, "endZoom": end, "startX": sx, "startY": sy,
+                                    "endX": ex, "endY": ey})
+
+
+def _lerp(a: float, b: float, p: str) -> str:
+    if a == b:
+        return f"{a:.6g}"
+    return f"({a:.6g}+({b - a:.6g})*{p})"
+
+
+def zoompan_filter(kb: KenBurns, frames: int, width: int, height: int, *, total: int | None = None) -> str:
+    """zoompan for one still input frame: the move spans ``frames`` output frames of width x height;
+    ``total`` (>= frames) frames are generated, the extra ones continuing past the end (for xfade tails).
+
+    x/y in the spec are the view centre as fractions of the source; zoompan clamps the view inside it.
+    """
+    p = f"(on/{max(frames - 1, 1)})"
+    z = _lerp(kb.start_zoom, kb.end_zoom, p)
+    cx = _lerp(kb.start_x, kb.end_x, p)
+    cy = _lerp(kb.start_y, kb.end_y, p)
+    return (f"zoompan=z='{z}':x='{cx}*iw-iw/zoom/2':y='{cy}*ih-ih/zoom/2'"
+            f":d={total or frames}:s={width}x{height}:fps=30")

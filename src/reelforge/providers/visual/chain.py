@@ -1,0 +1,139 @@
+"""Per-scene visual chain: user media -> Pexels (stock, key set) -> designed card, with pathTaken recorded.
+
+``--visual`` modes:
+  auto   the scene's ``visual.ref`` (or the matching ``--media DIR`` file), else a designed card. The card
+         is the key-free default, so it counts as the real path here.
+  stock  user media first, then Pexels; without PEXELS_API_KEY (or when Pexels fails) a designed card is
+         used as a fallback, with a warning naming why.
+  card   a designed card for every scene (user media is ignored).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from reelforge.compose.kenburns import KenBurnsStyle, plan_ken_burns
+from reelforge.errors import AuthRequiredError, InvalidInputError, ProviderError
+from reelforge.models.common import PathTaken
+from reelforge.models.render_spec import SceneVisualSpec
+from reelforge.models.script import Scene
+from reelforge.providers.visual import designed, pexels, user_media
+from reelforge.workspace.hashing import sha256_file
+from reelforge.workspace.paths import run_relative
+
+VisualMode = Literal["auto", "stock", "card"]
+VISUAL_MODES: tuple[VisualMode, ...] = ("auto", "stock", "card")
+_TEXT_HEAVY = frozenset({"slide", "code", "diagram", "chart"})
+_VIDEO_KINDS = frozenset({"clip", "mixed", "capture"})
+
+
+@dataclass
+class VisualResult:
+    scene_id: str
+    index: int
+    src: str
+    sha256: str
+    type: Literal["image", "video"]
+    provider: str
+    path_taken: PathTaken
+    ken_burns: KenBurnsStyle
+    warnings: list[str] = field(default_factory=list)
+    attribution: dict[str, Any] | None = None
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"sceneId": self.scene_id, "src": self.src, "sha256": self.sha256,
+                                "type": self.type, "provider": self.provider, "pathTaken": self.path_taken,
+                                "kenBurns": self.ken_burns, "warnings": self.warnings,
+                                "seconds": round(self.seconds, 3)}
+        if self.attribution:
+            data["attribution"] = self.attribution
+        return data
+
+    def visual_spec(self, seed: int) -> SceneVisualSpec:
+        """The render-spec entry for this visual, Ken Burns planned from (seed, scene index)."""
+        kb = plan_ken_burns(seed, self.index, style=self.ken_burns) if self.type == "image" else None
+        data: dict[str, Any] = {"src": self.src, "sha256": self.sha256, "type": self.type,
+                                "provider": self.provider}
+        if kb is not None:
+            data["kenBurns"] = kb.to_json_dict()
+        return SceneVisualSpec.model_validate(data)
+
+
+def _query(scene: Scene, title: str) -> str:
+    if scene.visual.prompt and scene.visual.prompt.strip():
+        return scene.visual.prompt.strip()
+    return " ".join(designed.card_text(scene.on_screen_text, scene.narration, title))[:100]
+
+
+def _card(scene: Scene, index: int, run_dir: Path, *, seed: int, width: int, height: int, title: str,
+          path_taken: PathTaken, warnings: list[str]) -> VisualResult:
+    out = run_dir / "visuals" / f"scene-{index + 1:02d}-card.png"
+    designed.make_card(designed.card_text(scene.on_screen_text, scene.narration, title), out,
+                       width=width, height=height, seed=seed, index=index, title=title)
+    return VisualResult(scene.id, index, run_relative(out, run_dir), sha256_file(out), "image",
+                        designed.PROVIDER_ID, path_taken, "subtle", warnings)
+
+
+def _user(scene: Scene, index: int, source: Path, run_dir: Path) -> VisualResult:
+    media = user_media.import_media(source, run_dir, index)
+    style: KenBurnsStyle = "off" if scene.visual.kind in _TEXT_HEAVY else "full"
+    return VisualResult(scene.id, index, media.src, media.sha256, media.type, user_media.PROVIDER_ID, "real",
+                        style, [], {"provider": user_media.PROVIDER_ID, "origin": media.origin})
+
+
+def produce_visuals(scenes: Sequence[Scene], *, run_dir: Path, workspace: Path, mode: VisualMode, seed: int,
+                    width: int, height: int, title: str, media_dir: Path | None = None,
+                    env: Mapping[str, str] | None = None,
+                    pexels_client: pexels.PexelsClient | None = None) -> list[VisualResult]:
+    """One visual per scene, in scene order. An explicit ``visual.ref`` that is missing or not media is an
+    error (the user asked for it); everything else falls through the chain with a warning."""
+    if mode not in VISUAL_MODES:
+        raise InvalidInputError(f"--visual {mode!r} is not one of {', '.join(VISUAL_MODES)}",
+                                hint="use --visual auto, stock or card")
+    media_files = user_media.media_dir_files(media_dir) if media_dir is not None else []
+    client = pexels_client
+    if client is None and mode == "stock":
+        client = pexels.PexelsClient.from_env(env)
+    pexels_down: str | None = None if client is not None else "PEXELS_API_KEY not set"
+    results: list[VisualResult] = []
+    for index, scene in enumerate(scenes):
+        started = time.monotonic()
+        warnings: list[str] = []
+        result: VisualResult | None = None
+        if mode != "card":
+            source = user_media.resolve_ref(scene.visual.ref, workspace) if scene.visual.ref else None
+            if source is None and index < len(media_files):
+                source = media_files[index]
+            if source is not None:
+                try:
+                    result = _user(scene, index, source, run_dir)
+                except InvalidInputError as exc:
+                    if scene.visual.ref:
+                        raise
+                    warnings.append(f"user media {source.name} skipped: {exc.message}")
+        if result is None and mode == "stock":
+            if pexels_down is None and client is not None:
+                try:
+                    kind: pexels.MediaKind = "video" if scene.visual.kind in _VIDEO_KINDS else "photo"
+                    stock = pexels.fetch_stock(client, _query(scene, title), run_dir, index,
+                                               width=width, height=height, kind=kind)
+                    result = VisualResult(scene.id, index, stock.src, stock.sha256, stock.type, pexels.PROVIDER_ID,
+                                          "real", "full", warnings, stock.attribution)
+                except AuthRequiredError as exc:
+                    pexels_down = exc.message  # a refused key will not work for the next scene either
+                except ProviderError as exc:
+                    warnings.append(f"pexels unavailable: {exc.message}; used designed card")
+            if result is None and pexels_down is not None:
+                warnings.append(f"pexels unavailable: {pexels_down}; used designed card")
+        if result is None:
+            taken: PathTaken = "fallback" if mode == "stock" or warnings else "real"
+            result = _card(scene, index, run_dir, seed=seed, width=width, height=height, title=title,
+                           path_taken=taken, warnings=warnings)
+        result.seconds = time.monotonic() - started
+        results.append(result)
+    return results
