@@ -32,7 +32,7 @@ def test_doctor_json_has_one_entry_per_check(capsys: pytest.CaptureFixture[str],
 def test_doctor_never_shows_a_key(capsys: pytest.CaptureFixture[str], workspace: Path,
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PEXELS_API_KEY", "sekrit-token-123456")
-    code, out, err = run_cli(capsys, "video", "doctor", "--format", "json")
+    _code, out, err = run_cli(capsys, "video", "doctor", "--format", "json")
     assert "sekrit-token-123456" not in out + err
     check = next(c for c in json.loads(out)["checks"] if c["name"] == "key:PEXELS_API_KEY")
     assert check["ok"] is True and "present" in check["detail"]

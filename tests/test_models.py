@@ -112,5 +112,5 @@ def test_sha256_pattern_enforced() -> None:
 def test_manifest_rejects_bad_hash() -> None:
     data = {"schemaVersion": "1.0", "toolVersion": "0", "runId": "r", "mode": "shorts", "seed": 1, "exitCode": 0,
             "assets": [{"path": "x", "sha256": "not-a-hash", "bytes": 1}]}
-    with pytest.raises(SchemaValidationError, match="assets.0.sha256"):
+    with pytest.raises(SchemaValidationError, match=r"assets\.0\.sha256"):
         parse_document(Manifest, data, document="manifest.json")

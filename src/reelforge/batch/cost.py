@@ -17,6 +17,7 @@ class Estimate:
     usd: float
     images: int
     by_model: dict[str, float]
+    unit: str = "image"  # what ``images`` counts; render jobs say "video"
 
     def to_json(self) -> dict[str, object]:
         return {"usd": self.usd, "images": self.images, "byModel": self.by_model}
@@ -38,6 +39,6 @@ def check_guardrail(est: Estimate, *, max_usd: float | None, yes: bool) -> None:
     limit = DEFAULT_MAX_USD if max_usd is None else max_usd
     if est.usd > 0 and est.usd >= limit and not yes:
         parts = ", ".join(f"{k} ${v:.2f}" for k, v in sorted(est.by_model.items()) if v > 0)
-        raise InvalidInputError(f"estimated cost ${est.usd:.2f} for {est.images} image(s) ({parts}) reaches the "
+        raise InvalidInputError(f"estimated cost ${est.usd:.2f} for {est.images} {est.unit}(s) ({parts}) reaches the "
                                 f"guardrail ${limit:.2f}",
                                 hint="pass --yes to spend it, raise --max-usd, or set draft: true / a cheaper model")
