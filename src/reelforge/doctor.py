@@ -136,6 +136,16 @@ def _check_chromium() -> tuple[bool, str]:
     return bool(path), path or "not found (needed only for demo web capture)"
 
 
+@check("playwright", baseline=False, remediation=f"pip install playwright ({SETUP_HINT}); needed for demo web capture")
+def _check_playwright() -> tuple[bool, str]:
+    import importlib.metadata
+
+    try:
+        return True, f"playwright {importlib.metadata.version('playwright')} (drives Debian's chromium)"
+    except importlib.metadata.PackageNotFoundError:
+        return False, "playwright not installed"
+
+
 @check("workspace-writable", baseline=True, remediation="run from a directory you can write, or pass --workspace DIR")
 def _check_workspace() -> tuple[bool, str]:
     cwd = Path.cwd()
