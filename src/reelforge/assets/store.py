@@ -169,6 +169,8 @@ class AssetStore:
     def review(self, name: str, decision: str, *, media: str = "image", note: str | None = None) -> dict[str, Any]:
         """Move a file into approved/ or rejected/, update index and asset.json, and pick the hero."""
         state = {"approve": "approved", "reject": "rejected"}[decision]
+        top = Path(name).parts[0] if len(Path(name).parts) > 1 else None
+        media = {"audio": "audio", "videos": "video"}.get(top or "", media)  # audio/... names say their media
         with self.transaction():
             src = self.resolve_file(name, media)
             dest = self.media_dir(media, state) / src.name

@@ -29,6 +29,7 @@ VisualMode = Literal["auto", "stock", "card"]
 VISUAL_MODES: tuple[VisualMode, ...] = ("auto", "stock", "card")
 _TEXT_HEAVY = frozenset({"slide", "code", "diagram", "chart"})
 _VIDEO_KINDS = frozenset({"clip", "mixed", "capture"})
+EXPLAINER_PROVIDER = "explainer-frame"
 
 
 @dataclass
@@ -86,6 +87,17 @@ def _user(scene: Scene, index: int, source: Path, run_dir: Path) -> VisualResult
                         style, [], {"provider": user_media.PROVIDER_ID, "origin": media.origin})
 
 
+def _explainer_frame(scene: Scene, index: int, run_dir: Path, *, workspace: Path, seed: int, width: int,
+                     height: int) -> VisualResult:
+    """slide/code/diagram/chart scenes: a typeset frame drawn from the scene's source (no Ken Burns)."""
+    from reelforge.explainer import render_scene_visual
+
+    out = run_dir / "visuals" / f"scene-{index + 1:02d}-{scene.visual.kind}.png"
+    render_scene_visual(scene, out, source_root=workspace, width=width, height=height, seed=seed)
+    return VisualResult(scene.id, index, run_relative(out, run_dir), sha256_file(out), "image", EXPLAINER_PROVIDER,
+                        "real", "off", [])
+
+
 def produce_visuals(scenes: Sequence[Scene], *, run_dir: Path, workspace: Path, mode: VisualMode, seed: int,
                     width: int, height: int, title: str, media_dir: Path | None = None,
                     env: Mapping[str, str] | None = None,
@@ -105,7 +117,10 @@ def produce_visuals(scenes: Sequence[Scene], *, run_dir: Path, workspace: Path, 
         started = time.monotonic()
         warnings: list[str] = []
         result: VisualResult | None = None
-        if mode != "card":
+        if scene.visual.kind in _TEXT_HEAVY and scene.visual.ref and mode != "card":
+            result = _explainer_frame(scene, index, run_dir, workspace=workspace, seed=seed, width=width,
+                                      height=height)
+        if result is None and mode != "card":
             source = user_media.resolve_ref(scene.visual.ref, workspace) if scene.visual.ref else None
             if source is None and index < len(media_files):
                 source = media_files[index]
