@@ -16,7 +16,10 @@ from reelforge.cli.common import detect_format
 from reelforge.cli.config_cmd import config_group
 from reelforge.cli.image_cmd import image_group
 from reelforge.cli.output import Output
+from reelforge.cli.qa_cmd import qa_group
+from reelforge.cli.render_cmd import render_group
 from reelforge.cli.schema_cmd import schema_group
+from reelforge.cli.trace_cmd import trace_command
 from reelforge.cli.verify_cmd import verify_command
 from reelforge.cli.video import video_group
 from reelforge.errors import EXIT_INTERRUPTED, InterruptedRunError, InvalidInputError, ReelforgeError
@@ -42,6 +45,9 @@ cli.add_command(schema_group)
 cli.add_command(verify_command)
 cli.add_command(image_group)
 cli.add_command(asset_group)
+cli.add_command(render_group)
+cli.add_command(qa_group)
+cli.add_command(trace_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -1,0 +1,1 @@
+"""Render jobs: request records, approval gates, promptPlan compiler, runner, manifests, trace."""

@@ -1,0 +1,98 @@
+"""Where a render job lives.
+
+    <localOutputDir>/ (e.g. renders/<job-id>/)  request.json response.json manifest.json renders/ qa/
+    .reelforge/renders/<job-id>/                job.json (pointer to localOutputDir) + attempts/ (AttemptLog)
+
+The user-facing folder holds the normalized request, the latest raw response (redacted), the manifest,
+the downloaded videos and the QA records. Attempts, every poll response and the signed-URL vault are
+internal execution state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reelforge.assets.store import now_iso, read_json
+from reelforge.batch.attempts import AttemptLog
+from reelforge.errors import NotFoundError
+from reelforge.workspace.atomic import write_json_atomic
+from reelforge.workspace.paths import Workspace, ensure_inside, sanitize_id
+
+
+@dataclass(frozen=True)
+class JobPaths:
+    workspace: Workspace
+    job_id: str
+    out_dir: Path
+
+    @property
+    def internal(self) -> Path:
+        return self.workspace.internal / "renders" / self.job_id
+
+    @property
+    def pointer(self) -> Path:
+        return self.internal / "job.json"
+
+    @property
+    def request(self) -> Path:
+        return self.out_dir / "request.json"
+
+    @property
+    def response(self) -> Path:
+        return self.out_dir / "response.json"
+
+    @property
+    def manifest(self) -> Path:
+        return self.out_dir / "manifest.json"
+
+    @property
+    def renders(self) -> Path:
+        return self.out_dir / "renders"
+
+    @property
+    def qa(self) -> Path:
+        return self.out_dir / "qa"
+
+    @property
+    def log(self) -> AttemptLog:
+        return AttemptLog(self.internal, asset_id=self.job_id, run_id=self.job_id, media="video")
+
+    def rel(self, path: Path) -> str:
+        return path.resolve().relative_to(self.workspace.root.resolve()).as_posix()
+
+    def read_manifest(self) -> dict[str, Any]:
+        return read_json(self.manifest, {}) or {}
+
+    def write_pointer(self) -> None:
+        current = read_json(self.pointer, {}) or {}
+        write_json_atomic(self.pointer, {"jobId": self.job_id, "localOutputDir": str(self.out_dir),
+                                         "createdAt": current.get("createdAt", now_iso())})
+
+
+def job_paths(ws: Workspace, job_id: str, out_dir: str | Path) -> JobPaths:
+    path = Path(out_dir)
+    path = ensure_inside(path if path.is_absolute() else ws.root / path, ws.root, what="localOutputDir",
+                         flag="a localOutputDir inside the workspace")
+    return JobPaths(ws, job_id, path)
+
+
+def find_job(ws: Workspace, job_id: str) -> JobPaths:
+    safe = sanitize_id(job_id)
+    pointer = read_json(ws.internal / "renders" / safe / "job.json", None)
+    if pointer:
+        return job_paths(ws, safe, pointer["localOutputDir"])
+    default = ws.root / "renders" / safe
+    if (default / "manifest.json").is_file():
+        return JobPaths(ws, safe, default)
+    raise NotFoundError(f"no render job {job_id} in {ws.root}", hint="list jobs with `reelforge render list`")
+
+
+def all_jobs(ws: Workspace) -> list[JobPaths]:
+    jobs = []
+    for pointer in sorted((ws.internal / "renders").glob("*/job.json")):
+        data = read_json(pointer, {}) or {}
+        if data.get("jobId") and data.get("localOutputDir"):
+            jobs.append(job_paths(ws, data["jobId"], data["localOutputDir"]))
+    return jobs

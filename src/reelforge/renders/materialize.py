@@ -1,0 +1,62 @@
+"""Put the render on disk: download the video (and last frame) from the vault URLs, or adopt the local file.
+
+``renders/render-NNN.mp4`` (NNN = attempt sequence) is written atomically by ``batch.download``; a file
+that is already there is kept (resume). The asset entries carry sha256, size and ``review_pending``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from reelforge.assets.store import now_iso
+from reelforge.batch.download import DownloadFailed, download
+from reelforge.errors import ProviderUnavailableError
+from reelforge.providers.image.base import redact_url
+from reelforge.renders.jobs import JobPaths
+from reelforge.workspace.hashing import sha256_file
+
+
+def _is_mp4(path: Path) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(12)
+    return head[4:8] == b"ftyp"
+
+
+def materialize(paths: JobPaths, data: dict[str, Any], attempt: dict[str, Any], urls: dict[int, str], *,
+                timeout: float) -> list[dict[str, Any]]:
+    seq = int(attempt["sequence"])
+    video = paths.renders / f"render-{seq:03d}.mp4"
+    frame = paths.renders / f"last-frame-{seq:03d}.png"
+    wanted: list[tuple[Path, str, str | None]] = [(video, "video/mp4", urls.get(0))]
+    if 1 in urls:
+        wanted.append((frame, "image/png", urls[1]))
+    local = attempt.get("localResult")
+    if local and Path(local).is_file() and not video.is_file():
+        os.replace(local, video)
+    for dest, _mime, url in wanted:
+        if dest.is_file():
+            continue
+        if not url:
+            raise ProviderUnavailableError(f"render job {paths.job_id}: the output URL is no longer saved",
+                                           hint="submit again with --new-attempt", file=str(paths.manifest))
+        try:
+            download(url, dest, timeout=timeout)
+        except DownloadFailed as exc:
+            raise ProviderUnavailableError(f"render job {paths.job_id} finished but the download failed: {exc}",
+                                           hint=f"the URL is saved; retry with: reelforge render poll "
+                                                f"{paths.job_id}", file=str(paths.manifest)) from None
+    if not _is_mp4(video):
+        video.unlink()
+        raise ProviderUnavailableError(f"render job {paths.job_id}: the downloaded file is not an mp4",
+                                       hint=f"see {paths.response}; poll again or submit with --new-attempt")
+    entries = []
+    for dest, mime, url in wanted:
+        entries.append({"assetId": f"{paths.job_id}-{dest.stem}", "kind": "video" if mime == "video/mp4" else
+                        "last_frame", "localPath": str(dest), "relativePath": paths.rel(dest),
+                        "remoteUrl": redact_url(url) if url else None, "mimeType": mime,
+                        "sha256": sha256_file(dest), "bytes": dest.stat().st_size, "status": "review_pending",
+                        "attemptId": attempt["attemptId"], "pathTaken": data.get("pathTaken"),
+                        "createdAt": now_iso()})
+    return entries

@@ -1,0 +1,293 @@
+"""The render runner: validate + gates (no network) -> attempt written -> submit with retries -> poll -> download.
+
+Submit returns as soon as the vendor accepted the job (the job is saved and pollable); ``wait`` makes the
+same call keep polling up to a deadline, after which it exits 6 and leaves the job pollable. Poll resumes
+from the files alone after a crash: an attempt in ``submitted_processing`` is checked again, one in
+``provider_completed`` / ``materialization_failed`` is downloaded again from the vault, a materialized one
+is answered without any network call. An attempt is never resubmitted without ``new_attempt``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from reelforge.batch.retry import Gates, RetryPolicy, call_with_retries
+from reelforge.batch.vault import drop, load_urls, save_urls, vault_path
+from reelforge.errors import (
+    AuthRequiredError,
+    InvalidInputError,
+    NotFoundError,
+    ProviderError,
+    ProviderUnavailableError,
+    ReelforgeError,
+    StageTimeoutError,
+)
+from reelforge.providers.image.base import ProviderCallError, api_key, redact_text
+from reelforge.providers.video.base import PENDING, VideoProvider, VideoResult, redact_body
+from reelforge.renders.catalog import VENDOR_KEY_ENV
+from reelforge.renders.gates import Input, resolve_inputs
+from reelforge.renders.jobs import JobPaths, find_job, job_paths
+from reelforge.renders.manifest import write_manifest
+from reelforge.renders.materialize import materialize
+from reelforge.renders.request import RenderRequest, normalize
+from reelforge.renders.wire import build_job
+from reelforge.workspace.atomic import write_json_atomic
+from reelforge.workspace.paths import Workspace
+
+_STATUS = {"queued": "processing", "running": "processing", "failed": "failed", "expired": "expired",
+           "cancelled": "cancelled"}
+
+
+@dataclass
+class PreparedRender:
+    request: RenderRequest
+    paths: JobPaths
+    inputs: list[Input] = field(default_factory=list)
+
+
+@dataclass
+class RenderResult:
+    job_id: str
+    status: str
+    provider_status: str | None
+    prediction_id: str | None
+    files: list[str]
+    manifest_path: str
+    submitted: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"jobId": self.job_id, "status": self.status, "providerStatus": self.provider_status,
+                "predictionId": self.prediction_id, "files": self.files, "manifestPath": self.manifest_path,
+                "submitted": self.submitted}
+
+
+def default_provider(vendor: str) -> VideoProvider:
+    if vendor == "ark":
+        from reelforge.providers.video.ark_seedance import ArkSeedance
+
+        return ArkSeedance()
+    if vendor == "fal":
+        from reelforge.providers.video.fal_queue import FalQueue
+
+        return FalQueue()
+    from reelforge.providers.video.local_animatic import LocalAnimatic
+
+    return LocalAnimatic()
+
+
+class RenderRunner:
+    def __init__(self, workspace: Workspace, *, gates: Gates | None = None, policy: RetryPolicy | None = None,
+                 providers: Callable[[str], VideoProvider] | None = None,
+                 presign: Callable[[dict[str, Any]], str] | None = None, download_timeout: float = 300.0,
+                 poll_interval: float | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.workspace = workspace
+        self.gates = gates or Gates()
+        self.policy = policy or RetryPolicy.from_env()
+        self._factory = providers or default_provider
+        self._providers: dict[str, VideoProvider] = {}
+        self.presign = presign
+        self.download_timeout = download_timeout
+        self.poll_interval = poll_interval if poll_interval is not None else float(
+            os.environ.get("REELFORGE_RENDER_POLL_INTERVAL_S", "8"))
+        self.sleep = sleep
+
+    def provider(self, vendor: str) -> VideoProvider:
+        if vendor not in self._providers:
+            self._providers[vendor] = self._factory(vendor)
+        return self._providers[vendor]
+
+    # ---- validation and gates (no network)
+    def prepare(self, raw: dict[str, Any], *, source: str | None = None, check_key: bool = True) -> PreparedRender:
+        req = normalize(raw, source=source)
+        paths = job_paths(self.workspace, req.job_id, req.data["localOutputDir"])
+        inputs = resolve_inputs(self.workspace, req)
+        env = VENDOR_KEY_ENV.get(req.model.vendor)
+        if check_key and env and not api_key(env):
+            raise AuthRequiredError(f"{env} is not set; model {req.model.key} ({req.model.vendor}) needs it",
+                                    hint=f"export {env}=<your key>, or use model video-local-animatic (key-free)")
+        return PreparedRender(req, paths, inputs)
+
+    # ---- submit
+    def submit(self, prepared: PreparedRender, *, new_attempt: bool = False, wait: float = 0.0) -> RenderResult:
+        req, paths = prepared.request, prepared.paths
+        job, wire_record = build_job(self.workspace, req, prepared.inputs, paths, presign=self.presign)
+        # media URLs may carry signatures: the record keeps scheme, host and path only
+        record = redact_body({**req.data, "inputs": [i.record(self.workspace.root) for i in prepared.inputs],
+                              "providerBody": wire_record})
+        log = paths.log
+        try:
+            attempt = log.create(record, operation=req.route, new_attempt=new_attempt)
+        except InvalidInputError as exc:
+            raise InvalidInputError(exc.message.replace(f"run {req.job_id} of asset {req.job_id}",
+                                                        f"render job {req.job_id}"),
+                                    hint=f"poll it: reelforge render poll {req.job_id} (or pass --new-attempt to "
+                                         "pay for another render)", file=exc.file) from None
+        paths.write_pointer()
+        write_json_atomic(paths.request, record)
+        write_manifest(paths, req.data, attempt, inputs=record["inputs"], status="submitting", assets=[],
+                       error=None)
+        provider = self.provider(req.model.vendor)
+
+        def on_retry(exc: ProviderCallError, delay: float) -> None:
+            attempt["tries"].append({"kind": exc.kind, "status": exc.status, "retryAfter": exc.retry_after,
+                                     "waitedSeconds": round(delay, 3)})
+            log.update(attempt)
+
+        try:
+            result = call_with_retries(lambda: provider.submit(job), gate=self.gates.get(req.model.vendor),
+                                       policy=self.policy, on_retry=on_retry)
+        except ProviderCallError as exc:
+            raise self._submit_failed(paths, req, attempt, exc) from None
+        except ReelforgeError as exc:  # the local route failed on this machine: nothing was charged
+            log.update(attempt, state="not_submitted", error={"message": exc.message})
+            write_manifest(paths, req.data, attempt, status="not_submitted", error={"message": exc.message})
+            raise
+        out = self._handle(paths, req.data, attempt, result, kind="submit")
+        return self._wait(paths, out, wait) if wait > 0 and out.status == "processing" else out
+
+    def _secrets(self, vendor: str) -> tuple[str | None, ...]:
+        env = VENDOR_KEY_ENV.get(vendor)
+        return (api_key(env) if env else None,)
+
+    def _submit_failed(self, paths: JobPaths, req: RenderRequest, attempt: dict[str, Any],
+                       exc: ProviderCallError) -> ReelforgeError:
+        log, vendor = paths.log, req.model.vendor
+        env = VENDOR_KEY_ENV.get(vendor) or "the key"
+        body = redact_text(exc.raw_body or "", self._secrets(vendor))[:20_000]
+        write_json_atomic(log.attempt_dir(attempt["attemptId"]) / "submission-error.json",
+                          {"kind": exc.kind, "status": exc.status, "body": body})
+        if exc.kind in ("timeout", "connection", "malformed"):
+            # in doubt: the vendor may have accepted (and charged) it, so the attempt keeps blocking resubmits
+            log.update(attempt, error={"message": str(exc), "kind": exc.kind})
+            write_manifest(paths, req.data, attempt, status="submit_in_doubt", error={"message": str(exc)})
+            cls = StageTimeoutError if exc.kind == "timeout" else ProviderUnavailableError
+            return cls(f"{vendor}: {exc} while submitting render job {req.job_id}",
+                       hint="check the vendor console; pass --new-attempt to pay for a new try")
+        log.update(attempt, state="not_submitted", error={"message": str(exc), "status": exc.status})
+        write_manifest(paths, req.data, attempt, status="not_submitted", error={"message": str(exc),
+                                                                               "status": exc.status})
+        if exc.auth:
+            return AuthRequiredError(f"{vendor} refused the key in {env} (HTTP {exc.status})",
+                                     hint=f"set a valid {env} and run again")
+        if exc.retryable:
+            return ProviderUnavailableError(f"{vendor}: HTTP {exc.status} after {self.policy.attempts} tries",
+                                            hint="wait and run the same command again (nothing was charged)")
+        return InvalidInputError(f"{vendor} refused render job {req.job_id} with HTTP {exc.status}: {body[:300]}",
+                                 hint="fix the request and submit again")
+
+    # ---- results
+    def _handle(self, paths: JobPaths, data: dict[str, Any], attempt: dict[str, Any], result: VideoResult,
+                *, kind: str) -> RenderResult:
+        log = paths.log
+        response = {"status": result.status, "providerStatus": result.provider_status,
+                    "predictionId": result.prediction_id, "body": redact_body(result.raw), "usage": result.usage,
+                    "error": result.error}
+        log.save_response(attempt, kind, response)
+        write_json_atomic(paths.response, response)
+        ids = {"predictionId": result.prediction_id or attempt.get("predictionId"),
+               "providerStatus": result.status, "providerStatusRaw": result.provider_status}
+        attempt["predictionId"] = ids["predictionId"]
+        if result.status in PENDING:
+            log.update(attempt, state="submitted_processing", generationHandle=result.handle or attempt.get(
+                "generationHandle"), providerStatus=result.status)
+            write_manifest(paths, data, attempt, status="processing", **ids)
+            return self._result(paths, submitted=kind == "submit")
+        if result.status != "succeeded":
+            log.update(attempt, state="provider_failed", providerStatus=result.status, error=result.error)
+            write_manifest(paths, data, attempt, status=_STATUS[result.status], error=result.error, **ids)
+            message = (result.error or {}).get("message") or result.status
+            raise ReelforgeError(f"render job {paths.job_id} ended {result.status}: {message}",
+                                 hint=f"see {paths.response}; fix the request and submit with --new-attempt",
+                                 file=str(paths.manifest))
+        urls = {i: u for i, u in enumerate((result.video_url, result.last_frame_url)) if u}
+        if urls:
+            save_urls(self._vault(paths, attempt), urls)
+        log.update(attempt, state="provider_completed", providerStatus="succeeded",
+                   localResult=str(result.local_path) if result.local_path else None)
+        write_manifest(paths, data, attempt, status="downloading", usage=result.usage, **ids)
+        return self._materialize(paths, data, attempt, submitted=kind == "submit")
+
+    def _vault(self, paths: JobPaths, attempt: dict[str, Any]) -> Any:
+        return vault_path(self.workspace.internal, "renders", paths.job_id, attempt["attemptId"])
+
+    def _materialize(self, paths: JobPaths, data: dict[str, Any], attempt: dict[str, Any], *,
+                     submitted: bool) -> RenderResult:
+        vpath = self._vault(paths, attempt)
+        try:
+            assets = materialize(paths, data, attempt, load_urls(vpath), timeout=self.download_timeout)
+        except ProviderError as exc:
+            paths.log.update(attempt, state="materialization_failed", materializationError={"message": exc.message})
+            write_manifest(paths, data, attempt, status="materialization_failed",
+                           error={"message": exc.message, "recoverable": True})
+            raise
+        paths.log.update(attempt, state="materialized", materializationError=None)
+        write_manifest(paths, data, attempt, status="review_pending", assets=assets, error=None)
+        drop(vpath)
+        return self._result(paths, submitted=submitted)
+
+    def _result(self, paths: JobPaths, *, submitted: bool = False) -> RenderResult:
+        m = paths.read_manifest()
+        return RenderResult(paths.job_id, m.get("status", "unknown"), m.get("providerStatus"), m.get("predictionId"),
+                            [a["relativePath"] for a in m.get("assets", [])], str(paths.manifest), submitted)
+
+    # ---- poll / resume
+    def poll(self, job_id: str, *, wait: float = 0.0) -> RenderResult:
+        paths = find_job(self.workspace, job_id)
+        out = self._poll_once(paths)
+        return self._wait(paths, out, wait) if wait > 0 and out.status == "processing" else out
+
+    def _poll_once(self, paths: JobPaths) -> RenderResult:
+        log = paths.log
+        latest = log.latest()
+        if latest is None:
+            raise NotFoundError(f"render job {paths.job_id} has no attempt",
+                                hint="submit it: reelforge render submit --request ...")
+        attempt = log.read_attempt(latest["attemptId"])
+        data = _attempt_request(paths, attempt)
+        state = attempt["state"]
+        if state == "materialized":
+            return self._result(paths)
+        if state in ("provider_completed", "materialization_failed"):
+            return self._materialize(paths, data, attempt, submitted=False)
+        if state == "submitted_processing":
+            provider = self.provider(data["provider"])
+            try:
+                result = call_with_retries(lambda: provider.poll(attempt["generationHandle"]),
+                                           gate=self.gates.get(data["provider"]), policy=self.policy)
+            except ProviderCallError as exc:
+                if exc.auth:
+                    env = VENDOR_KEY_ENV.get(data["provider"])
+                    raise AuthRequiredError(f"{data['provider']} refused the key in {env} (HTTP {exc.status})",
+                                            hint=f"set a valid {env} and poll again") from None
+                raise ProviderUnavailableError(f"polling render job {paths.job_id} failed: {exc}",
+                                               hint=f"poll again later: reelforge render poll {paths.job_id} "
+                                                    "(nothing new was charged)") from None
+            return self._handle(paths, data, attempt, result, kind="poll")
+        raise InvalidInputError(f"render job {paths.job_id} attempt {attempt['attemptId']} is {state}: "
+                                f"{attempt['nextAction']}", hint="submit again with --new-attempt",
+                                file=str(paths.manifest))
+
+    def _wait(self, paths: JobPaths, out: RenderResult, wait: float) -> RenderResult:
+        deadline = time.monotonic() + wait
+        while out.status == "processing":
+            if time.monotonic() + self.poll_interval > deadline:
+                raise StageTimeoutError(f"render job {paths.job_id} is still {out.provider_status} after {wait:g} s",
+                                        hint=f"it keeps running at the vendor; resume with: reelforge render poll "
+                                             f"{paths.job_id} --wait 600", file=str(paths.manifest))
+            self.sleep(self.poll_interval)
+            out = self._poll_once(paths)
+        return out
+
+
+def _attempt_request(paths: JobPaths, attempt: dict[str, Any]) -> dict[str, Any]:
+    from reelforge.assets.store import read_json
+
+    data = read_json(paths.log.attempt_dir(attempt["attemptId"]) / "request.json", None)
+    if data is None:
+        raise NotFoundError(f"the request record of render job {paths.job_id} is missing",
+                            hint=f"restore {paths.internal}", file=str(paths.internal))
+    return data
