@@ -1,52 +1,86 @@
-"""Benchmark part A: render a 60 s 1080x1920 short (10 designed stills with Ken Burns, 9 transitions,
-word captions, narration + ducked music) through the production compositor.
+"""Benchmark: one fixed 1080x1920 30 fps short (60 s: 10 designed stills with Ken Burns, 9 transitions,
+tiktok word captions from the production caption writer, narration + ducked music), timed side by side in
+one run, alternating A B C A B C ...:
 
-Prints wall time, x realtime, peak RSS of ffmpeg, and whether a second render is byte-identical; side by
-side with a baseline in the same run: x264 alone encoding 60 s of moving test pattern with the same
-settings (the encoder's own ceiling on this machine).
+  A  reelforge rendering its render-spec (reelforge.compose.runner.render, everything it does);
+  B  the same composition in MoviePy 2, MoneyPrinterTurbo-style (bench/moviepy_baseline.py);
+  C  the encoder limit: A's own output decoded ONCE (outside the timing) to a lossless intermediate
+     (raw yuv420p + PCM in NUT, or FFV1), then encoded by the same ffmpeg with A's exact encode options.
 
-    /work/venv/bin/python bench/render_short.py [--workdir DIR] [--keep] [--runs 2]
+Each variant runs in its own worker process; the parent samples the worker's process tree with psutil every
+50 ms and reports the peak RSS of the largest single process (and of the whole tree). Medians are printed as
+x realtime, A/B and A/C time ratios. Inputs are generated here (no downloads).
+
+    /work/venv/bin/python bench/render_short.py [--seconds 60] [--runs 3] [--skip-b] [--json out.json]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
+import psutil
+
+from reelforge.compose.captions import write_captions
 from reelforge.compose.kenburns import plan_ken_burns
-from reelforge.compose.runner import ffmpeg_exe, render
+from reelforge.compose.runner import ffmpeg_exe
 from reelforge.models.render_spec import RenderSpec
+from reelforge.models.timing import Timing
 from reelforge.providers.visual.designed import make_card
 from reelforge.workspace.hashing import sha256_file
 
-W, H, FPS, SCENES, SEC = 1080, 1920, 30, 10, 60
+W, H, FPS, SCENE_SEC, SEED = 1080, 1920, 30, 6, 11
 WORDS = ("cities trap heat in asphalt and concrete so summer nights stay warm while trees shade streets "
          "and cool the air around them by several degrees which saves energy and lives").split()
+KINDS = [("fade", "left"), ("slide", "left"), ("wipe", "up"), ("fade", "left"), ("slide", "up"),
+         ("wipe", "left"), ("fade", "left"), ("slide", "right"), ("wipe", "down")]
+HERE = Path(__file__).resolve()
 
 
-def child_peak_rss_mb() -> float:
-    """Largest RSS of any waited-for child so far (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+# ---------------------------------------------------------------- inputs
+
+def _timing(seconds: int, scenes: int) -> Timing:
+    """Synthetic word timing, ~160 words/min: 0.28-0.40 s words with short gaps, a breath per scene."""
+    per = seconds / scenes
+    segments, k = [], 0
+    for i in range(scenes):
+        s0, s1 = i * per, (i + 1) * per
+        t, words = s0 + 0.2, []
+        while True:
+            dur = 0.28 + 0.04 * (k % 4)
+            if t + dur > s1 - 0.4:
+                break
+            words.append({"t": WORDS[k % len(WORDS)], "startSec": round(t, 3), "endSec": round(t + dur, 3)})
+            t += dur + 0.05
+            k += 1
+        segments.append({"sceneId": f"s{i + 1:02d}", "startSec": s0, "endSec": s1, "words": words})
+    return Timing.model_validate({"schemaVersion": "1.0", "source": "estimated", "audio": "audio/narration.wav",
+                                  "totalSec": seconds, "segments": segments})
 
 
-def make_inputs(run: Path, seed: int = 11) -> RenderSpec:
+def make_inputs(run: Path, seconds: int = 60, seed: int = SEED) -> RenderSpec:
+    """Cards, narration, music, timing.json, production captions, render-spec.json in ``run``."""
     ff = ffmpeg_exe()
+    scenes = max(2, round(seconds / SCENE_SEC))
     (run / "visuals").mkdir(parents=True, exist_ok=True)
     (run / "audio").mkdir(exist_ok=True)
-    (run / "fonts").mkdir(exist_ok=True)
-    for i in range(SCENES):
-        make_card([f"Point {i + 1}: " + " ".join(WORDS[i * 3:i * 3 + 5])], run / f"visuals/scene-{i + 1:02d}.png",
-                  width=W, height=H, seed=seed, index=i, title="Urban heat islands")
+    for i in range(scenes):
+        make_card([f"Point {i + 1}: " + " ".join(WORDS[(i * 3) % 24:(i * 3) % 24 + 5])],
+                  run / f"visuals/scene-{i + 1:02d}.png", width=W, height=H, seed=seed, index=i,
+                  title="Urban heat islands")
     # speech-like narration: pink noise gated into ~0.3 s syllables with pauses, 22.05 kHz mono like Piper
     subprocess.run([ff, "-v", "error", "-y", "-f", "lavfi", "-i",
-                    f"anoisesrc=color=pink:sample_rate=22050:duration={SEC}:seed=7",
+                    f"anoisesrc=color=pink:sample_rate=22050:duration={seconds}:seed=7",
                     "-af", "volume='if(lt(mod(t,0.37),0.24),if(lt(mod(t,4.1),3.5),0.6,0),0)':eval=frame,"
                     "lowpass=f=3500", "-ac", "1", str(run / "audio/narration.wav")], check=True)
     # a 17 s music bed (shorter than the video: exercises looping)
@@ -56,91 +90,265 @@ def make_inputs(run: Path, seed: int = 11) -> RenderSpec:
                     "sine=f=329.63:sample_rate=44100:duration=17", "-filter_complex",
                     "amix=inputs=3,volume=0.8,tremolo=f=2:d=0.3", "-ac", "2", str(run / "audio/music.wav")],
                    check=True)
-    import font_roboto
-
-    shutil.copy(font_roboto.font_files["RobotoBlack"], run / "fonts/Roboto-Black.ttf")
-    events = []
-    per = 0.42
-    for k in range(int(SEC / per) - 1):
-        t0, t1 = k * per, (k + 1) * per
-        words = " ".join(WORDS[(k + j) % len(WORDS)] for j in range(3))
-        events.append(f"Dialogue: 0,{_ts(t0)},{_ts(t1)},Default,,0,0,0,,{{\\c&H00FFFF&}}{words.upper()}")
-    (run / "captions.ass").write_text(
-        "[Script Info]\nScriptType: v4.00+\nPlayResX: 1080\nPlayResY: 1920\nWrapStyle: 0\n\n[V4+ Styles]\n"
-        "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, "
-        "Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, "
-        "MarginL, MarginR, MarginV, Encoding\n"
-        "Style: Default,Roboto Black,88,&H00FFFFFF,&H000000FF,&H00000000,&H64000000,0,0,0,0,100,100,0,0,1,6,2,"
-        "2,80,80,560,1\n\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, "
-        "Text\n" + "\n".join(events) + "\n", encoding="utf-8")
+    timing = _timing(seconds, scenes)
+    (run / "timing.json").write_text(timing.model_dump_json(by_alias=True, indent=2), encoding="utf-8")
+    captions = write_captions(timing, run, style="tiktok", platform="tiktok", width=W, height=H)
 
     def ref(rel: str) -> dict[str, str]:
         return {"src": rel, "sha256": sha256_file(run / rel)}
 
-    per_scene = SEC * FPS // SCENES
-    kinds = [("fade", "left"), ("slide", "left"), ("wipe", "up"), ("fade", "left"), ("slide", "up"),
-             ("wipe", "left"), ("fade", "left"), ("slide", "right"), ("wipe", "down")]
-    scenes = []
-    for i in range(SCENES):
+    total = seconds * FPS
+    bounds = [total * i // scenes for i in range(scenes + 1)]
+    out_scenes = []
+    for i in range(scenes):
         kb = plan_ken_burns(seed, i, style="full")
         visual = {**ref(f"visuals/scene-{i + 1:02d}.png"), "type": "image", "provider": "designed-card",
                   "kenBurns": kb.to_json_dict() if kb else None}
-        trans = ({"kind": kinds[i][0], "durationFrames": 15, "direction": kinds[i][1]} if i < SCENES - 1
+        kind, direction = KINDS[i % len(KINDS)]
+        trans = ({"kind": kind, "durationFrames": 15, "direction": direction} if i < scenes - 1
                  else {"kind": "cut"})
-        scenes.append({"id": f"s{i + 1:02d}", "fromFrame": i * per_scene, "durationInFrames": per_scene,
-                       "visual": {k: v for k, v in visual.items() if v is not None}, "transitionOut": trans})
+        out_scenes.append({"id": f"s{i + 1:02d}", "fromFrame": bounds[i], "durationInFrames": bounds[i + 1] - bounds[i],
+                           "visual": {k: v for k, v in visual.items() if v is not None}, "transitionOut": trans})
     spec = {"schemaVersion": "1.0", "composition": "Shorts", "slug": "bench", "output": "shorts-bench.mp4",
-            "dimensions": {"width": W, "height": H}, "durationInFrames": SEC * FPS, "scenes": scenes,
+            "dimensions": {"width": W, "height": H}, "durationInFrames": total, "scenes": out_scenes,
             "audio": {"narration": ref("audio/narration.wav"),
                       "music": {**ref("audio/music.wav"), "gainDb": -16, "duck": True, "fadeOutSec": 2}},
-            "captions": {"style": "tiktok", "file": ref("captions.ass"),
-                         "fonts": [{**ref("fonts/Roboto-Black.ttf"), "family": "Roboto Black"}]},
+            "captions": captions.caption_spec().model_dump(by_alias=True, mode="json"),
             "seed": seed}
     (run / "render-spec.json").write_text(json.dumps(spec, indent=2), encoding="utf-8")
     return RenderSpec.model_validate(spec)
 
 
-def _ts(t: float) -> str:
-    cs = round(t * 100)
-    return f"{cs // 360000}:{cs // 6000 % 60:02d}:{cs // 100 % 60:02d}.{cs % 100:02d}"
+def load_spec(run: Path) -> RenderSpec:
+    return RenderSpec.model_validate_json((run / "render-spec.json").read_text(encoding="utf-8"))
 
 
-def baseline_encode(tmp: Path) -> float:
-    """x264 alone, same settings, 60 s of moving test pattern: the encoder's ceiling here."""
-    argv = [ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=size={W}x{H}:rate={FPS}",
-            "-frames:v", str(SEC * FPS), "-c:v", "libx264", "-preset", "veryfast", "-crf", "21",
-            "-pix_fmt", "yuv420p", "-threads", "0", str(tmp / "baseline.mp4")]
-    start = time.monotonic()
-    subprocess.run(argv, check=True)
-    return time.monotonic() - start
+# ---------------------------------------------------------------- memory sampling
+
+class TreeSampler:
+    """Polls a process and its descendants every ``interval`` s: peak RSS of the largest single process
+    (and its name), and peak RSS summed over the tree."""
+
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        self.root = psutil.Process(pid)
+        self.interval = interval
+        self.largest_mb = 0.0
+        self.largest_name = ""
+        self.tree_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                procs = [self.root, *self.root.children(recursive=True)]
+            except psutil.Error:
+                return
+            total = 0.0
+            for p in procs:
+                try:
+                    rss = p.memory_info().rss / 2**20
+                    name = p.name()
+                except psutil.Error:
+                    continue
+                total += rss
+                if rss > self.largest_mb:
+                    self.largest_mb, self.largest_name = rss, name
+            self.tree_mb = max(self.tree_mb, total)
+            self._stop.wait(self.interval)
+
+
+def run_worker(kind: str, run: Path, extra: list[str] | None = None) -> dict[str, Any]:
+    """Run ``--worker kind`` in a child process, sampling its tree; return its JSON line plus memory."""
+    argv = [sys.executable, str(HERE), "--worker", kind, "--workdir", str(run), *(extra or [])]
+    load = round(os.getloadavg()[0], 2)
+    started = time.monotonic()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with TreeSampler(proc.pid) as sampler:
+        out, err = proc.communicate()
+    wall = time.monotonic() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"worker {kind} failed ({proc.returncode}):\n{err[-3000:]}")
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    result.update(kind=kind, load1AtStart=load, processWallSec=round(wall, 2), peakLargestMB=round(sampler.largest_mb),
+                  largestProcess=sampler.largest_name, peakTreeMB=round(sampler.tree_mb))
+    return result
+
+
+# ---------------------------------------------------------------- workers (run in the child process)
+
+def worker_a(run: Path) -> dict[str, Any]:
+    """A: the production render, with its stages timed by wrapping the runner's helpers."""
+    import reelforge.compose.runner as runner
+
+    stages: dict[str, float] = {}
+
+    def timed(name: str) -> None:
+        fn = getattr(runner, name)
+
+        def wrapper(*a: Any, **k: Any) -> Any:
+            t0 = time.monotonic()
+            try:
+                return fn(*a, **k)
+            finally:
+                stages[name] = stages.get(name, 0.0) + time.monotonic() - t0
+
+        setattr(runner, name, wrapper)
+
+    for name in ("verify_files", "measure_loudness", "run_ffmpeg", "count_video_packets", "measure_output"):
+        if hasattr(runner, name):
+            timed(name)
+    spec = load_spec(run)
+    t0 = time.monotonic()
+    result = runner.render(spec, run)
+    seconds = time.monotonic() - t0
+    (run / "a-argv.json").write_text(json.dumps(result.argv), encoding="utf-8")
+    return {"seconds": round(seconds, 3), "stages": {k: round(v, 3) for k, v in stages.items()},
+            "sha256": result.sha256, "frames": result.frames, "lufs": result.integrated_lufs}
+
+
+def encode_options(a_argv: list[str]) -> list[str]:
+    """A's output options: everything between its last ``-map X`` and the output path."""
+    last_map = max(i for i, arg in enumerate(a_argv) if arg == "-map")
+    return a_argv[last_map + 2:-1]
+
+
+def prepare_c(run: Path, fmt: str = "raw") -> Path:
+    """Decode A's output once into the lossless intermediate C encodes from (not timed)."""
+    spec = load_spec(run)
+    src = run / spec.output
+    if fmt == "raw":
+        dst, vcodec = run / "c-intermediate.nut", ["-c:v", "rawvideo"]
+    else:
+        dst, vcodec = run / "c-intermediate.mkv", ["-c:v", "ffv1", "-level", "3", "-slices", "16"]
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-i", str(src), "-map", "0:v", "-map", "0:a", *vcodec,
+                    "-c:a", "pcm_s16le", str(dst)], check=True)
+    return dst
+
+
+def worker_c(run: Path, intermediate: Path) -> dict[str, Any]:
+    """C: encode the intermediate with A's exact encode options."""
+    opts = encode_options(json.loads((run / "a-argv.json").read_text(encoding="utf-8")))
+    argv = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-i", str(intermediate),
+            "-map", "0:v", "-map", "0:a", *opts, str(run / "c-encode.mp4")]
+    t0 = time.monotonic()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return {"seconds": round(time.monotonic() - t0, 3), "options": " ".join(opts)}
+
+
+def worker_b(run: Path) -> dict[str, Any]:
+    sys.path.insert(0, str(HERE.parent))
+    from moviepy_baseline import render_moviepy
+
+    spec = load_spec(run)
+    font = run / spec.captions.fonts[0].src
+    times = render_moviepy(spec, run, run / "moviepy.mp4", run / "captions.srt", font)
+    return {k: round(v, 3) for k, v in times.items()}
+
+
+# ---------------------------------------------------------------- orchestration
+
+def median(rows: list[dict[str, Any]], key: str) -> float:
+    return statistics.median(float(r[key]) for r in rows)
+
+
+def summarize(results: list[dict[str, Any]], seconds: int) -> dict[str, Any]:
+    by = {k: [r for r in results if r["kind"] == k] for k in "ABC"}
+    out: dict[str, Any] = {"videoSec": seconds}
+    for k, rows in by.items():
+        if rows:
+            med = median(rows, "seconds")
+            out[k] = {"runs": len(rows), "medianSec": round(med, 2), "xRealtime": round(seconds / med, 2),
+                      "allSec": [r["seconds"] for r in rows],
+                      "peakLargestMB": max(r["peakLargestMB"] for r in rows),
+                      "largestProcess": by[k][0]["largestProcess"],
+                      "peakTreeMB": max(r["peakTreeMB"] for r in rows)}
+    if by["A"] and by["B"]:
+        out["B_over_A"] = round(median(by["B"], "seconds") / median(by["A"], "seconds"), 2)
+    if by["A"] and by["C"]:
+        out["A_over_C"] = round(median(by["A"], "seconds") / median(by["C"], "seconds"), 2)
+    if by["A"]:
+        out["A_stagesMedian"] = {s: round(statistics.median(r["stages"].get(s, 0.0) for r in by["A"]), 2)
+                                 for s in by["A"][0]["stages"]}
+        out["A_identicalRuns"] = len({r["sha256"] for r in by["A"]}) == 1
+    return out
+
+
+def machine() -> dict[str, Any]:
+    info = Path("/proc/cpuinfo").read_text()
+    model = next((ln.split(":", 1)[1].strip() for ln in info.splitlines() if ln.startswith("model name")), "?")
+    mhz = next((ln.split(":", 1)[1].strip() for ln in info.splitlines() if ln.startswith("cpu MHz")), "?")
+    simd = sorted({f for f in ("avx2", "avx512f") if f" {f} " in info})
+    return {"nproc": os.cpu_count(), "cpu": model, "mhz": mhz, "simd": simd,
+            "loadavg": [round(x, 2) for x in os.getloadavg()], "memGB": round(psutil.virtual_memory().total / 2**30, 1)}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--keep", action="store_true")
-    parser.add_argument("--runs", type=int, default=2)
-    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--skip-b", action="store_true")
+    parser.add_argument("--skip-c", action="store_true")
+    parser.add_argument("--intermediate", choices=["raw", "ffv1"], default="raw")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--no-profile", action="store_true", help="skip the ffmpeg -benchmark breakdown")
+    parser.add_argument("--pyspy-b", type=int, default=0, metavar="SEC",
+                        help="also profile B with py-spy on a SEC-second short (0: skip)")
+    parser.add_argument("--worker", choices=["A", "B", "C"], help=argparse.SUPPRESS)
+    parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker:
+        fns = {"A": lambda: worker_a(args.workdir), "B": lambda: worker_b(args.workdir),
+               "C": lambda: worker_c(args.workdir, args.input)}
+        print(json.dumps(fns[args.worker]()))
+        return 0
+
     tmp = args.workdir or Path(tempfile.mkdtemp(prefix="rf-bench-"))
     tmp.mkdir(parents=True, exist_ok=True)
+    print("machine:", json.dumps(machine()), flush=True)
     t0 = time.monotonic()
-    spec = make_inputs(tmp)
-    print(f"inputs: {time.monotonic() - t0:.1f} s (10 cards, narration, music, {SEC / 0.42:.0f} caption events)")
-    shas = []
+    make_inputs(tmp, args.seconds)
+    print(f"inputs: {time.monotonic() - t0:.1f} s in {tmp}", flush=True)
+    results: list[dict[str, Any]] = []
+    intermediate: Path | None = None
     for k in range(args.runs):
-        result = render(spec, tmp)
-        rss = child_peak_rss_mb()
-        shas.append(result.sha256)
-        print(f"render {k + 1}: {result.seconds:.1f} s wall = {SEC / result.seconds:.2f}x realtime; "
-              f"ffmpeg peak RSS <= {rss:.0f} MB; {result.frames} frames; "
-              f"{result.integrated_lufs} LUFS, TP {result.true_peak_db} dBTP; sha256 {result.sha256}")
-    if args.runs > 1:
-        print("byte-identical re-render:", len(set(shas)) == 1)
-    if not args.no_baseline:
-        base = baseline_encode(tmp)
-        print(f"baseline x264-only encode: {base:.1f} s = {SEC / base:.2f}x realtime; "
-              f"render/baseline time ratio {result.seconds / base:.2f}")
+        order = ["A"] + ([] if args.skip_b else ["B"]) + ([] if args.skip_c else ["C"])
+        for kind in order:
+            if kind == "C" and intermediate is None:
+                t1 = time.monotonic()
+                intermediate = prepare_c(tmp, args.intermediate)
+                print(f"  C intermediate ({args.intermediate}, untimed): {time.monotonic() - t1:.1f} s, "
+                      f"{intermediate.stat().st_size / 2**20:.0f} MB", flush=True)
+            extra = ["--input", str(intermediate)] if kind == "C" else None
+            r = run_worker(kind, tmp, extra)
+            r["round"] = k + 1
+            results.append(r)
+            print(f"round {k + 1} {kind}: {r['seconds']:.1f} s = {args.seconds / r['seconds']:.2f}x realtime; "
+                  f"peak RSS {r['peakLargestMB']} MB ({r['largestProcess']}), tree {r['peakTreeMB']} MB"
+                  + (f"; stages {r['stages']}" if kind == "A" else ""), flush=True)
+    summary = summarize(results, args.seconds)
+    print(json.dumps({"summary": summary}, indent=2), flush=True)
+    from profile_render import profile_ffmpeg, pyspy_b
+
+    if not args.no_profile:
+        summary["profile"] = profile_ffmpeg(tmp, intermediate)
+        print(json.dumps({"profile": summary["profile"]}, indent=2), flush=True)
+    if args.pyspy_b:
+        summary["pyspyB"] = pyspy_b(args.pyspy_b)
+        print(json.dumps({"pyspyB": summary["pyspyB"]}, indent=2), flush=True)
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine(), "argv": sys.argv, "results": results,
+                                         "summary": summary}, indent=2), encoding="utf-8")
     if not args.keep and args.workdir is None:
         shutil.rmtree(tmp, ignore_errors=True)
     else:

@@ -62,6 +62,8 @@ def test_generate_then_rerender_is_byte_identical(capsys: pytest.CaptureFixture[
     assert frames == spec["durationInFrames"] == manifest["outputs"]["frames"]
     assert abs(manifest["outputs"]["durationSec"] - frames / 30) <= 1 / 30
     assert (run_dir / "contact-sheet.png").is_file()
+    assert abs(manifest["audio"]["integratedLufs"] + 14) <= 0.5
+    assert manifest["audio"]["truePeakDb"] <= -1.0
     timing = json.loads((run_dir / "timing.json").read_text())
     assert timing["source"] == "tts-native"
     assert len(list((run_dir / "audio").glob("narration-*.wav"))) == len(spec["scenes"])
