@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.compose.audio_graph import AudioInputs, audio_graph
-from reelforge.compose.kenburns import UPSCALE, zoompan_filter
+from reelforge.compose.kenburns import UPSCALE, zoompan_filter, zoompan_video_filter
 from reelforge.errors import InvalidInputError
 from reelforge.models.render_spec import RenderSpec, SceneSpec, Transition
 
@@ -30,6 +30,7 @@ _COLOUR = "out_color_matrix=bt709:out_range=tv"
 # frame past its end, or from the first input's EOF; the EOF path races with the other inputs and gave a
 # different picture run to run (measured), so every xfaded clip carries a short tail that xfade drops.
 XFADE_TAIL = 2
+CAPTURE_PROVIDER = "capture"
 
 
 @dataclass(frozen=True)
@@ -98,10 +99,18 @@ def _still_chain(scene: SceneSpec, clip: SceneClip, w: int, h: int, idx: int) ->
             + f";[{k}Y][{k}U][{k}V]mergeplanes=mapping=0x001020:format=yuv420p,setsar=1")
 
 
-def _video_chain(clip: SceneClip, w: int, h: int, idx: int) -> str:
-    return (f"[{idx}:v]fps=30,scale={w}:{h}:force_original_aspect_ratio=increase:flags=bicubic:{_COLOUR},"
-            f"crop={w}:{h},setsar=1,format=yuv420p,tpad=stop=-1:stop_mode=clone,"
-            f"trim=end_frame={clip.generated},setpts=PTS-STARTPTS")
+def _video_chain(scene: SceneSpec, clip: SceneClip, w: int, h: int, idx: int, background: str) -> str:
+    if scene.visual.provider == CAPTURE_PROVIDER:
+        # footage (a screen recording) is shown whole: fit inside the frame and pad, never crop
+        fit = (f"scale={w}:{h}:force_original_aspect_ratio=decrease:flags=bicubic:{_COLOUR},"
+               f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=0x{background.lstrip('#')}")
+    else:
+        fit = f"scale={w}:{h}:force_original_aspect_ratio=increase:flags=bicubic:{_COLOUR},crop={w}:{h}"
+    chain = (f"[{idx}:v]fps=30,{fit},setsar=1,format=yuv420p,tpad=stop=-1:stop_mode=clone,"
+             f"trim=end_frame={clip.generated},setpts=PTS-STARTPTS")
+    if scene.visual.ken_burns is not None:
+        chain += f",{zoompan_video_filter(scene.visual.ken_burns, clip.frames, w, h)},setsar=1"
+    return chain
 
 
 def _input_args(spec: RenderSpec, run_dir: Path) -> tuple[list[str], AudioInputs]:
@@ -111,8 +120,13 @@ def _input_args(spec: RenderSpec, run_dir: Path) -> tuple[list[str], AudioInputs
         if scene.visual.type == "image":
             args += ["-f", "image2", "-pattern_type", "none", "-framerate", "30", "-i", path]
         else:
-            # loop short clips; -t bounds how much is read (a second of slack for the fps conversion)
-            args += ["-stream_loop", "-1", "-t", seconds(clip.generated + 30), "-i", path]
+            # loop short clips; -t bounds how much is read (a second of slack for the fps conversion).
+            # clipStartSec picks the stretch of a longer clip (demo footage) this scene shows.
+            start_frames = max(0, round(scene.visual.clip_start_sec * 30) - clip.lead_in)
+            seek = ["-ss", seconds(start_frames)] if start_frames else []
+            footage = seek or scene.visual.provider == CAPTURE_PROVIDER  # footage holds its last frame
+            loop = [] if footage else ["-stream_loop", "-1"]
+            args += [*loop, *seek, "-t", seconds(clip.generated + 30), "-i", path]
     n = len(spec.scenes)
     narration = music = None
     if spec.audio.narration:
@@ -130,7 +144,7 @@ def video_graph(spec: RenderSpec, run_dir: Path, out_label: str = "vout") -> lis
     chains: list[str] = []
     for scene, clip in zip(spec.scenes, scene_clips(spec), strict=True):
         body = (_still_chain(scene, clip, w, h, clip.index) if scene.visual.type == "image"
-                else _video_chain(clip, w, h, clip.index))
+                else _video_chain(scene, clip, w, h, clip.index, spec.background))
         chains.append(f"{body}[s{clip.index}]")
     current = "s0"
     for clip in scene_clips(spec)[1:]:

@@ -60,3 +60,12 @@ def zoompan_filter(kb: KenBurns, frames: int, width: int, height: int, *, total:
     cy = _lerp(kb.start_y, kb.end_y, p)
     return (f"zoompan=z='{z}':x='{cx}*iw-iw/zoom/2':y='{cy}*ih-ih/zoom/2'"
             f":d={total or frames}:s={width}x{height}:fps=30")
+
+
+def zoompan_video_filter(kb: KenBurns, frames: int, width: int, height: int) -> str:
+    """zoompan over moving footage: one output frame per input frame (d=1), the move spanning ``frames``."""
+    p = f"(on/{max(frames - 1, 1)})"
+    z = _lerp(kb.start_zoom, kb.end_zoom, p)
+    cx = _lerp(kb.start_x, kb.end_x, p)
+    cy = _lerp(kb.start_y, kb.end_y, p)
+    return f"zoompan=z='{z}':x='{cx}*iw-iw/zoom/2':y='{cy}*ih-ih/zoom/2':d=1:s={width}x{height}:fps=30"
