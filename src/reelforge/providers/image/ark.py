@@ -8,7 +8,6 @@ packages; the images call is one JSON POST, so httpx keeps the install small. Se
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import httpx
@@ -20,6 +19,7 @@ from reelforge.providers.image.base import (
     ProviderResult,
     api_key,
     base_url,
+    json_list,
     redact_json,
     retry_after_seconds,
     strict_b64,
@@ -71,13 +71,7 @@ class ArkSeedream:
 
 
 def parse_ark_body(text: str, output_format: str) -> ProviderResult:
-    try:
-        body = json.loads(text)
-        items = body["data"]
-        if not isinstance(items, list):
-            raise TypeError
-    except (json.JSONDecodeError, KeyError, TypeError):
-        raise ProviderCallError("malformed", "Ark images returned a body without a data list", raw_body=text) from None
+    body, items = json_list(text, "data", vendor="Ark images")
     mime = f"image/{output_format}"
     outputs: list[ProviderOutput] = []
     errors: list[Any] = []

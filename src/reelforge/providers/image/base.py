@@ -144,6 +144,21 @@ def redact_json(value: Any) -> Any:
     return value
 
 
+def json_list(text: str, key: str, *, vendor: str) -> tuple[dict[str, Any], list[Any]]:
+    """A JSON response body and its ``body[key]`` list, or a 'malformed' error that keeps the raw body."""
+    import json
+
+    try:
+        body = json.loads(text)
+        items = body[key]
+        if not isinstance(items, list):
+            raise TypeError
+    except (json.JSONDecodeError, KeyError, TypeError):
+        raise ProviderCallError("malformed", f"{vendor} returned a body without a {key} list",
+                                raw_body=text) from None
+    return body, items
+
+
 def strict_b64(value: str) -> bytes:
     """Decode base64 only if it is well formed (length, alphabet, round trip)."""
     text = value.strip()

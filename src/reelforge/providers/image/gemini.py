@@ -8,7 +8,6 @@ thread's last call, so a malformed body is saved verbatim.
 
 from __future__ import annotations
 
-import json
 import threading
 from typing import Any
 
@@ -20,6 +19,7 @@ from reelforge.providers.image.base import (
     ProviderResult,
     api_key,
     base_url,
+    json_list,
     redact_json,
     retry_after_seconds,
     strict_b64,
@@ -101,13 +101,7 @@ class GeminiImages:
 
 
 def parse_generate_content(text: str, output_format: str) -> ProviderResult:
-    try:
-        body = json.loads(text)
-        candidates = body["candidates"]
-        if not isinstance(candidates, list):
-            raise TypeError
-    except (json.JSONDecodeError, KeyError, TypeError):
-        raise ProviderCallError("malformed", "Gemini returned a body without candidates", raw_body=text) from None
+    body, candidates = json_list(text, "candidates", vendor="Gemini")
     outputs: list[ProviderOutput] = []
     notes: list[str] = []
     for candidate in candidates:

@@ -7,7 +7,6 @@ body ourselves so a malformed body can be saved verbatim instead of crashing ins
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from reelforge.errors import ProviderUnavailableError
@@ -18,6 +17,7 @@ from reelforge.providers.image.base import (
     ProviderResult,
     api_key,
     base_url,
+    json_list,
     redact_json,
     retry_after_seconds,
     strict_b64,
@@ -76,14 +76,7 @@ class OpenAIImages:
 
 
 def parse_images_body(text: str, output_format: str) -> ProviderResult:
-    try:
-        body = json.loads(text)
-        items = body["data"]
-        if not isinstance(items, list):
-            raise TypeError
-    except (json.JSONDecodeError, KeyError, TypeError):
-        raise ProviderCallError("malformed", "OpenAI Images returned a body without a data list",
-                                raw_body=text) from None
+    body, items = json_list(text, "data", vendor="OpenAI Images")
     mime = f"image/{output_format}"
     outputs: list[ProviderOutput] = []
     for i, item in enumerate(items):
