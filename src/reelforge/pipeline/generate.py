@@ -130,7 +130,7 @@ def _run(request: GenerateRequest, script_source: str, script: Script, run_dir: 
     with recorder.stage("spec") as out:
         spec = build_render_spec(SpecInputs(
             script=script, timing=narration.timing, visuals=visuals, slug=slugify(script.title), seed=seed,
-            caption_style=settings["captions"], platform=settings["platform"],
+            caption_style=captions.style, platform=settings["platform"],
             captions_file=captions.ass_file, fonts=tuple(captions.fonts), narration=narration.track,
             music=music, music_gain_db=settings["music_gain_db"],
             default_transition=settings["transition"], crf=settings["crf"], preset=settings["preset"],

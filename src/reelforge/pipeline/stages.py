@@ -117,7 +117,10 @@ def run_captions(timing: Timing, script: Script, run_dir: Path, settings: Settin
     if font_path is not None and not font_path.is_file():
         raise NotFoundError(f"--caption-font {font_path} does not exist", hint="pass a .ttf/.otf/.ttc file")
     with recorder.stage("captions") as out:
-        result = write_captions(timing, run_dir, style=settings["captions"], platform=settings["platform"],
+        style = settings["captions"]
+        if script.mode == "explainer" and settings.origin("captions") == "default":
+            style = "lower-third"  # word-by-word captions mid-frame would cover the slide's own text
+        result = write_captions(timing, run_dir, style=style, platform=settings["platform"],
                                 width=width, height=height, locale=script.locale, font_path=font_path)
         for ref in result.files:
             recorder.add_asset(run_dir / ref.src)
