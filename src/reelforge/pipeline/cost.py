@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from reelforge.config import Settings
@@ -18,12 +19,20 @@ class CostPlan:
         return round(sum(self.breakdown.values()), 4)
 
     @classmethod
-    def for_settings(cls, settings: Settings, *, scenes: int, dry_run: bool) -> CostPlan:
-        """Every provider the video pipeline can reach today is free (Piper, designed cards, Pexels);
-        hosted image generation adds its per-image price here when it joins the chain."""
+    def for_settings(cls, settings: Settings, *, scenes: int, dry_run: bool,
+                     environ: Mapping[str, str] | None = None) -> CostPlan:
+        """Piper, designed cards and Pexels are free. ``--visual generate`` with a hosted key adds the
+        model's per-image list price (batch/catalog.py) x scenes: an upper bound, since scenes with their own
+        media are not generated. A dry run calls nothing, so its line is 0."""
         breakdown: dict[str, float] = {"piper": 0.0, "designed-card": 0.0}
         if settings["visual"] == "stock":
             breakdown["pexels"] = 0.0
+        if settings["visual"] == "generate":
+            from reelforge.providers.visual.generated import model_setting, plan_images
+
+            images = plan_images(model_setting(settings), environ=environ)
+            if images.model is not None:
+                breakdown[images.model] = 0.0 if dry_run else images.usd(scenes)
         return cls(breakdown)
 
     def as_cost(self) -> Cost:

@@ -72,10 +72,6 @@ def run_visuals(script: Script, run_dir: Path, settings: Settings, recorder: Run
     width, height = FRAME_SIZES[script.aspect]
     seed = settings["seed"]
     mode = settings["visual"]
-    if mode == "generate":
-        raise InvalidInputError("--visual generate (hosted image models for scene stills) is not available in "
-                                "this version yet", hint="use --visual auto, card or stock; or make stills with "
-                                "`reelforge image generate` and pass them with --media DIR")
     with recorder.stage("visuals") as out:
         if media_dir is not None:
             media_dir = ensure_inside(media_dir if media_dir.is_absolute() else workspace.root / media_dir,
@@ -85,10 +81,24 @@ def run_visuals(script: Script, run_dir: Path, settings: Settings, recorder: Run
         if dry_run and mode == "stock":
             mode = "auto"
             recorder.warn("dry run: Pexels was not called; designed cards stand in for stock")
-        results = produce_visuals(script.scenes, run_dir=run_dir, workspace=workspace.root, mode=mode, seed=seed,
+        # generate: the chain's auto pass (user media, explainer frames, cards) first; cards then become stills
+        results = produce_visuals(script.scenes, run_dir=run_dir, workspace=workspace.root,
+                                  mode="auto" if mode == "generate" else mode, seed=seed,
                                   width=width, height=height, title=script.title, media_dir=media_dir)
         assets: list[VisualAsset] = []
         warnings: list[str] = []
+        extra: dict[str, object] = {}
+        if mode == "generate":
+            from reelforge.providers.visual.generated import generate_stills, model_setting, plan_images
+
+            stills = generate_stills(script, results, run_dir=run_dir, workspace=workspace, seed=seed,
+                                     plan=plan_images(model_setting(settings)),
+                                     approved=recorder.manifest.cost.breakdown, dry_run=dry_run)
+            results = stills.results
+            warnings.extend(stills.warnings)
+            if stills.requests_file is not None:
+                recorder.add_asset(stills.requests_file)
+            extra = {"imageModel": stills.plan.model, "imageEstimateUsd": stills.estimate_usd}
         for result in results:
             recorder.add_asset(run_dir / result.src, seed=seed)
             spec = result.visual_spec(seed)
@@ -98,7 +108,8 @@ def run_visuals(script: Script, run_dir: Path, settings: Settings, recorder: Run
         providers = list(dict.fromkeys(r.provider for r in results))
         recorder.set_provider("visual", providers)
         path_taken = "fallback" if any(r.path_taken == "fallback" for r in results) else "real"
-        params = {"visual": settings["visual"], "size": f"{width}x{height}", "perScene": [r.to_json() for r in results]}
+        params = {"visual": settings["visual"], "size": f"{width}x{height}", **extra,
+                  "perScene": [r.to_json() for r in results]}
         out.append(StageOutcome(provider="+".join(providers), path_taken=path_taken,  # type: ignore[arg-type]
                                 params=params, warnings=warnings))
     for warning in warnings:
