@@ -103,6 +103,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("voice", "joe", _text, "voice profile (joe, a Piper .onnx path, or none)"),
     Option("speed", 1.0, _float(0.5, 2.0), "speech speed (1.0 = voice default)"),
     Option("voice_variation", False, _bool, "Piper's random prosody (not reproducible from the brief)"),
+    Option("image_model", "", str, "hosted image key for --visual generate (empty: chosen by the key that is set)"),
     Option("music", "none", _text, "'none' or a path to an audio file"),
     Option("music_gain_db", -18.0, _float(-60, 0), "music bed level before ducking"),
     Option("duration", "auto", _duration, "target length of a skeleton script, seconds or auto"),

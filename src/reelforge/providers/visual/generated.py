@@ -33,6 +33,7 @@ from typing import Any
 
 from reelforge.batch.catalog import VENDOR_KEY_ENV, model_spec, price_per_image
 from reelforge.batch.runner import ImageRunner, ItemResult
+from reelforge.config import Settings
 from reelforge.errors import InvalidInputError, ReelforgeError, SchemaValidationError
 from reelforge.models.script import Scene, Script
 from reelforge.providers.visual import designed
@@ -66,11 +67,9 @@ class ImagePlan:
         return round(self.usd_per_image * images, 4)
 
 
-def model_setting(settings: Any) -> str | None:
-    """The ``image_model`` setting when the config knows it, else REELFORGE_IMAGE_MODEL."""
-    values = getattr(settings, "values", {})
-    chosen = values["image_model"].value if "image_model" in values else None
-    return (str(chosen).strip() or None) if chosen else None
+def model_setting(settings: Settings) -> str | None:
+    """The ``image_model`` setting (reelforge.toml, REELFORGE_IMAGE_MODEL or a flag); None when empty."""
+    return str(settings["image_model"]).strip() or None
 
 
 def plan_images(model: str | None = None, *, environ: Mapping[str, str] | None = None) -> ImagePlan:
