@@ -90,3 +90,25 @@ def test_render_refuses_a_changed_asset(capsys: pytest.CaptureFixture[str], work
     assert not list(run_dir.glob("*.mp4"))
     code, verified = run_json(capsys, "verify", str(run_dir))
     assert code == 1 and verified["problems"][0]["status"] == "changed"
+
+
+def test_narration_is_reused_only_when_its_fingerprint_matches(capsys: pytest.CaptureFixture[str],
+                                                                workspace: Path) -> None:
+    _, a = run_json(capsys, "video", "generate", BRIEF, "--dry-run")
+    _, b = run_json(capsys, "video", "generate", BRIEF, "--dry-run", "--captions", "lower-third", "--seed", "9")
+    _, c = run_json(capsys, "video", "generate", BRIEF, "--dry-run", "--speed", "1.1")
+
+    def narration_stage(out: dict) -> dict:
+        manifest = json.loads(Path(out["manifestPath"]).read_text())
+        return next(s for s in manifest["stages"] if s["stage"] == "narration")
+
+    first, second, third = narration_stage(a), narration_stage(b), narration_stage(c)
+    assert first["reused"] is False and second["reused"] is True and third["reused"] is False
+    assert first["fingerprint"] == second["fingerprint"] != third["fingerprint"]
+    for name in ("timing.json", "audio/narration.wav", "audio/narration-01.wav"):
+        assert (Path(a["runDir"]) / name).read_bytes() == (Path(b["runDir"]) / name).read_bytes(), name
+    # a tampered cache entry is a miss, never a silent reuse
+    cache = workspace / ".reelforge" / "cache" / "narration" / first["fingerprint"] / "audio" / "narration.wav"
+    cache.write_bytes(cache.read_bytes()[:-10])
+    _, d = run_json(capsys, "video", "generate", BRIEF, "--dry-run")
+    assert narration_stage(d)["reused"] is False

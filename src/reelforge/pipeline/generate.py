@@ -118,7 +118,8 @@ def _run(request: GenerateRequest, script_source: str, script: Script, run_dir: 
     recorder.manifest.cost = plan.as_cost()
     check_cost(plan, max_usd=settings["max_usd"], yes=request.yes)
 
-    narration = stages.run_narration(script, run_dir, settings, recorder, report)
+    narration = stages.run_narration(script, run_dir, settings, recorder, report,
+                                     cache_root=request.workspace.internal / "cache" / "narration")
     if demo is not None:  # --polish: every scene shows its stretch of the footage
         visuals = capture_visuals(script, demo.capture)
     else:

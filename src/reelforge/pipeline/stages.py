@@ -13,7 +13,8 @@ from reelforge.models.common import FRAME_SIZES
 from reelforge.models.render_spec import FileRef
 from reelforge.models.script import Script
 from reelforge.models.timing import Timing
-from reelforge.pipeline.narration import NarrationResult, narrate
+from reelforge.pipeline import narration_cache
+from reelforge.pipeline.narration import narrate
 from reelforge.pipeline.progress import Reporter
 from reelforge.pipeline.recorder import RunRecorder, StageOutcome
 from reelforge.pipeline.spec_builder import VisualAsset
@@ -25,42 +26,62 @@ from reelforge.workspace.paths import Workspace, ensure_inside
 class Narration:
     """The narration stage's result as the later stages need it."""
 
-    def __init__(self, result: NarrationResult, track: FileRef | None) -> None:
-        self.result = result
-        self.timing = result.timing
+    def __init__(self, timing: Timing, track: FileRef | None) -> None:
+        self.timing = timing
         self.track = track
 
 
 def run_narration(script: Script, run_dir: Path, settings: Settings, recorder: RunRecorder,
-                  report: Reporter) -> Narration:
+                  report: Reporter, *, cache_root: Path | None = None) -> Narration:
+    """Synthesize and time the narration, or reuse a cached result whose fingerprint matches."""
     report.stage_started("narration")
     started = time.perf_counter()
+    variation = settings["voice_variation"]
+    key = None
+    if cache_root is not None and not variation:
+        key = narration_cache.fingerprint(script, voice=settings["voice"], speed=settings["speed"],
+                                          locale=script.locale)
+    cached = narration_cache.load(cache_root, key, run_dir) if cache_root is not None and key else None
+    timing_path = run_dir / "timing.json"
     with recorder.stage("narration") as out:
-        result = narrate(script, run_dir, voice=settings["voice"], speed=settings["speed"],
-                         locale=script.locale, variation=settings["voice_variation"])
-        timing_path = run_dir / "timing.json"
-        write_json_atomic(timing_path, result.timing.to_json_dict())
-        for rel in result.files:
+        if cached is not None:
+            timing = cached.timing
+            entry = cached.entry
+            write_json_atomic(timing_path, timing.to_json_dict())
+            files = [rel for rel in entry["files"] if rel != "timing.json"]
+        else:
+            result = narrate(script, run_dir, voice=settings["voice"], speed=settings["speed"],
+                             locale=script.locale, variation=variation)
+            timing = result.timing
+            write_json_atomic(timing_path, timing.to_json_dict())
+            params = dict(result.params)
+            params["seconds"] = {k: round(v, 3) for k, v in result.seconds.items()}
+            entry = {"providers": result.providers, "pathTaken": result.path_taken, "params": params,
+                     "warnings": list(result.warnings)}
+            files = list(result.files)
+            if cache_root is not None and key:
+                narration_cache.store(cache_root, key, run_dir, files, entry)
+        for rel in files:
             recorder.add_asset(run_dir / rel)
         recorder.add_asset(timing_path)
-        if settings["voice_variation"]:
+        if variation:
             # Piper's noise makes the wavs differ run to run; the render stays reproducible from the kept wavs.
             recorder.manifest.nondeterministic = True
-        recorder.set_provider("voice", result.providers["voice"])
-        recorder.set_provider("timing", result.providers["timing"])
-        params = dict(result.params)
-        params["seconds"] = {k: round(v, 3) for k, v in result.seconds.items()}
-        out.append(StageOutcome(provider=f"{result.providers['voice']}+{result.providers['timing']}",
-                                path_taken=result.path_taken, params=params, warnings=list(result.warnings)))
+        providers = entry["providers"]
+        recorder.set_provider("voice", providers["voice"])
+        recorder.set_provider("timing", providers["timing"])
+        out.append(StageOutcome(provider=f"{providers['voice']}+{providers['timing']}",
+                                path_taken=entry["pathTaken"], params=entry["params"],
+                                warnings=list(entry["warnings"]), fingerprint=key, reused=cached is not None))
     track = None
-    if result.timing.audio:
-        path = run_dir / result.timing.audio
-        track = FileRef(src=result.timing.audio, sha256=sha256_file(path))
-    for warning in result.warnings:
+    if timing.audio:
+        track = FileRef(src=timing.audio, sha256=sha256_file(run_dir / timing.audio))
+    for warning in entry["warnings"]:
         report.warning(warning)
-    detail = f"{result.providers['voice']} / timing {result.timing.source}, {result.timing.total_sec:.1f}s"
+    reused = " (reused: fingerprint matched)" if cached is not None else ""
+    detail = f"{providers['voice']} / timing {timing.source}, {timing.total_sec:.1f}s{reused}"
     report.stage_finished("narration", time.perf_counter() - started, detail)
-    return Narration(result, track)
+    return Narration(timing, track)
 
 
 def run_visuals(script: Script, run_dir: Path, settings: Settings, recorder: RunRecorder, report: Reporter, *,
