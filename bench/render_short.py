@@ -11,7 +11,11 @@ Each variant runs in its own worker process; the parent samples the worker's pro
 50 ms and reports the peak RSS of the largest single process (and of the whole tree). Medians are printed as
 x realtime, A/B and A/C time ratios. Inputs are generated here (no downloads).
 
-    /work/venv/bin/python bench/render_short.py [--seconds 60] [--runs 3] [--skip-b] [--json out.json]
+    /work/venv/bin/python bench/render_short.py [--seconds 60] [--runs 3] [--b-runs N] [--skip-b]
+        [--json out.json] [--no-profile] [--pyspy-b SEC]
+
+B takes ~13 min per 60 s render on 2 cores; --b-runs N keeps it to the first N rounds. Results and how to
+read them: bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -299,6 +303,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--skip-b", action="store_true")
     parser.add_argument("--skip-c", action="store_true")
+    parser.add_argument("--b-runs", type=int, help="run B only in the first N rounds (B is ~20x slower)")
     parser.add_argument("--intermediate", choices=["raw", "ffv1"], default="raw")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--no-profile", action="store_true", help="skip the ffmpeg -benchmark breakdown")
@@ -322,7 +327,8 @@ def main() -> int:
     results: list[dict[str, Any]] = []
     intermediate: Path | None = None
     for k in range(args.runs):
-        order = ["A"] + ([] if args.skip_b else ["B"]) + ([] if args.skip_c else ["C"])
+        with_b = not args.skip_b and (args.b_runs is None or k < args.b_runs)
+        order = ["A"] + (["B"] if with_b else []) + ([] if args.skip_c else ["C"])
         for kind in order:
             if kind == "C" and intermediate is None:
                 t1 = time.monotonic()
