@@ -13,12 +13,14 @@ resubmit without ``--new-attempt``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from reelforge.assets.lock import locked
 from reelforge.assets.store import now_iso, read_json
 from reelforge.errors import InvalidInputError
+from reelforge.providers.image.base import ProviderCallError
 from reelforge.workspace.atomic import write_json_atomic
 
 NEXT_ACTION = {
@@ -119,6 +121,16 @@ class AttemptLog:
             index["updatedAt"] = attempt["updatedAt"]
             write_json_atomic(self.index_path, index)
         return attempt
+
+    def retry_recorder(self, attempt: dict[str, Any]) -> Callable[[ProviderCallError, float], None]:
+        """An ``on_retry`` for call_with_retries that appends each retried try to the attempt record."""
+
+        def on_retry(exc: ProviderCallError, delay: float) -> None:
+            attempt["tries"].append({"kind": exc.kind, "status": exc.status, "retryAfter": exc.retry_after,
+                                     "waitedSeconds": round(delay, 3)})
+            self.update(attempt)
+
+        return on_retry
 
     def save_response(self, attempt: dict[str, Any], kind: str, body: Any) -> Path:
         adir = self.attempt_dir(attempt["attemptId"])

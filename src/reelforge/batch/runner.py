@@ -153,14 +153,9 @@ class ImageRunner:
         provider = self.provider(req.spec.vendor)
         job = self._job(prepared)
 
-        def on_retry(exc: ProviderCallError, delay: float) -> None:
-            attempt["tries"].append({"kind": exc.kind, "status": exc.status, "retryAfter": exc.retry_after,
-                                     "waitedSeconds": round(delay, 3)})
-            log.update(attempt)
-
         try:
             result = call_with_retries(lambda: provider.submit(job), gate=self.gates.get(req.spec.vendor),
-                                       policy=self.policy, on_retry=on_retry)
+                                       policy=self.policy, on_retry=log.retry_recorder(attempt))
         except ProviderCallError as exc:
             raise self._submit_failed(prepared, attempt, exc) from None
         return self._handle(prepared, attempt, result, kind="submit")

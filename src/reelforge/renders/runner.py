@@ -132,14 +132,9 @@ class RenderRunner:
                        error=None)
         provider = self.provider(req.model.vendor)
 
-        def on_retry(exc: ProviderCallError, delay: float) -> None:
-            attempt["tries"].append({"kind": exc.kind, "status": exc.status, "retryAfter": exc.retry_after,
-                                     "waitedSeconds": round(delay, 3)})
-            log.update(attempt)
-
         try:
             result = call_with_retries(lambda: provider.submit(job), gate=self.gates.get(req.model.vendor),
-                                       policy=self.policy, on_retry=on_retry)
+                                       policy=self.policy, on_retry=log.retry_recorder(attempt))
         except ProviderCallError as exc:
             raise self._submit_failed(paths, req, attempt, exc) from None
         except ReelforgeError as exc:  # the local route failed on this machine: nothing was charged
