@@ -6,8 +6,8 @@ MoneyPrinterTurbo-style tools do it (app/services/video.py there):
 - captions are one TextClip per cue of the production captions.srt (same words and timings as A's
   captions.ass; MoviePy cannot colour the active word, so B draws no highlight);
 - narration + a looped music bed at the spec's gain with a fade-out (no ducking: MPT has none);
-- libx264 with the spec's preset, CRF, profile, threads and x264-params, AAC at the spec's bitrate and rate,
-  plus MPT's BT.709 ``-vf`` (A converts with the same matrix).
+- libx264 with the spec's preset, CRF and profile (ffmpeg's default threads, as MoviePy users run
+  it), AAC at the spec's bitrate and rate, plus MPT's BT.709 ``-vf`` (A converts with the same matrix).
 
 Not part of the test suite. Imported by bench/render_short.py (worker B).
 """
@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from reelforge.compose.ffmpeg_args import X264_PARAMS, scene_clips
+from reelforge.compose.timeline import scene_clips
 from reelforge.models.render_spec import KenBurns, RenderSpec
 
 # MPT: "scale=out_color_matrix=bt709:out_range=tv,setparams=..." passed as ffmpeg_params
@@ -123,11 +123,11 @@ def render_moviepy(spec: RenderSpec, run_dir: Path, out: Path, srt: Path, font: 
     clip = build(spec, run_dir, srt, font)
     built = time.monotonic()
     clip.write_videofile(
-        str(out), fps=spec.fps, codec="libx264", preset=enc.preset, threads=enc.threads,
+        # x264 as MoviePy users run it: ffmpeg's default (frame) threads, same preset, CRF and profile
+        str(out), fps=spec.fps, codec="libx264", preset=enc.preset, threads=None,
         audio_codec="aac", audio_bitrate=enc.audio_bitrate, audio_fps=spec.audio.sample_rate,
         temp_audiofile_path=str(run_dir),
-        ffmpeg_params=["-crf", str(enc.crf), "-profile:v", enc.profile, "-x264-params", X264_PARAMS,
-                       "-vf", BT709_VF],
+        ffmpeg_params=["-crf", str(enc.crf), "-profile:v", enc.profile, "-vf", BT709_VF],
         logger=None)
     clip.close()
     done = time.monotonic()

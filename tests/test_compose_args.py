@@ -7,13 +7,16 @@ from typing import Any
 import pytest
 
 from reelforge.compose.ffmpeg_args import (
-    build_ffmpeg_args,
+    build_audio_args,
     build_measure_args,
-    escape_filter_path,
-    scene_clips,
-    seconds,
+    build_mux_args,
+    build_segment_args,
+    concat_list,
 )
+from reelforge.compose.filter_text import escape_filter_path, seconds
 from reelforge.compose.kenburns import plan_ken_burns
+from reelforge.compose.segment_graph import segment_graph
+from reelforge.compose.timeline import pieces, plan_segments, scene_clips
 from reelforge.errors import InvalidInputError
 from reelforge.models.render_spec import RenderSpec
 
@@ -41,90 +44,129 @@ def spec_dict(**over: Any) -> dict[str, Any]:
                       "music": {"src": "audio/music.wav", "sha256": SHA, "gainDb": -18}},
             "captions": {"style": "tiktok", "file": {"src": "captions.ass", "sha256": SHA},
                          "fonts": [{"src": "fonts/Roboto-Black.ttf", "sha256": SHA, "family": "Roboto Black"}]},
-            "encoder": {"threads": 3}, "seed": 1}
+            "seed": 1}
     data.update(over)
     return data
 
 
-def argv_for(data: dict[str, Any], loudnorm: dict[str, Any] | None = None) -> list[str]:
-    return build_ffmpeg_args(RenderSpec.model_validate(data), Path("/run"), Path("/run/out.mp4"), "ffmpeg",
-                             loudnorm=loudnorm)
-
-
 def graph_of(argv: list[str]) -> str:
-    """All filtergraphs of the argv (video and audio run as separate graphs), joined."""
+    """All filtergraphs of the argv, joined."""
     return ";".join(argv[i + 1] for i, a in enumerate(argv) if a == "-filter_complex")
 
 
+def spec_of(**over: Any) -> RenderSpec:
+    return RenderSpec.model_validate(spec_dict(**over))
+
+
+def whole_graph(spec: RenderSpec) -> str:
+    """Every segment's video graph, joined (one segment per call when the target is huge)."""
+    return ";".join(segment_graph(spec, seg, Path("/run")).graph for seg in plan_segments(spec))
+
+
 def test_every_still_is_one_decoded_frame_and_expanded_once() -> None:
-    argv = argv_for(spec_dict())
-    graph = graph_of(argv)
-    assert "-loop" not in argv  # never `-loop 1`: that re-decodes the PNG every frame
-    assert argv.count("-filter_complex") == 2  # video and audio graphs run in their own threads
-    assert argv.count("-pattern_type") == 4  # four still inputs, each read as a single image
-    assert graph.count("extractplanes=y+u+v") == 3  # the three Ken Burns stills, upscaled once each
-    assert graph.count("zoompan=") == 9  # ... zoomed plane by plane
-    # the static still (scene 1: 90 + 15 lead-in + 2 tail): one frame repeated by the filter
-    assert graph.count("loop=loop=106:size=1") == 1
-    # each Ken Burns clip spans its scene plus the incoming transition (scenes 0, 2 and 4), plus the
-    # xfade tail when it leaves through a transition; the move itself spans the visible frames
-    assert [int(d) for d in re.findall(r"zoompan=[^,]*?:d=(\d+)", graph)] == [92] * 3 + [102] * 3 + [99] * 3
-    assert "(on/89)" in graph and "(on/101)" in graph and "(on/98)" in graph
+    spec = spec_of(encoder={"threads": 1, "segmentFrames": 10_000})  # one segment
+    (seg,) = plan_segments(spec)
+    g = segment_graph(spec, seg, Path("/run"))
+    assert "-loop" not in g.inputs  # never `-loop 1`: that re-decodes the PNG every frame
+    assert g.inputs.count("-pattern_type") == 4  # four still inputs, each read as a single image
+    assert g.graph.count("scale=2160:3840") == 3  # the three Ken Burns stills, upscaled once each
+    # scene 0: solo + the fade out; scene 2: slide in + solo; scene 4: wipe in + solo
+    assert g.graph.count("extractplanes=y+u+v") == 6 and g.graph.count("zoompan=") == 18
+    # the static still (scene 1): its slide-in frames (13), its solo (78 = 90 - 12 out) and the tail of
+    # its slide-out (12 + 2) are one decoded frame repeated
+    assert [int(n) for n in re.findall(r"loop=loop=(\d+):size=1", g.graph)] == [15, 77, 13]
+    # each Ken Burns stretch draws exactly its frames, at its place in the move
+    assert [int(d) for d in re.findall(r"zoompan=[^,;]*?:d=(\d+)", g.graph)[::3]] == [75, 17, 13, 90, 10, 90]
+    assert "(on/89)" in g.graph and "((on+75)/89)" in g.graph and "((on+12)/101)" in g.graph
 
 
-def test_clip_lengths_absorb_transitions_and_keep_the_total() -> None:
-    spec = RenderSpec.model_validate(spec_dict())
-    clips = scene_clips(spec)
-    assert [(c.start, c.frames, c.lead_in, c.tail) for c in clips] == [
-        (0, 90, 0, 2), (75, 105, 15, 2), (168, 102, 12, 0), (270, 90, 0, 2), (351, 99, 9, 0)]
-    end = clips[0].frames
-    for c in clips[1:]:
-        end = c.start + c.frames  # each join ends at the start + length of the incoming clip
-    assert end == spec.duration_in_frames
+def test_pieces_cover_the_output_once_and_mix_only_transition_frames() -> None:
+    spec = spec_of()
+    assert [(p.start, p.frames, p.scene, p.offset, p.into) for p in pieces(spec)] == [
+        (0, 75, 0, 0, None), (75, 15, 0, 75, 1),       # fade 0 -> 1 over scene 0's last 15 frames
+        (90, 78, 1, 15, None), (168, 12, 1, 93, 2),    # slide up 1 -> 2
+        (180, 90, 2, 12, None),                        # cut 2 -> 3
+        (270, 81, 3, 0, None), (351, 9, 3, 81, 4),     # wipe 3 -> 4
+        (360, 90, 4, 9, None)]
+    assert [(c.start, c.frames, c.lead_in) for c in scene_clips(spec)] == [
+        (0, 90, 0), (75, 105, 15), (168, 102, 12), (270, 90, 0), (351, 99, 9)]
 
 
-def test_xfade_offsets_and_kinds() -> None:
-    graph = graph_of(argv_for(spec_dict()))
+def test_xfade_runs_only_over_its_transition() -> None:
+    graph = whole_graph(spec_of())
     xfades = re.findall(r"xfade=transition=(\w+):duration=([\d.]+):offset=([\d.]+)", graph)
-    assert xfades == [("fade", seconds(15), seconds(75)), ("slidedown", seconds(12), seconds(168)),
-                      ("wipeleft", seconds(9), seconds(351))]
+    assert xfades == [("fade", seconds(15), "0"), ("slidedown", seconds(12), "0"), ("wipeleft", seconds(9), "0")]
     assert "vflip" in graph  # slide up is drawn as a mirrored slide down (ffmpeg's slideup is not stable)
-    assert graph.count("concat=n=2") == 1  # the cut
+    assert "trim=end_frame=15,format=yuv420p" in graph  # back to 4:2:0 right after the mix
     assert seconds(75) == "2.500000" and seconds(1) == "0.033333"
 
 
-def test_output_flags_pin_frames_threads_and_bitexact() -> None:
-    argv = argv_for(spec_dict())
-    assert argv[argv.index("-frames:v") + 1] == "450"
-    assert argv[argv.index("-threads") + 1] == "3"
-    assert argv[argv.index("-x264-params") + 1] == "sliced-threads=1"  # frame threads raced (see module)
+def test_segments_never_cut_a_transition_or_footage_and_prefer_scene_starts() -> None:
+    spec = spec_of(encoder={"threads": 1, "segmentFrames": 60})
+    segments = plan_segments(spec)
+    bounds = [s.start for s in segments] + [segments[-1].end]
+    assert bounds[0] == 0 and bounds[-1] == 450
+    transitions = [(p.start, p.end) for p in pieces(spec) if p.is_transition]
+    assert not any(a < b < z for b in bounds for a, z in transitions)
+    assert not any(270 < b < 351 for b in bounds)  # scene 3 is footage: never split
+    assert 90 in bounds and 180 in bounds and 270 in bounds  # scene starts near the ideal cut are used
+    # pieces cut at a bound continue where the previous segment stopped
+    for seg in segments:
+        assert sum(p.frames for p in seg.pieces) == seg.frames
+        assert seg.pieces[0].start == seg.start
+    # a long still is split inside its solo piece
+    long = plan_segments(spec_of(encoder={"threads": 1, "segmentFrames": 30}))
+    assert any(0 < s.start < 75 for s in long)
+
+
+def test_captions_are_timed_on_the_whole_video_in_every_segment() -> None:
+    spec = spec_of(encoder={"threads": 1, "segmentFrames": 90})
+    for seg in plan_segments(spec):
+        graph = segment_graph(spec, seg, Path("/run")).graph
+        assert f"setpts=N+{seg.start},subtitles=filename=/run/captions.ass:fontsdir=/run/fonts,setpts=N," in graph
+    no_caps = spec_of(captions={"style": "none"})
+    assert "subtitles" not in whole_graph(no_caps)
+
+
+def test_segment_argv_pins_frames_threads_and_bitexact() -> None:
+    spec = spec_of(encoder={"threads": 1})
+    seg = plan_segments(spec)[0]
+    argv = build_segment_args(spec, seg, Path("/run"), Path("/run/.r/segment-000.mp4"), "ffmpeg")
+    assert argv[argv.index("-frames:v") + 1] == str(seg.frames)
+    assert argv[argv.index("-threads") + 1] == "1" and "-x264-params" not in argv  # one thread: no slices
     assert argv[argv.index("-r") + 1] == "30"
     assert argv[argv.index("-profile:v") + 1] == "high"
     assert argv[argv.index("-pix_fmt") + 1] == "yuv420p"
-    assert argv[argv.index("-ar") + 1] == "48000" and argv[argv.index("-ac") + 1] == "2"
+    assert "-an" in argv
     for flag in ("-fflags", "-flags:v", "-flags:a"):
         assert argv[argv.index(flag) + 1] == "+bitexact"
-    assert argv[argv.index("-map_metadata") + 1] == "-1"
+    threaded = build_segment_args(spec_of(encoder={"threads": 3}), seg, Path("/run"), Path("/x.mp4"), "ffmpeg")
+    assert threaded[threaded.index("-x264-params") + 1] == "sliced-threads=1"  # frame threads raced
+
+
+def test_join_copies_streams_with_faststart() -> None:
+    spec = spec_of()
+    argv = build_mux_args(spec, Path("/run/.r/segments.txt"), Path("/run/.r/audio.mp4"), Path("/run/o.mp4"), "ff")
+    assert argv[argv.index("-f") + 1] == "concat"
+    assert argv[argv.index("-c") + 1] == "copy"
+    assert argv[argv.index("-frames:v") + 1] == "450"
     assert argv[argv.index("-movflags") + 1] == "+faststart"
-    assert argv[-1] == "/run/out.mp4"
+    assert argv[argv.index("-map_metadata") + 1] == "-1"
+    assert argv[-1] == "/run/o.mp4"
+    assert concat_list([Path("/w/segment-000.mp4"), Path("/w/it's.mp4")]) == (
+        "file 'segment-000.mp4'\nfile 'it'\\''s.mp4'\n")
 
 
 def test_two_threads_are_refused() -> None:
+    spec = spec_of(encoder={"threads": 2})
     with pytest.raises(InvalidInputError, match=r"encoder\.threads"):
-        argv_for(spec_dict(encoder={"threads": 2}))
-
-
-def test_captions_burned_with_the_run_fonts_dir() -> None:
-    graph = graph_of(argv_for(spec_dict()))
-    assert "subtitles=filename=/run/captions.ass:fontsdir=/run/fonts[vout]" in graph
-    no_caps = spec_dict(captions={"style": "none"})
-    assert "subtitles" not in graph_of(argv_for(no_caps))
+        build_segment_args(spec, plan_segments(spec)[0], Path("/run"), Path("/x.mp4"), "ffmpeg")
 
 
 def test_audio_music_looped_ducked_faded_and_loudnorm_linear_with_measurement() -> None:
     measured = {"input_i": "-23.1", "input_tp": "-4.0", "input_lra": "3.2", "input_thresh": "-33.5",
                 "target_offset": "0.2"}
-    argv = argv_for(spec_dict(), loudnorm=measured)
+    argv = build_audio_args(spec_of(), Path("/run"), Path("/run/.r/audio.mp4"), "ffmpeg", loudnorm=measured)
     graph = graph_of(argv)
     music_at = argv.index("/run/audio/music.wav")
     assert argv[music_at - 3:music_at - 1] == ["-stream_loop", "-1"]
@@ -135,7 +177,8 @@ def test_audio_music_looped_ducked_faded_and_loudnorm_linear_with_measurement() 
 
 def test_silent_track_when_no_audio() -> None:
     data = spec_dict(audio={})
-    graph = graph_of(argv_for(data))
+    graph = graph_of(build_audio_args(RenderSpec.model_validate(data), Path("/run"), Path("/a.mp4"), "ffmpeg",
+                                      loudnorm=None))
     assert "anullsrc=r=48000:cl=stereo,atrim=end_sample=720000[aout]" in graph
     assert build_measure_args(RenderSpec.model_validate(data), Path("/run"), "ffmpeg") is None
 

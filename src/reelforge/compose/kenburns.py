@@ -48,23 +48,32 @@ def _lerp(a: float, b: float, p: str) -> str:
     return f"({a:.6g}+({b - a:.6g})*{p})"
 
 
-def zoompan_filter(kb: KenBurns, frames: int, width: int, height: int, *, total: int | None = None) -> str:
+def _progress(frames: int, offset: int) -> str:
+    """How far through the move output frame ``on`` is, when the first frame drawn is ``offset`` frames
+    into the clip (a segment or piece that starts mid-clip draws exactly the frames a whole clip would)."""
+    on = f"(on+{offset})" if offset else "on"
+    return f"({on}/{max(frames - 1, 1)})"
+
+
+def zoompan_filter(kb: KenBurns, frames: int, width: int, height: int, *, count: int | None = None,
+                   offset: int = 0) -> str:
     """zoompan for one still input frame: the move spans ``frames`` output frames of width x height;
-    ``total`` (>= frames) frames are generated, the extra ones continuing past the end (for xfade tails).
+    ``count`` frames are drawn starting ``offset`` frames into the move (frames past its end continue it,
+    for transition tails).
 
     x/y in the spec are the view centre as fractions of the source; zoompan clamps the view inside it.
     """
-    p = f"(on/{max(frames - 1, 1)})"
+    p = _progress(frames, offset)
     z = _lerp(kb.start_zoom, kb.end_zoom, p)
     cx = _lerp(kb.start_x, kb.end_x, p)
     cy = _lerp(kb.start_y, kb.end_y, p)
     return (f"zoompan=z='{z}':x='{cx}*iw-iw/zoom/2':y='{cy}*ih-ih/zoom/2'"
-            f":d={total or frames}:s={width}x{height}:fps=30")
+            f":d={count or frames}:s={width}x{height}:fps=30")
 
 
-def zoompan_video_filter(kb: KenBurns, frames: int, width: int, height: int) -> str:
+def zoompan_video_filter(kb: KenBurns, frames: int, width: int, height: int, *, offset: int = 0) -> str:
     """zoompan over moving footage: one output frame per input frame (d=1), the move spanning ``frames``."""
-    p = f"(on/{max(frames - 1, 1)})"
+    p = _progress(frames, offset)
     z = _lerp(kb.start_zoom, kb.end_zoom, p)
     cx = _lerp(kb.start_x, kb.end_x, p)
     cy = _lerp(kb.start_y, kb.end_y, p)

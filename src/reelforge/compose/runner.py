@@ -1,30 +1,29 @@
-"""Run the render: verify the inputs' hashes, measure loudness, run ONE ffmpeg with progress, publish atomically."""
+"""Run the render: verify the inputs' hashes, render the segments and the audio side by side, join them,
+publish atomically, check the frame count and measure the loudness."""
 
 from __future__ import annotations
 
-import collections
 import os
-import signal
-import subprocess
+import shutil
+import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
-from typing import IO, Any
+from typing import Any
 
-from reelforge.compose.ffmpeg_args import build_ffmpeg_args
+from reelforge.compose.ffmpeg_args import build_audio_args, build_mux_args, build_segment_args, concat_list
 from reelforge.compose.loudness import measure_loudness, measure_output
-from reelforge.errors import HashMismatchError, InterruptedRunError, NotFoundError, RenderError
+from reelforge.compose.processes import ProcessGroup, default_jobs, run_all
+from reelforge.compose.timeline import plan_segments
+from reelforge.errors import HashMismatchError, NotFoundError, RenderError
 from reelforge.media.probe import count_video_packets
 from reelforge.models.render_spec import RenderSpec
 from reelforge.workspace.hashing import sha256_file
 from reelforge.workspace.paths import resolve_in_run
 
 Progress = Callable[[float], None]
-GRACE_SEC = 5.0
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,8 @@ class RenderResult:
     integrated_lufs: float | None
     true_peak_db: float | None
     seconds: float
-    argv: list[str] = field(repr=False)
+    argv: list[str] = field(repr=False)  # the joining ffmpeg's
+    segments: int = 1
     loudnorm_pass1: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -66,94 +66,67 @@ def verify_files(spec: RenderSpec, run_dir: Path) -> None:
                 file=str(path))
 
 
-class _Terminated(Exception):
-    pass
-
-
-@contextmanager
-def _sigterm_raises() -> Iterator[None]:
-    """Turn SIGTERM into an exception while the child runs (only possible from the main thread)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        raise _Terminated()
-
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _stop(proc: subprocess.Popen[str]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(GRACE_SEC)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def _drain(stream: IO[str], tail: collections.deque[str]) -> None:
-    for line in stream:
-        tail.append(line)
-
-
-def run_ffmpeg(argv: list[str], total_frames: int, progress: Progress | None) -> None:
-    """Run ffmpeg with ``-progress pipe:1``; raise RenderError with the stderr tail on failure."""
-    full = [*argv[:1], "-progress", "pipe:1", "-nostats", *argv[1:]]
-    tail: collections.deque[str] = collections.deque(maxlen=60)
-    proc = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                            text=True, bufsize=1)
-    assert proc.stdout is not None and proc.stderr is not None
-    drainer = threading.Thread(target=_drain, args=(proc.stderr, tail), daemon=True)
-    drainer.start()
-    try:
-        with _sigterm_raises():
-            for line in proc.stdout:
-                if line.startswith("frame=") and progress is not None:
-                    frame = int(line.split("=", 1)[1].strip() or 0)
-                    progress(min(frame / max(total_frames, 1), 1.0))
-            code = proc.wait()
-    except (KeyboardInterrupt, _Terminated):
-        _stop(proc)
-        raise InterruptedRunError("render interrupted; ffmpeg was stopped and the partial output removed") from None
-    finally:
-        _stop(proc)
-        drainer.join(timeout=GRACE_SEC)
-    if code != 0:
-        raise RenderError(f"ffmpeg failed with exit code {code}", argv=full, stderr_tail="".join(tail))
-
-
 def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
-           ffmpeg: str | None = None, measure: bool = True) -> RenderResult:
-    """Render ``spec`` to ``run_dir/spec.output``. The final name appears only when the file is complete."""
+           ffmpeg: str | None = None, measure: bool = True, jobs: int | None = None) -> RenderResult:
+    """Render ``spec`` to ``run_dir/spec.output``. The final name appears only when the file is complete.
+
+    The segments (timeline.plan_segments) and the audio mix run ``jobs`` at a time (default: the CPUs
+    this process may use); the output bytes do not depend on ``jobs``."""
     started = time.monotonic()
     verify_files(spec, run_dir)
     exe = ffmpeg or ffmpeg_exe()
     out = resolve_in_run(run_dir, spec.output)
     out.parent.mkdir(parents=True, exist_ok=True)
-    pass1 = measure_loudness(spec, run_dir, exe)
+    segments = plan_segments(spec)
+    work = Path(tempfile.mkdtemp(prefix=".render-", dir=run_dir))
     tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
-    argv = build_ffmpeg_args(spec, run_dir, tmp, exe, loudnorm=pass1)
+    seg_files = [work / f"segment-{s.index:03d}.mp4" for s in segments]
+    audio = work / "audio.mp4"
+    done = [0] * len(segments)
+    lock = threading.Lock()
+    pass1: dict[str, Any] | None = None
+
+    def report(k: int, frame: int) -> None:
+        if progress is None:
+            return
+        with lock:
+            done[k] = min(frame, segments[k].frames)
+            # the last 2 % is the join
+            progress(0.98 * sum(done) / spec.duration_in_frames)
+
+    def audio_task(group: ProcessGroup) -> None:
+        nonlocal pass1
+        pass1 = measure_loudness(spec, run_dir, exe)
+        group.run(build_audio_args(spec, run_dir, audio, exe, loudnorm=pass1), what="the audio mix")
+
+    def segment_task(k: int) -> Callable[[ProcessGroup], None]:
+        def task(group: ProcessGroup) -> None:
+            argv = build_segment_args(spec, segments[k], run_dir, seg_files[k], exe)
+            group.run(argv, what=f"segment {k + 1} of {len(segments)} (frames {segments[k].start}-"
+                                 f"{segments[k].end - 1})", on_frame=lambda f: report(k, f))
+        return task
+
+    mux = build_mux_args(spec, work / "segments.txt", audio, tmp, exe)
     try:
-        run_ffmpeg(argv, spec.duration_in_frames, progress)
+        (work / "segments.txt").write_text(concat_list(seg_files), encoding="utf-8")
+        # longest first, so the last process to finish is a short one (the bytes do not depend on order)
+        order = sorted(range(len(segments)), key=lambda k: (-segments[k].frames, k))
+        run_all([audio_task, *(segment_task(k) for k in order)], jobs or default_jobs())
+        run_all([lambda group: group.run(mux, what="joining the segments")], 1)
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
+        shutil.rmtree(work, ignore_errors=True)
     if progress is not None:
         progress(1.0)
     frames = count_video_packets(out)
     if frames != spec.duration_in_frames:
         raise RenderError(f"{out.name} has {frames} frames; the timeline has {spec.duration_in_frames}",
-                          argv=argv, file=str(out), hint="report a bug with render-spec.json attached")
+                          argv=mux, file=str(out), hint="report a bug with render-spec.json attached")
     loud = measure_output(out, exe) if measure else None
     return RenderResult(
         output=out, sha256=sha256_file(out), frames=frames,
         duration_sec=spec.duration_in_frames / spec.fps,
         integrated_lufs=loud.integrated_lufs if loud else None,
         true_peak_db=loud.true_peak_db if loud else None,
-        seconds=time.monotonic() - started, argv=argv, loudnorm_pass1=pass1)
+        seconds=time.monotonic() - started, argv=mux, segments=len(segments), loudnorm_pass1=pass1)

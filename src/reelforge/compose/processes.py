@@ -1,0 +1,135 @@
+"""Run ffmpeg children side by side: frame progress from ``-progress pipe:1``, the stderr tail kept for
+errors, and one stop() that ends every child (Ctrl-C, SIGTERM, or a sibling's failure)."""
+
+from __future__ import annotations
+
+import collections
+import os
+import signal
+import subprocess
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from types import FrameType
+from typing import IO
+
+from reelforge.errors import InterruptedRunError, RenderError
+
+GRACE_SEC = 5.0
+FrameProgress = Callable[[int], None]
+
+
+def default_jobs() -> int:
+    """Children to run at once: the CPUs this process may use, or REELFORGE_RENDER_JOBS."""
+    env = os.environ.get("REELFORGE_RENDER_JOBS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class _Terminated(Exception):
+    pass
+
+
+@contextmanager
+def sigterm_raises() -> Iterator[None]:
+    """Turn SIGTERM into an exception while children run (only possible from the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise _Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _drain(stream: IO[str], tail: collections.deque[str]) -> None:
+    for line in stream:
+        tail.append(line)
+
+
+class ProcessGroup:
+    """The live ffmpeg children of one render."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._live: set[subprocess.Popen[str]] = set()
+        self.stopped = False
+
+    def run(self, argv: list[str], *, what: str, on_frame: FrameProgress | None = None) -> str:
+        """Run one ffmpeg to the end; return its stderr tail. RenderError names ``what`` on failure."""
+        full = [*argv[:1], "-progress", "pipe:1", "-nostats", *argv[1:]]
+        tail: collections.deque[str] = collections.deque(maxlen=80)
+        with self._lock:
+            if self.stopped:
+                raise InterruptedRunError("render stopped")
+            proc = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    stdin=subprocess.DEVNULL, text=True, bufsize=1)
+            self._live.add(proc)
+        assert proc.stdout is not None and proc.stderr is not None
+        drainer = threading.Thread(target=_drain, args=(proc.stderr, tail), daemon=True)
+        drainer.start()
+        try:
+            for line in proc.stdout:
+                if line.startswith("frame=") and on_frame is not None:
+                    on_frame(int(line.split("=", 1)[1].strip() or 0))
+            code = proc.wait()
+        finally:
+            drainer.join(timeout=GRACE_SEC)
+            with self._lock:
+                self._live.discard(proc)
+        if self.stopped:
+            raise InterruptedRunError("render stopped")
+        if code != 0:
+            raise RenderError(f"ffmpeg failed on {what} with exit code {code}", argv=full,
+                              stderr_tail="".join(tail))
+        return "".join(tail)
+
+    def stop(self) -> None:
+        with self._lock:
+            self.stopped = True
+            live = list(self._live)
+        for proc in live:
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in live:
+            try:
+                proc.wait(GRACE_SEC)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def run_all(tasks: Sequence[Callable[[ProcessGroup], object]], jobs: int) -> None:
+    """Run ``tasks`` (each may start children through the group) ``jobs`` at a time, in order. The first
+    failure, Ctrl-C or SIGTERM stops every child and is raised; an interrupt as InterruptedRunError."""
+    group = ProcessGroup()
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="render")
+    futures: list[Future[object]] = []
+    try:
+        with sigterm_raises():
+            futures = [pool.submit(task, group) for task in tasks]
+            pending: set[Future[object]] = set(futures)
+            while pending:
+                # a timeout keeps the main thread responsive to Ctrl-C and SIGTERM
+                _, pending = wait(pending, timeout=0.25, return_when=FIRST_EXCEPTION)
+                for f in futures:
+                    if f.done() and not f.cancelled() and (exc := f.exception()) is not None:
+                        raise exc
+    except (KeyboardInterrupt, _Terminated):
+        group.stop()
+        raise InterruptedRunError("render interrupted; ffmpeg was stopped and the partial output removed") from None
+    finally:
+        group.stop()
+        for f in futures:
+            f.cancel()
+        pool.shutdown(wait=True)

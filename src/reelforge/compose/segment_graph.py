@@ -1,0 +1,198 @@
+"""One segment of the timeline -> its ffmpeg inputs and video filtergraph. Pure: nothing is read here.
+
+Each clip the segment draws from is one input, decoded (and for stills scaled) once, then split into
+the stretches ("uses") its pieces need. Solo pieces are those stretches as they are; transition pieces
+mix two stretches with xfade; the pieces are concatenated, stamped with their timeline position so libass
+draws the right captions, and tagged BT.709.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reelforge.compose.filter_text import escape_filter_path, seconds
+from reelforge.compose.kenburns import UPSCALE, zoompan_filter, zoompan_video_filter
+from reelforge.compose.timeline import XFADE_TAIL, Piece, SceneClip, Segment, scene_clips
+from reelforge.errors import InvalidInputError
+from reelforge.models.render_spec import RenderSpec, SceneSpec, Transition
+
+_XFADE = {"fade": "fade", "slide": "slide", "wipe": "wipe"}
+_COLOUR = "out_color_matrix=bt709:out_range=tv"
+CAPTURE_PROVIDER = "capture"
+
+
+@dataclass(frozen=True)
+class Use:
+    """``count`` frames of one clip, starting ``offset`` frames into it."""
+
+    offset: int
+    count: int
+
+    @property
+    def end(self) -> int:
+        return self.offset + self.count
+
+
+@dataclass(frozen=True)
+class SegmentGraph:
+    inputs: list[str]
+    graph: str  # ends in [vout]
+
+
+def xfade_name(t: Transition) -> str:
+    if t.kind == "fade":
+        return "fade"
+    return f"{_XFADE[t.kind]}{t.direction}"
+
+
+def _uses(segment: Segment) -> dict[int, list[Use]]:
+    """Per clip, the stretches the pieces draw, in piece order."""
+    uses: dict[int, list[Use]] = {s: [] for s in segment.scenes()}
+    for p in segment.pieces:
+        if p.into is None:
+            uses[p.scene].append(Use(p.offset, p.frames))
+        else:
+            uses[p.scene].append(Use(p.offset, p.frames + XFADE_TAIL))
+            uses[p.into].append(Use(0, p.frames + 1))
+    return uses
+
+
+def _split(n: int, names: list[str]) -> str:
+    if n == 1:
+        return f"null[{names[0]}]"
+    return f"split={n}" + "".join(f"[{x}]" for x in names)
+
+
+def _still_chains(scene: SceneSpec, clip: SceneClip, uses: list[Use], w: int, h: int, idx: int) -> list[str]:
+    names = [f"c{idx}u{k}" for k in range(len(uses))]
+    kb = scene.visual.ken_burns
+    if kb is None:
+        # scaled once; each use repeats the one frame (never re-decoded or re-scaled per frame)
+        chains = [f"[{idx}:v]scale={w}:{h}:force_original_aspect_ratio=increase:flags=lanczos:{_COLOUR},"
+                  f"crop={w}:{h},setsar=1,format=yuv420p,{_split(len(uses), [n + 's' for n in names])}"]
+        chains += [f"[{n}s]loop=loop={u.count - 1}:size=1:start=0,settb=1/30,setpts=N,fps=30[{n}]"
+                   for n, u in zip(names, uses, strict=True)]
+        return chains
+    uw, uh = w * UPSCALE, h * UPSCALE
+    chains = [f"[{idx}:v]scale={uw}:{uh}:force_original_aspect_ratio=increase:flags=lanczos:{_COLOUR},"
+              f"crop={uw}:{uh},setsar=1,format=yuv420p,{_split(len(uses), [n + 's' for n in names])}"]
+    for n, u in zip(names, uses, strict=True):
+        # Planes are zoomed separately: as gray planes zoompan positions luma to one source pixel (in
+        # yuv420p it rounds x to two), at half the cost of doing it in yuv444p.
+        planes = [f"[{n}{p}]{zoompan_filter(kb, clip.frames, pw, ph, count=u.count, offset=u.offset)}[{n}{p.upper()}]"
+                  for p, pw, ph in (("y", w, h), ("u", w // 2, h // 2), ("v", w // 2, h // 2))]
+        chains.append(f"[{n}s]extractplanes=y+u+v[{n}y][{n}u][{n}v];" + ";".join(planes)
+                      + f";[{n}Y][{n}U][{n}V]mergeplanes=mapping=0x001020:format=yuv420p,setsar=1[{n}]")
+    return chains
+
+
+def _video_chains(scene: SceneSpec, clip: SceneClip, uses: list[Use], w: int, h: int, idx: int,
+                  background: str) -> list[str]:
+    if scene.visual.provider == CAPTURE_PROVIDER:
+        # footage (a screen recording) is shown whole: fit inside the frame and pad, never crop
+        fit = (f"scale={w}:{h}:force_original_aspect_ratio=decrease:flags=bicubic:{_COLOUR},"
+               f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=0x{background.lstrip('#')}")
+    else:
+        fit = f"scale={w}:{h}:force_original_aspect_ratio=increase:flags=bicubic:{_COLOUR},crop={w}:{h}"
+    names = [f"c{idx}u{k}" for k in range(len(uses))]
+    end = max(u.end for u in uses)
+    chains = [f"[{idx}:v]fps=30,tpad=stop=-1:stop_mode=clone,trim=end_frame={end},setpts=PTS-STARTPTS,"
+              f"{fit},setsar=1,format=yuv420p,{_split(len(uses), [n + 's' for n in names])}"]
+    kb = scene.visual.ken_burns
+    for n, u in zip(names, uses, strict=True):
+        chain = f"[{n}s]trim=start_frame={u.offset}:end_frame={u.end},setpts=PTS-STARTPTS"
+        if kb is not None:
+            chain += f",{zoompan_video_filter(kb, clip.frames, w, h, offset=u.offset)},setsar=1"
+        chains.append(f"{chain}[{n}]")
+    return chains
+
+
+def _input_args(scene: SceneSpec, clip: SceneClip, uses: list[Use], run_dir: Path) -> list[str]:
+    path = str(run_dir / scene.visual.src)
+    if scene.visual.type == "image":
+        return ["-f", "image2", "-pattern_type", "none", "-framerate", "30", "-i", path]
+    # loop short clips; -t bounds how much is read (a second of slack for the fps conversion).
+    # clipStartSec picks the stretch of a longer clip (demo footage) this scene shows.
+    start_frames = max(0, round(scene.visual.clip_start_sec * 30) - clip.lead_in)
+    seek = ["-ss", seconds(start_frames)] if start_frames else []
+    footage = seek or scene.visual.provider == CAPTURE_PROVIDER  # footage holds its last frame
+    loop = [] if footage else ["-stream_loop", "-1"]
+    return [*loop, *seek, "-t", seconds(max(u.end for u in uses) + 30), "-i", path]
+
+
+def _transition(p: Piece, t: Transition, a: str, b: str, out: str) -> str:
+    """xfade has no 4:2:0 formats: the two stretches go to yuv444p for the transition frames only."""
+    head = f"duration={seconds(p.frames)}:offset=0"
+    back = f"trim=end_frame={p.frames},format=yuv420p[{out}]"
+    if t.kind == "slide" and t.direction == "up":
+        # ffmpeg's slideup reads one row out of bounds (garbage top row, different every run):
+        # draw it as a vertically mirrored slidedown instead (vflip is zero-copy).
+        return (f"[{a}]format=yuv444p,vflip[{out}a];[{b}]format=yuv444p,vflip[{out}b];"
+                f"[{out}a][{out}b]xfade=transition=slidedown:{head},vflip,{back}")
+    return (f"[{a}]format=yuv444p[{out}a];[{b}]format=yuv444p[{out}b];"
+            f"[{out}a][{out}b]xfade=transition={xfade_name(t)}:{head},{back}")
+
+
+def _fonts_dir(spec: RenderSpec, run_dir: Path) -> Path | None:
+    dirs = sorted({str(Path(f.src).parent) for f in spec.captions.fonts})
+    if not dirs:
+        return None
+    if len(dirs) > 1:
+        raise InvalidInputError(f"captions.fonts live in {len(dirs)} directories ({', '.join(dirs)})",
+                                hint="put every caption font file in one run-relative directory (fonts/)")
+    return run_dir / dirs[0]
+
+
+def captions_filter(spec: RenderSpec, run_dir: Path) -> str | None:
+    cap = spec.captions.file
+    if cap is None or spec.captions.style == "none":
+        return None
+    sub = f"subtitles=filename={escape_filter_path(str(run_dir / cap.src))}"
+    fonts_dir = _fonts_dir(spec, run_dir)
+    if fonts_dir is not None:
+        sub += f":fontsdir={escape_filter_path(str(fonts_dir))}"
+    return sub
+
+
+def segment_graph(spec: RenderSpec, segment: Segment, run_dir: Path) -> SegmentGraph:
+    w, h = spec.dimensions.width, spec.dimensions.height
+    clips = scene_clips(spec)
+    uses = _uses(segment)
+    inputs: list[str] = []
+    chains: list[str] = []
+    for idx, scene_index in enumerate(uses):
+        scene, clip = spec.scenes[scene_index], clips[scene_index]
+        inputs += _input_args(scene, clip, uses[scene_index], run_dir)
+        if scene.visual.type == "image":
+            chains += _still_chains(scene, clip, uses[scene_index], w, h, idx)
+        else:
+            chains += _video_chains(scene, clip, uses[scene_index], w, h, idx, spec.background)
+    # hand the use labels out to the pieces in order
+    slot = {s: 0 for s in uses}
+    index_of = {s: i for i, s in enumerate(uses)}
+
+    def take(scene_index: int) -> str:
+        k = slot[scene_index]
+        slot[scene_index] += 1
+        return f"c{index_of[scene_index]}u{k}"
+
+    piece_labels: list[str] = []
+    for k, p in enumerate(segment.pieces):
+        if p.into is None:
+            piece_labels.append(take(p.scene))
+            continue
+        a, b = take(p.scene), take(p.into)
+        chains.append(_transition(p, spec.scenes[p.scene].transition_out, a, b, f"p{k}"))
+        piece_labels.append(f"p{k}")
+    joined = "".join(f"[{x}]" for x in piece_labels)
+    body = f"{joined}concat=n={len(piece_labels)}:v=1:a=0," if len(piece_labels) > 1 else f"{joined}"
+    # pts = timeline frame while libass draws (captions are timed on the whole video), then from 0 again
+    tail = f"{body}settb=1/30,setpts=N+{segment.start}"
+    sub = captions_filter(spec, run_dir)
+    if sub is not None:
+        tail += f",{sub}"
+    tail += (",setpts=N,setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709:range=tv,"
+             "format=yuv420p[vout]")
+    chains.append(tail)
+    return SegmentGraph(inputs, ";".join(chains))
