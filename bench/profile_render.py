@@ -1,12 +1,11 @@
-"""Where the render time goes, for bench/RESULTS.md: ffmpeg -benchmark on A's own graph with its output
-sent to the null muxer (compositing without the encoder), the C intermediate's decode alone, and py-spy
-on B (MoviePy). Called from bench/render_short.py (--no-profile / --pyspy-b SEC).
+"""Where the render time goes, for bench/RESULTS.md: ffmpeg -benchmark on each of A's segment graphs with
+the output sent to the null muxer (compositing without the encoder), on each of C's segment encodes (x264
+alone), and py-spy on B (MoviePy). Called from bench/render_short.py (--no-profile / --pyspy-b SEC).
 """
 
 from __future__ import annotations
 
 import collections
-import json
 import re
 import shutil
 import subprocess
@@ -34,22 +33,37 @@ def _bench(argv: list[str]) -> dict[str, float]:
     return out
 
 
+def _sum(rows: list[dict[str, float]]) -> dict[str, float]:
+    return {k: round(sum(r.get(k, 0.0) for r in rows), 2) for k in ("utime", "stime", "rtime")} | {
+        "peakRssMB": max(r["peakRssMB"] for r in rows)}
+
+
 def profile_ffmpeg(run: Path, intermediate: Path | None) -> dict[str, Any]:
-    """A's exact graph with its output sent to the null muxer (compositing without x264/AAC), and the
-    intermediate's decode alone (what C pays on top of pure encoding)."""
-    a_argv = json.loads((run / "a-argv.json").read_text(encoding="utf-8"))
-    last_map = max(i for i, arg in enumerate(a_argv) if arg == "-map")
-    graph_only = [*a_argv[:last_map + 2], "-f", "null", "-"]
-    out: dict[str, Any] = {"A_graph_to_null": _bench(graph_only)}
-    if intermediate is not None:
-        src = [a_argv[0], "-hide_banner", "-nostdin", "-y", "-i", str(intermediate), "-map", "0:v", "-map", "0:a"]
-        out["C_decode_to_null"] = _bench([*src, "-f", "null", "-"])
-        # what A's determinism choice (x264 slice threads) costs: C again with x264's default frame threads
-        opts = a_argv[last_map + 2:-1]
-        if "-x264-params" in opts:
-            i = opts.index("-x264-params")
-            frame_threads = [*opts[:i], *opts[i + 2:]]
-            out["C_frame_threads"] = _bench([*src, *frame_threads, str(run / "c-frame-threads.mp4")])
+    """CPU seconds by kind of work, each segment run alone: A's segment graphs sent to the null muxer
+    (compositing without x264), and C's segment encodes (x264 alone on A's frames)."""
+    from render_short import load_spec
+
+    from reelforge.compose.ffmpeg_args import video_encode_options
+    from reelforge.compose.runner import ffmpeg_exe
+    from reelforge.compose.segment_graph import segment_graph
+    from reelforge.compose.timeline import plan_segments
+
+    spec = load_spec(run)
+    exe = ffmpeg_exe()
+    graphs = []
+    encodes = []
+    for k, seg in enumerate(plan_segments(spec)):
+        g = segment_graph(spec, seg, run)
+        graphs.append(_bench([exe, "-hide_banner", "-nostdin", *g.inputs, "-filter_complex", g.graph,
+                              "-map", "[vout]", "-frames:v", str(seg.frames), "-f", "null", "-"]))
+        if intermediate is not None:
+            src = sorted(p for p in intermediate.iterdir() if p.name.startswith("segment-"))[k]
+            encodes.append(_bench([exe, "-hide_banner", "-nostdin", "-y", "-i", str(src), "-map", "0:v",
+                                   *video_encode_options(spec), "-frames:v", str(seg.frames), "-an", "-f", "mp4",
+                                   str(run / "c-profile.mp4")]))
+    out: dict[str, Any] = {"A_segment_graphs_to_null": _sum(graphs)}
+    if encodes:
+        out["C_segment_encodes"] = _sum(encodes)
     return out
 
 

@@ -4,8 +4,9 @@ one run, alternating A B C A B C ...:
 
   A  reelforge rendering its render-spec (reelforge.compose.runner.render, everything it does);
   B  the same composition in MoviePy 2, MoneyPrinterTurbo-style (bench/moviepy_baseline.py);
-  C  the encoder limit: A's own output decoded ONCE (outside the timing) to a lossless intermediate
-     (raw yuv420p + PCM in NUT, or FFV1), then encoded by the same ffmpeg with A's exact encode options.
+  C  the encoder limit: A's own output decoded ONCE (outside the timing) to lossless intermediates cut at
+     A's segment bounds (raw yuv420p in NUT, or FFV1; PCM audio), then encoded exactly as A encodes: the
+     same ffmpeg, x264 options, segments, parallel jobs and stream-copy join. A/C is the compositing cost.
 
 Each variant runs in its own worker process; the parent samples the worker's process tree with psutil every
 50 ms and reports the peak RSS of the largest single process (and of the whole tree). Medians are printed as
@@ -38,6 +39,7 @@ import psutil
 from reelforge.compose.captions import write_captions
 from reelforge.compose.kenburns import plan_ken_burns
 from reelforge.compose.runner import ffmpeg_exe
+from reelforge.compose.timeline import plan_segments
 from reelforge.models.render_spec import RenderSpec
 from reelforge.models.timing import Timing
 from reelforge.providers.visual.designed import make_card
@@ -170,19 +172,30 @@ class TreeSampler:
             self._stop.wait(self.interval)
 
 
+def cpu_ticks() -> tuple[int, int]:
+    """(all, steal) jiffies of /proc/stat: on a VM, steal is CPU time the host gave to someone else."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return sum(fields[:8]), fields[7]
+
+
 def run_worker(kind: str, run: Path, extra: list[str] | None = None) -> dict[str, Any]:
-    """Run ``--worker kind`` in a child process, sampling its tree; return its JSON line plus memory."""
+    """Run ``--worker kind`` in a child process, sampling its tree; return its JSON line plus memory and
+    the share of CPU time the hypervisor stole meanwhile."""
     argv = [sys.executable, str(HERE), "--worker", kind, "--workdir", str(run), *(extra or [])]
     load = round(os.getloadavg()[0], 2)
     started = time.monotonic()
+    all0, steal0 = cpu_ticks()
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     with TreeSampler(proc.pid) as sampler:
         out, err = proc.communicate()
     wall = time.monotonic() - started
+    all1, steal1 = cpu_ticks()
     if proc.returncode != 0:
         raise SystemExit(f"worker {kind} failed ({proc.returncode}):\n{err[-3000:]}")
     result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
-    result.update(kind=kind, load1AtStart=load, processWallSec=round(wall, 2), peakLargestMB=round(sampler.largest_mb),
+    result.update(kind=kind, load1AtStart=load, processWallSec=round(wall, 2),
+                  stealPct=round(100 * (steal1 - steal0) / max(all1 - all0, 1), 1),
+                  peakLargestMB=round(sampler.largest_mb),
                   largestProcess=sampler.largest_name, peakTreeMB=round(sampler.tree_mb))
     return result
 
@@ -207,45 +220,73 @@ def worker_a(run: Path) -> dict[str, Any]:
 
         setattr(runner, name, wrapper)
 
-    for name in ("verify_files", "measure_loudness", "run_ffmpeg", "count_video_packets", "measure_output"):
+    for name in ("verify_files", "measure_loudness", "run_all", "count_video_packets", "measure_output"):
         if hasattr(runner, name):
             timed(name)
     spec = load_spec(run)
     t0 = time.monotonic()
     result = runner.render(spec, run)
     seconds = time.monotonic() - t0
-    (run / "a-argv.json").write_text(json.dumps(result.argv), encoding="utf-8")
     return {"seconds": round(seconds, 3), "stages": {k: round(v, 3) for k, v in stages.items()},
-            "sha256": result.sha256, "frames": result.frames, "lufs": result.integrated_lufs}
-
-
-def encode_options(a_argv: list[str]) -> list[str]:
-    """A's output options: everything between its last ``-map X`` and the output path."""
-    last_map = max(i for i, arg in enumerate(a_argv) if arg == "-map")
-    return a_argv[last_map + 2:-1]
+            "sha256": result.sha256, "frames": result.frames, "segments": result.segments,
+            "lufs": result.integrated_lufs}
 
 
 def prepare_c(run: Path, fmt: str = "raw") -> Path:
-    """Decode A's output once into the lossless intermediate C encodes from (not timed)."""
+    """Decode A's output once (not timed) into lossless per-segment intermediates, cut at A's own segment
+    bounds, and its audio into PCM. C then encodes them exactly as A encodes its segments."""
     spec = load_spec(run)
-    src = run / spec.output
-    if fmt == "raw":
-        dst, vcodec = run / "c-intermediate.nut", ["-c:v", "rawvideo"]
-    else:
-        dst, vcodec = run / "c-intermediate.mkv", ["-c:v", "ffv1", "-level", "3", "-slices", "16"]
-    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-i", str(src), "-map", "0:v", "-map", "0:a", *vcodec,
-                    "-c:a", "pcm_s16le", str(dst)], check=True)
-    return dst
+    cdir = run / "c-input"
+    shutil.rmtree(cdir, ignore_errors=True)
+    cdir.mkdir()
+    bounds = [s.start for s in plan_segments(spec)[1:]]
+    vcodec = ["-c:v", "rawvideo"] if fmt == "raw" else ["-c:v", "ffv1", "-level", "3", "-slices", "16"]
+    ext = "nut" if fmt == "raw" else "mkv"
+    split = ["-f", "segment", "-segment_frames", ",".join(map(str, bounds)), "-reset_timestamps", "1"] if bounds \
+        else ["-f", ext]
+    target = str(cdir / f"segment-%03d.{ext}") if bounds else str(cdir / f"segment-000.{ext}")
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-i", str(run / spec.output), "-map", "0:v", *vcodec,
+                    *split, target], check=True)
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-i", str(run / spec.output), "-map", "0:a",
+                    "-c:a", "pcm_s16le", str(cdir / "audio.wav")], check=True)
+    return cdir
 
 
-def worker_c(run: Path, intermediate: Path) -> dict[str, Any]:
-    """C: encode the intermediate with A's exact encode options."""
-    opts = encode_options(json.loads((run / "a-argv.json").read_text(encoding="utf-8")))
-    argv = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-i", str(intermediate),
-            "-map", "0:v", "-map", "0:a", *opts, str(run / "c-encode.mp4")]
+def worker_c(run: Path, cdir: Path) -> dict[str, Any]:
+    """C: A's pipeline without compositing: the same segments encoded with the same x264 options, the same
+    number at a time, the audio encoded alongside, the same stream-copy join."""
+    from reelforge.compose.ffmpeg_args import BITEXACT, build_mux_args, concat_list, video_encode_options
+    from reelforge.compose.processes import default_jobs, run_all
+
+    spec = load_spec(run)
+    segments = plan_segments(spec)
+    exe = ffmpeg_exe()
+    inputs = sorted(p for p in cdir.iterdir() if p.name.startswith("segment-"))
+    assert len(inputs) == len(segments), f"{len(inputs)} intermediates for {len(segments)} segments"
+    out_dir = run / "c-out"
+    shutil.rmtree(out_dir, ignore_errors=True)
+    out_dir.mkdir()
+    outs = [out_dir / f"segment-{k:03d}.mp4" for k in range(len(segments))]
+    audio = out_dir / "audio.mp4"
+    enc = spec.encoder
+    audio_argv = [exe, "-hide_banner", "-nostdin", "-y", "-i", str(cdir / "audio.wav"), "-c:a", enc.audio_codec,
+                  "-b:a", enc.audio_bitrate, "-ar", str(spec.audio.sample_rate), "-ac", "2", *BITEXACT, "-f", "mp4",
+                  str(audio)]
+
+    def seg_task(k: int) -> Any:
+        argv = [exe, "-hide_banner", "-nostdin", "-y", "-i", str(inputs[k]), "-map", "0:v",
+                *video_encode_options(spec), "-frames:v", str(segments[k].frames), "-an", *BITEXACT, "-f", "mp4",
+                str(outs[k])]
+        return lambda group: group.run(argv, what=f"C segment {k}")
+
+    (out_dir / "segments.txt").write_text(concat_list(outs), encoding="utf-8")
+    mux = build_mux_args(spec, out_dir / "segments.txt", audio, run / "c-encode.mp4", exe)
+    order = sorted(range(len(segments)), key=lambda k: (-segments[k].frames, k))
     t0 = time.monotonic()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return {"seconds": round(time.monotonic() - t0, 3), "options": " ".join(opts)}
+    run_all([lambda group: group.run(audio_argv, what="C audio"), *(seg_task(k) for k in order)], default_jobs())
+    run_all([lambda group: group.run(mux, what="C join")], 1)
+    return {"seconds": round(time.monotonic() - t0, 3),
+            "options": " ".join(video_encode_options(spec)), "segments": len(segments)}
 
 
 def worker_b(run: Path) -> dict[str, Any]:
@@ -334,13 +375,14 @@ def main() -> int:
                 t1 = time.monotonic()
                 intermediate = prepare_c(tmp, args.intermediate)
                 print(f"  C intermediate ({args.intermediate}, untimed): {time.monotonic() - t1:.1f} s, "
-                      f"{intermediate.stat().st_size / 2**20:.0f} MB", flush=True)
+                      f"{sum(f.stat().st_size for f in intermediate.iterdir()) / 2**20:.0f} MB", flush=True)
             extra = ["--input", str(intermediate)] if kind == "C" else None
             r = run_worker(kind, tmp, extra)
             r["round"] = k + 1
             results.append(r)
             print(f"round {k + 1} {kind}: {r['seconds']:.1f} s = {args.seconds / r['seconds']:.2f}x realtime; "
-                  f"peak RSS {r['peakLargestMB']} MB ({r['largestProcess']}), tree {r['peakTreeMB']} MB"
+                  f"peak RSS {r['peakLargestMB']} MB ({r['largestProcess']}), tree {r['peakTreeMB']} MB, "
+                  f"steal {r['stealPct']} %"
                   + (f"; stages {r['stages']}" if kind == "A" else ""), flush=True)
     summary = summarize(results, args.seconds)
     print(json.dumps({"summary": summary}, indent=2), flush=True)

@@ -104,6 +104,7 @@ def test_sigterm_stops_ffmpeg_and_leaves_no_output(tmp_path: Path) -> None:
     assert proc.wait(30) == 130
     assert not (tmp_path / spec.output).exists()
     assert not list(tmp_path.glob(".*partial"))
+    assert not list(tmp_path.glob(".render-*"))  # segment files are removed with their directory
 
 
 def test_spec_files_are_all_hashed(tmp_path: Path) -> None:

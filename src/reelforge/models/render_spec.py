@@ -106,7 +106,7 @@ class EncoderSpec(Contract):
     profile: Literal["high"] = "high"
     pix_fmt: Literal["yuv420p"] = Field(default="yuv420p", alias="pixFmt")
     threads: int = Field(default=1, ge=0, le=64)
-    segment_frames: int = Field(default=240, alias="segmentFrames", ge=30,
+    segment_frames: int = Field(default=150, alias="segmentFrames", ge=30,
                                 description="target frames per independently encoded segment")
     audio_codec: Literal["aac"] = Field(default="aac", alias="audioCodec")
     audio_bitrate: str = Field(default="160k", alias="audioBitrate")

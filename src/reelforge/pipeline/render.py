@@ -64,7 +64,8 @@ def render_into_run(run_dir: Path, spec: RenderSpec, recorder: RunRecorder, repo
         recorder.add_asset(sheet)
         stage.append(StageOutcome(provider="ffmpeg", path_taken="real", params={
             "preset": spec.encoder.preset, "crf": spec.encoder.crf, "threads": spec.encoder.threads,
-            "segments": result.segments, "frames": result.frames, "xRealtime": round(result.duration_sec / max(result.seconds, 1e-6), 2)}))
+            "segments": result.segments, "frames": result.frames,
+            "xRealtime": round(result.duration_sec / max(result.seconds, 1e-6), 2)}))
     report.stage_finished("render", time.perf_counter() - started, f"{result.frames} frames")
     return result.output
 
