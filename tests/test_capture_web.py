@@ -135,8 +135,6 @@ def _colour_runs(path: Path, step_sec: float = 0.1) -> list[str]:
 
 @pytest.mark.slow
 @needs_browser
-@pytest.mark.xfail(strict=False, reason="known defect: about 1 run in 8 the popup's page video comes out all "
-                   "white in headless chromium (page recordings and colour order are right otherwise)")
 def test_pages_popup_and_redirect_are_recorded_in_order(web_run: WebRun) -> None:
     capture = web_run.run_dir / "capture.mp4"
     assert _colour_runs(capture) == ["red", "blue", "green"]

@@ -66,7 +66,8 @@ def test_kill_9_mid_batch_then_rerun(workspace: Path) -> None:
             state = json.loads(log.read_text())["attempts"][-1]["state"]
             states[state] = states.get(state, 0) + 1
         # runs caught mid-call stay "in doubt" (never resubmitted); every other run finished
-        assert set(states) <= {"materialized", "submitting"} and states.get("submitting", 0) <= 4
+        assert set(states) <= {"materialized", "submitting"} and states.get("submitting", 0) <= 4, (
+            f"states {states} after the rerun (exit {rerun.returncode}); its stderr ends:\n{rerun.stderr[-3000:]}")
         assert states["materialized"] >= 16
         images = 0
         for a in range(5):
