@@ -22,7 +22,9 @@ CHILD = """
 import sys
 from pathlib import Path
 from reelforge.batch import api
-api.generate(Path(sys.argv[1]), workspace=Path(sys.argv[2]), yes=True)
+result = api.generate(Path(sys.argv[1]), workspace=Path(sys.argv[2]), yes=True)
+for item in result.items:
+    print(item.run_id, item.state, type(item.error).__name__ if item.error else "", item.error or "", file=sys.stderr)
 """
 
 
@@ -61,13 +63,19 @@ def test_kill_9_mid_batch_then_rerun(workspace: Path) -> None:
         assert len(prompts) == len(set(prompts)), "a request was submitted twice"
         assert fake.submits <= 20
         states: dict[str, int] = {}
+        odd = []
         for i in range(20):
             log = workspace / f"assets/asset-{i % 5}/runs/image/run-{i:03d}/attempts/index.json"
-            state = json.loads(log.read_text())["attempts"][-1]["state"]
+            latest = json.loads(log.read_text())["attempts"][-1]
+            state = latest["state"]
             states[state] = states.get(state, 0) + 1
+            record = json.loads((log.parent / latest["attemptId"] / "attempt.json").read_text())
+            if state not in ("materialized", "submitting") or record["state"] != state:
+                odd.append(f"run-{i:03d}: index {state}, attempt.json {record['state']}")
         # runs caught mid-call stay "in doubt" (never resubmitted); every other run finished
         assert set(states) <= {"materialized", "submitting"} and states.get("submitting", 0) <= 4, (
-            f"states {states} after the rerun (exit {rerun.returncode}); its stderr ends:\n{rerun.stderr[-3000:]}")
+            f"states {states} {odd} after the rerun (exit {rerun.returncode}); its stderr ends:\n"
+            f"{rerun.stderr[-3000:]}")
         assert states["materialized"] >= 16
         images = 0
         for a in range(5):
@@ -77,7 +85,7 @@ def test_kill_9_mid_batch_then_rerun(workspace: Path) -> None:
             images += len(index["images"])
             for entry in index["images"]:
                 assert (asset / entry["path"]).is_file()
-        assert images == states["materialized"]
+        assert images == states["materialized"], f"{images} images indexed for {states}; {odd}"
         assert ("in doubt" in rerun.stderr) or rerun.returncode == 0 or states.get("submitting", 0) > 0
         print(f"\nkill -9 after {killed_at} submits; final submits {fake.submits}; states {states}")
 

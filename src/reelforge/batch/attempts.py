@@ -63,8 +63,21 @@ class AttemptLog:
             "activeAttemptId": None, "attempts": []}
 
     def latest(self) -> dict[str, Any] | None:
+        """The newest attempt's summary. update() writes attempt.json before index.json, so after a kill
+        between the two the attempt record is ahead: it wins, and the index is repaired."""
         attempts = self.read_index()["attempts"]
-        return attempts[-1] if attempts else None
+        if not attempts:
+            return None
+        last: dict[str, Any] = attempts[-1]
+        record = read_json(self.attempt_dir(last["attemptId"]) / "attempt.json", None)
+        if record is None or _summary(record) == last:
+            return last
+        with locked(self.run_dir / ".run.lock"):
+            index = self.read_index()
+            index["attempts"] = [_summary(record) if a["attemptId"] == record["attemptId"] else a
+                                 for a in index["attempts"]]
+            write_json_atomic(self.index_path, index)
+        return _summary(record)
 
     def read_attempt(self, attempt_id: str) -> dict[str, Any]:
         data = read_json(self.attempt_dir(attempt_id) / "attempt.json", None)

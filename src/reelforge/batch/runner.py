@@ -265,12 +265,14 @@ class ImageRunner:
                 hint=f"the output URLs are saved; rebuild the files with: reelforge image poll --request "
                      f"{req.source or '<request.json>'}", file=str(log.run_dir / "manifest.json"))
         entries = asset_entries(store, req, done.files, outputs)
-        log.update(attempt, state="materialized", materializationError=None)
-        write_manifest(store, log, attempt, req, assets=entries, materializationError=None)
+        # the asset index first, the attempt's "materialized" last: a kill in between leaves the attempt
+        # provider_completed, and the rerun re-materializes (files kept, index entries deduplicated)
         store.record_outputs("image", [{"path": e["assetRelativePath"], "kind": "candidate",
                                         "originRunId": req.run_id, "attemptId": attempt["attemptId"],
                                         "sha256": e["sha256"], "model": req.spec.key} for e in entries],
                              run_id=req.run_id)
+        log.update(attempt, state="materialized", materializationError=None)
+        write_manifest(store, log, attempt, req, assets=entries, materializationError=None)
         drop(vpath)
         return self._item(prepared, attempt, [e["assetRelativePath"] for e in entries], submitted=submitted)
 

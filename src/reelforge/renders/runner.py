@@ -219,8 +219,11 @@ class RenderRunner:
             write_manifest(paths, data, attempt, status="materialization_failed",
                            error={"message": exc.message, "recoverable": True})
             raise
+        # the manifest (with its assets) first, the attempt's "materialized" last: a kill in between leaves
+        # the attempt provider_completed and the next poll materializes again (kept files are reused)
+        write_manifest(paths, data, {**attempt, "state": "materialized"}, status="review_pending", assets=assets,
+                       error=None)
         paths.log.update(attempt, state="materialized", materializationError=None)
-        write_manifest(paths, data, attempt, status="review_pending", assets=assets, error=None)
         drop(vpath)
         return self._result(paths, submitted=submitted)
 
