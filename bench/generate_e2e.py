@@ -1,7 +1,8 @@
 """End-to-end key-free `reelforge video generate` of a ~150-word brief: per-stage seconds and x realtime.
 
 Run: .venv/bin/python bench/generate_e2e.py [--runs N]
-Prints one JSON object per run plus a median summary. Not part of the test suite.
+Each run is cold (its own workspace, so no cached narration). Prints one JSON object per run plus a
+median summary. Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -47,11 +48,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     results = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for _ in range(args.runs):
+    for _ in range(args.runs):
+        # a fresh workspace per run: the same brief in one workspace would reuse the narration cache
+        with tempfile.TemporaryDirectory() as tmp:
             result = run_once(Path(tmp))
-            results.append(result)
-            print(json.dumps(result))
+        results.append(result)
+        print(json.dumps(result))
     summary = {
         "medianWallSec": statistics.median(r["wallSec"] for r in results),  # type: ignore[misc]
         "medianXRealtime": statistics.median(r["xRealtime"] for r in results),  # type: ignore[misc]
