@@ -40,8 +40,11 @@ def test_demo_without_capture_is_guided(capsys: pytest.CaptureFixture[str], work
 def test_ctrl_c_stops_ffmpeg_and_records_interrupted(workspace: Path) -> None:
     brief = " ".join(f"Sentence number {i} keeps the render busy for a while." for i in range(12))
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # A suite started in the background (`cmd &` without job control, nohup) passes SIGINT down as
+    # ignored, and Python then keeps ignoring it; a terminal's Ctrl-C is what this test is about.
     proc = subprocess.Popen([sys.executable, "-m", "reelforge", "video", "generate", brief],
-                            cwd=workspace, env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                            cwd=workspace, env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert proc.stderr is not None
     deadline = time.monotonic() + 240
     seen = ""
