@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.fakes.openai_server import OpenAIFake
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -18,3 +21,13 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root.mkdir()
     monkeypatch.chdir(root)
     return root
+
+
+@pytest.fixture
+def openai_fake(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAIFake]:
+    """A loopback OpenAI images server, with the key, base URL and fast retries in the environment."""
+    with OpenAIFake() as fake:
+        monkeypatch.setenv("OPENAI_API_KEY", fake.key)
+        monkeypatch.setenv("REELFORGE_OPENAI_BASE_URL", fake.base + "/v1")
+        monkeypatch.setenv("REELFORGE_RETRY_BASE_S", "0.01")
+        yield fake

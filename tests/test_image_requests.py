@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +17,6 @@ from tests.fakes.openai_server import OpenAIFake
 
 cli.add_command(image_group)
 cli.add_command(asset_group)
-
-
-@pytest.fixture
-def openai_fake(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAIFake]:
-    with OpenAIFake() as fake:
-        monkeypatch.setenv("OPENAI_API_KEY", fake.key)
-        monkeypatch.setenv("REELFORGE_OPENAI_BASE_URL", fake.base + "/v1")
-        monkeypatch.setenv("REELFORGE_RETRY_BASE_S", "0.01")
-        yield fake
 
 
 def _write(path: Path, data: dict[str, Any]) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,15 +36,6 @@ def script_doc(aspect: str = "9:16", brand: dict[str, Any] | None = None) -> dic
                        {"id": "cool_room", "durationSec": 2, "narration": "Keep the room cool and dark."}]}
 
 
-@pytest.fixture
-def fake(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAIFake]:
-    with OpenAIFake() as server:
-        monkeypatch.setenv("OPENAI_API_KEY", server.key)
-        monkeypatch.setenv("REELFORGE_OPENAI_BASE_URL", server.base + "/v1")
-        monkeypatch.setenv("REELFORGE_RETRY_BASE_S", "0.01")
-        yield server
-
-
 class Run:
     """generate()'s order up to the render-spec: cost plan + guardrail, narration, visuals, spec."""
 
@@ -72,7 +62,7 @@ class Run:
 
 
 def test_two_scene_run_generates_stills_through_the_runner_into_the_render_spec(
-        workspace: Path, fake: OpenAIFake) -> None:
+        workspace: Path, openai_fake: OpenAIFake) -> None:
     run = Run(workspace)
     assert run.recorder.manifest.cost.breakdown["image-gpt-image-2-text"] == 0.5  # 2 x $0.25 (high quality)
     narration = stages.run_narration(run.script, run.run_dir, run.settings, run.recorder, SilentReporter())
@@ -80,10 +70,11 @@ def test_two_scene_run_generates_stills_through_the_runner_into_the_render_spec(
     spec = build_render_spec(SpecInputs(script=run.script, timing=narration.timing, visuals=visuals, slug="s",
                                         seed=1, caption_style="none", platform="tiktok"))
 
-    assert fake.submits == 2
-    prompts = sorted(r["prompt"] for r in fake.requests)
+    assert openai_fake.submits == 2
+    prompts = sorted(r["prompt"] for r in openai_fake.requests)
     assert PROMPT in prompts and any("Keep the room cool and dark." in p for p in prompts)
-    assert {(r["model"], r["quality"], r["size"]) for r in fake.requests} == {("gpt-image-2", "high", "1152x2048")}
+    sent = {(r["model"], r["quality"], r["size"]) for r in openai_fake.requests}
+    assert sent == {("gpt-image-2", "high", "1152x2048")}
 
     for n, (asset, scene) in enumerate(zip(visuals, spec.scenes, strict=True)):
         scene_id = run.script.scenes[n].id
@@ -112,14 +103,14 @@ def test_two_scene_run_generates_stills_through_the_runner_into_the_render_spec(
 
 
 def test_guardrail_refuses_before_any_side_effect(capsys: pytest.CaptureFixture[str], workspace: Path,
-                                                   fake: OpenAIFake) -> None:
+                                                   openai_fake: OpenAIFake) -> None:
     (workspace / "script.json").write_text(json.dumps(script_doc()))
     code, out = run_json(capsys, "video", "generate", "--script", "script.json", "--visual", "generate",
                          "--voice", "none")
     assert code == 4
     assert "$0.50" in out["error"]["message"] and "image-gpt-image-2-text" in out["error"]["message"]
     assert "--yes" in out["error"]["hint"]
-    assert fake.submits == 0 and not (workspace / "assets").exists()
+    assert openai_fake.submits == 0 and not (workspace / "assets").exists()
     run_dir = Path(out["runDir"])
     assert not (run_dir / "visuals").exists() and not (run_dir / "timing.json").exists()
     manifest = json.loads((run_dir / "manifest.json").read_text())
@@ -139,21 +130,21 @@ def test_without_a_key_every_scene_falls_back_to_a_card(workspace: Path) -> None
     assert not (workspace / "assets").exists()
 
 
-def test_dry_run_calls_nothing_and_says_what_a_real_run_would_cost(workspace: Path, fake: OpenAIFake) -> None:
+def test_dry_run_calls_nothing_and_says_what_a_real_run_would_cost(workspace: Path, openai_fake: OpenAIFake) -> None:
     run = Run(workspace, aspect="1:1")
     assert CostPlan.for_settings(run.settings, scenes=2, dry_run=True).usd == 0
     assert [v.provider for v in run.visuals(dry_run=True)] == ["designed-card"] * 2
     (warning,) = run.stage()["warnings"]
     assert "dry run" in warning and "$0.50" in warning and "image-gpt-image-2-text" in warning
-    assert fake.submits == 0 and not (workspace / "assets").exists()
+    assert openai_fake.submits == 0 and not (workspace / "assets").exists()
 
 
 def test_a_refused_key_or_an_unplanned_spend_falls_back_without_charging(
-        workspace: Path, fake: OpenAIFake, monkeypatch: pytest.MonkeyPatch) -> None:
+        workspace: Path, openai_fake: OpenAIFake, monkeypatch: pytest.MonkeyPatch) -> None:
     unplanned = Run(workspace, aspect="1:1", plan=False)  # run_visuals reached without an approved cost line
     assert [v.provider for v in unplanned.visuals()] == ["designed-card"] * 2
     assert "cost plan approved $0.00" in unplanned.stage()["warnings"][0]
-    assert fake.submits == 0 and not (workspace / "assets").exists()
+    assert openai_fake.submits == 0 and not (workspace / "assets").exists()
 
     monkeypatch.setenv("OPENAI_API_KEY", "sk-wrong")
     (other := workspace / "other").mkdir()
@@ -161,7 +152,7 @@ def test_a_refused_key_or_an_unplanned_spend_falls_back_without_charging(
     assert [v.provider for v in refused.visuals()] == ["designed-card"] * 2
     warnings = refused.stage()["warnings"]
     assert len(warnings) == 3 and all("OPENAI_API_KEY" in w for w in warnings[1:])
-    assert fake.submits == 0  # 401 is answered before the fake counts a submission
+    assert openai_fake.submits == 0  # 401 is answered before the openai_fake counts a submission
 
 
 def test_the_lock_comes_from_the_brand_and_the_runner_gate_still_holds(tmp_path: Path) -> None:
