@@ -9,9 +9,11 @@ from pathlib import Path
 import imageio_ffmpeg
 import pytest
 
+from reelforge.compose.processes import default_jobs
 from reelforge.compose.runner import render
 from reelforge.compose.segment_graph import segment_graph
 from reelforge.compose.timeline import plan_segments
+from reelforge.errors import InvalidInputError
 from reelforge.models.render_spec import RenderSpec
 from tests.fakes.tiny_run import make_tiny_run
 
@@ -56,3 +58,18 @@ def test_render_bytes_do_not_depend_on_parallel_jobs(tmp_path: Path) -> None:
     three = render(spec, tmp_path, jobs=3, measure=False)
     assert three.sha256 == one.sha256
     assert not list(tmp_path.glob(".render-*"))  # the segment work directory is removed
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1"])
+def test_a_bad_render_jobs_setting_is_named(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REELFORGE_RENDER_JOBS", value)
+    with pytest.raises(InvalidInputError, match="REELFORGE_RENDER_JOBS") as err:
+        default_jobs()
+    assert err.value.exit_code == 4
+
+
+def test_render_jobs_setting_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REELFORGE_RENDER_JOBS", "3")
+    assert default_jobs() == 3
+    monkeypatch.delenv("REELFORGE_RENDER_JOBS")
+    assert default_jobs() >= 1

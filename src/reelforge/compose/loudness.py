@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,12 +45,15 @@ def _run(argv: list[str], what: str, timeout: float) -> str:
     return proc.stderr
 
 
-def measure_loudness(spec: RenderSpec, run_dir: Path, ffmpeg: str, *, timeout: float = 600) -> dict[str, Any] | None:
-    """First pass: the render's audio graph through loudnorm print_format=json. None for a silent track."""
+def measure_loudness(spec: RenderSpec, run_dir: Path, ffmpeg: str, *, timeout: float = 600,
+                     run: Callable[[list[str]], str] | None = None) -> dict[str, Any] | None:
+    """First pass: the render's audio graph through loudnorm print_format=json. None for a silent track.
+    ``run`` runs the argv and returns ffmpeg's stderr (the render passes its process group's, so an
+    interrupt stops this pass too)."""
     argv = build_measure_args(spec, run_dir, ffmpeg)
     if argv is None:
         return None
-    stderr = _run(argv, "loudness measurement", timeout)
+    stderr = run(argv) if run is not None else _run(argv, "loudness measurement", timeout)
     try:
         data = parse_loudnorm_json(stderr)
     except ValueError as exc:

@@ -14,16 +14,19 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import IO
 
-from reelforge.errors import InterruptedRunError, RenderError
+from reelforge.errors import InterruptedRunError, InvalidInputError, RenderError
 
 GRACE_SEC = 5.0
 FrameProgress = Callable[[int], None]
 
 
 def default_jobs() -> int:
-    """Children to run at once: the CPUs this process may use, or REELFORGE_RENDER_JOBS."""
+    """Children to run at once: REELFORGE_RENDER_JOBS, else the CPUs this process may use."""
     env = os.environ.get("REELFORGE_RENDER_JOBS", "").strip()
-    if env.isdigit() and int(env) > 0:
+    if env:
+        if not env.isdigit() or int(env) < 1:
+            raise InvalidInputError(f"REELFORGE_RENDER_JOBS is {env!r}, not a whole number of at least 1",
+                                    hint="set it to how many ffmpeg processes may run at once (e.g. 2), or unset it")
         return int(env)
     try:
         return max(1, len(os.sched_getaffinity(0)))

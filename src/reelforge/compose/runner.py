@@ -96,7 +96,7 @@ def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
 
     def audio_task(group: ProcessGroup) -> None:
         nonlocal pass1
-        pass1 = measure_loudness(spec, run_dir, exe)
+        pass1 = measure_loudness(spec, run_dir, exe, run=lambda argv: group.run(argv, what="loudness measurement"))
         group.run(build_audio_args(spec, run_dir, audio, exe, loudnorm=pass1), what="the audio mix")
 
     def segment_task(k: int) -> Callable[[ProcessGroup], None]:
