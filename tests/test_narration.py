@@ -9,12 +9,13 @@ import pytest
 
 from reelforge.errors import EXIT_NOT_FOUND, NotFoundError
 from reelforge.models import Script, Timing
-from reelforge.pipeline.narration import LEAD_IN_SEC, TAIL_SEC, narrate
+from reelforge.pipeline.narration import narrate
+from reelforge.pipeline.pacing import DEFAULT_BREATH_SEC, FIRST_LEAD_IN_SEC, SPEECH_PAD_SEC
 from reelforge.providers.timing.words import script_words
 from reelforge.providers.voice.base import Availability, Synthesis
 from reelforge.providers.voice.piper import PiperProvider
 from reelforge.providers.voice.registry import resolve_profile
-from reelforge.providers.voice.wavio import read_wav
+from reelforge.providers.voice.wavio import read_wav, speech_bounds
 
 FPS = 30
 
@@ -65,19 +66,20 @@ def test_narrate_writes_scene_wavs_and_a_timeline_that_follows_the_speech(tmp_pa
     _check_invariants(timing, script)
 
     hook, quiet, close = timing.segments
-    wav1 = _wav_seconds(tmp_path / "audio/narration-01.wav")
+    lo, hi = speech_bounds(*read_wav(tmp_path / "audio/narration-01.wav"))
+    assert 0 <= lo < hi <= _wav_seconds(tmp_path / "audio/narration-01.wav")
     assert hook.audio == "audio/narration-01.wav"
-    assert hook.speech_start_sec == pytest.approx(LEAD_IN_SEC)
-    assert hook.speech_end_sec == pytest.approx(LEAD_IN_SEC + wav1, abs=1e-5)
-    # the script asked for 1 s, the speech needs more: the scene grows, never cuts speech
-    assert hook.end_sec == pytest.approx(np.ceil((LEAD_IN_SEC + wav1 + TAIL_SEC) * FPS) / FPS)
+    assert hook.speech_start_sec == pytest.approx(FIRST_LEAD_IN_SEC)
+    assert hook.speech_end_sec == pytest.approx(FIRST_LEAD_IN_SEC + hi - lo, abs=1e-5)
+    # the script asked for 1 s, the speech needs more: the scene grows to speech + breath, never cuts speech
+    assert hook.end_sec == pytest.approx(np.ceil((FIRST_LEAD_IN_SEC + hi - lo + DEFAULT_BREATH_SEC) * FPS) / FPS)
     assert quiet.audio is None and quiet.words == [] and quiet.end_sec - quiet.start_sec == pytest.approx(1.5)
     assert close.end_sec - close.start_sec == pytest.approx(8.0)  # long enough already
 
     track, rate = read_wav(tmp_path / "audio/narration.wav")
     assert rate == 48000 and track.shape == (round(timing.total_sec * 48000), 2)
     loud = np.flatnonzero(np.abs(track[:, 0].astype(np.int32)) > 300)
-    assert loud[0] / rate >= LEAD_IN_SEC
+    assert loud[0] / rate >= FIRST_LEAD_IN_SEC - SPEECH_PAD_SEC
     in_quiet = track[round(quiet.start_sec * rate): round(quiet.end_sec * rate)]
     assert not in_quiet.any(), "silence where no one speaks"
     assert result.params["modelSha256"] and result.params["noiseScale"] == 0.0

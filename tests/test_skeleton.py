@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from reelforge.errors import InvalidInputError
-from reelforge.pipeline.skeleton import skeleton_script
+from reelforge.pipeline.skeleton import WORDS_PER_SECOND, skeleton_script
 
 BRIEF = ("Most people sleep badly because of light. Dim the screens an hour before bed. Keep the room cool, "
          "around eighteen degrees. Wake up at the same time every day, even on weekends. Your body will thank you.")
@@ -22,7 +22,7 @@ def test_deterministic_and_covers_every_sentence() -> None:
 def test_durations_follow_word_counts() -> None:
     script = skeleton_script(BRIEF, mode="shorts", aspect="9:16", locale="en")
     for scene in script.scenes:
-        assert scene.duration_sec >= len(scene.narration.split()) / 2.8
+        assert scene.duration_sec >= len(scene.narration.split()) / WORDS_PER_SECOND
 
 
 def test_duration_flag_scales_the_total() -> None:

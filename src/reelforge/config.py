@@ -102,6 +102,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("visual", "auto", _choice("auto", "card", "stock", "generate"), "visual provider chain"),
     Option("voice", "joe", _text, "voice profile (joe, a Piper .onnx path, or none)"),
     Option("speed", 1.0, _float(0.5, 2.0), "speech speed (1.0 = voice default)"),
+    Option("breath", 0.25, _float(0, 2.0),
+           "seconds of silence after each scene's speech in a drafted script (scenes follow the voice)"),
     Option("voice_variation", False, _bool, "Piper's random prosody (not reproducible from the brief)"),
     Option("image_model", "", str, "hosted image key for --visual generate (empty: chosen by the key that is set)"),
     Option("music", "none", _text, "'none' or a path to an audio file"),

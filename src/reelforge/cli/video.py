@@ -41,6 +41,7 @@ def video_group() -> None:
               help="A folder of your images/clips, used in scene order.")
 @click.option("--voice", help="joe (default), a Piper voice .onnx path, or none.")
 @click.option("--speed", type=float, help="Speech speed, 0.5..2.0.")
+@click.option("--breath", type=float, help="Seconds of silence after each scene's speech (drafted scripts).")
 @click.option("--music", help="none, or a path to an audio file (looped, ducked under speech).")
 @click.option("--caption-font", help="A .ttf/.otf for captions (e.g. a CJK font).")
 @click.option("--transition", type=click.Choice(["cut", "fade", "slide", "wipe"]),

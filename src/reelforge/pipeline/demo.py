@@ -1,7 +1,8 @@
 """`video generate --mode demo`: the capture stage and the raw output.
 
 Runs right after the script stage. Produces capture.mp4 (hashed asset) and, unless ``--polish``,
-copies it through as ``demo-<slug>.mp4`` (compositor ``raw-capture``). With ``--polish`` it stops
+copies it through as ``demo-<aspect>-<slug>.mp4`` (the footage's own frame, e.g. ``demo-16x9-…``;
+compositor ``raw-capture``). With ``--polish`` it stops
 after the capture: the pipeline then runs narration and captions, builds the spec with
 ``capture_visuals`` + ``build_polish_spec`` (reelforge.capture.polish) and renders it.
 """
@@ -28,7 +29,7 @@ from reelforge.pipeline.progress import Reporter, SilentReporter
 from reelforge.pipeline.recorder import RunRecorder, StageOutcome
 from reelforge.pipeline.spec_builder import VisualAsset
 from reelforge.workspace.hashing import sha256_file
-from reelforge.workspace.paths import Workspace, resolve_in_run, slugify
+from reelforge.workspace.paths import Workspace, aspect_of, resolve_in_run, slugify, video_file_name
 
 RAW_COMPOSITOR = "raw-capture"
 __all__ = ["DemoRequest", "DemoResult", "build_polish_spec", "capture_visuals", "reproduce_raw_demo", "run_demo"]
@@ -140,7 +141,7 @@ def _raw_output(capture: CaptureAsset, script: Script, run_dir: Path, recorder: 
     report.stage_started("render")
     started = time.perf_counter()
     with recorder.stage("render") as out:
-        target = run_dir / f"demo-{slugify(script.title)}.mp4"
+        target = run_dir / video_file_name("demo", aspect_of(capture.width, capture.height), slugify(script.title))
         _copy_atomic(capture.path, target)
         sha = sha256_file(target)
         recorder.manifest.outputs = Outputs(video=target.name, durationSec=round(capture.duration_sec, 4),

@@ -17,6 +17,8 @@ from reelforge.models.script import Script
 from reelforge.pipeline import stages
 from reelforge.pipeline.cost import CostPlan, check_cost
 from reelforge.pipeline.demo import DemoRequest, build_polish_spec, capture_visuals, run_demo
+from reelforge.pipeline.language import check_voice_speaks, settle_locale
+from reelforge.pipeline.pacing import pacing_for
 from reelforge.pipeline.progress import Reporter, SilentReporter
 from reelforge.pipeline.recorder import RunRecorder, StageOutcome
 from reelforge.pipeline.run_setup import make_run_dir, resolve_script
@@ -58,7 +60,14 @@ def generate(request: GenerateRequest, reporter: Reporter | None = None) -> Gene
     settings = request.settings
     script, script_source = resolve_script(request.brief, request.script_path, settings, request.workspace,
                                            explainer_source=request.explainer_source)
+    locale = settle_locale(script, settings, script_source)
+    script = locale.script
+    narrated = _is_narrated(script, request.demo)
+    if narrated:  # refuse a voice that cannot read the text before anything is written
+        check_voice_speaks(script, settings["voice"], script.locale)
+    # a raw demo's frame is the footage's, known only after the capture: its run id names the mode alone
     run_id, run_dir = make_run_dir(request.workspace, settings, script.mode,
+                                   aspect=script.aspect if narrated else None,
                                    allow_external_out=request.allow_external_out)
     brief = request.brief.strip()
     recorder = RunRecorder(
@@ -66,10 +75,13 @@ def generate(request: GenerateRequest, reporter: Reporter | None = None) -> Gene
         prompt=brief if (brief and request.brief_in_manifest) else None,
         prompt_sha256=hashlib.sha256(brief.encode()).hexdigest() if brief and not request.brief_in_manifest else None,
     )
+    if locale.note:
+        recorder.warn(locale.note)
+        report.warning(locale.note)
     recorder.save()
     try:
         with interrupts_as_keyboard():
-            video = _run(request, script_source, script, run_dir, recorder, report)
+            video = _run(request, script_source, script, run_dir, recorder, report, locale_origin=locale.origin)
     except KeyboardInterrupt:
         error = InterruptedRunError("interrupted; child processes were stopped", file=str(run_dir))
         error.run_dir = str(run_dir)
@@ -88,8 +100,13 @@ def generate(request: GenerateRequest, reporter: Reporter | None = None) -> Gene
     return GenerateResult(run_dir=run_dir, manifest=recorder.manifest, video=video)
 
 
+def _is_narrated(script: Script, demo: DemoRequest | None) -> bool:
+    """A raw demo copies the footage through; every other run speaks its script."""
+    return script.mode != "demo" or bool(demo and demo.polish)
+
+
 def _run(request: GenerateRequest, script_source: str, script: Script, run_dir: Path,
-         recorder: RunRecorder, report: Reporter) -> Path | None:
+         recorder: RunRecorder, report: Reporter, *, locale_origin: str) -> Path | None:
     settings = request.settings
     seed = settings["seed"]
 
@@ -100,7 +117,8 @@ def _run(request: GenerateRequest, script_source: str, script: Script, run_dir: 
         recorder.add_asset(script_path)
         recorder.set_provider("script", script_source)
         out.append(StageOutcome(provider=recorder.manifest.providers["script"], path_taken="real",  # type: ignore[arg-type]
-                                params={"scenes": len(script.scenes), "source": script_source}))
+                                params={"scenes": len(script.scenes), "source": script_source,
+                                        "locale": script.locale, "localeOrigin": locale_origin}))
     report.stage_finished("script", 0.0, f"{len(script.scenes)} scenes")
 
     demo = None
@@ -118,7 +136,8 @@ def _run(request: GenerateRequest, script_source: str, script: Script, run_dir: 
     recorder.manifest.cost = plan.as_cost()
     check_cost(plan, max_usd=settings["max_usd"], yes=request.yes)
 
-    narration = stages.run_narration(script, run_dir, settings, recorder, report,
+    pacing = pacing_for(script_source, breath_sec=settings["breath"], duration_setting=settings["duration"])
+    narration = stages.run_narration(script, run_dir, settings, recorder, report, pacing=pacing,
                                      cache_root=request.workspace.internal / "cache" / "narration")
     if demo is not None:  # --polish: every scene shows its stretch of the footage
         visuals = capture_visuals(script, demo.capture)

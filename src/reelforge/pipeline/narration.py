@@ -1,8 +1,10 @@
 """Narration stage: one wav per scene, word timing, the timeline that follows the speech, one mixed track.
 
-A scene lasts max(script durationSec, lead-in + speech + tail), rounded up to whole frames, so speech is never
-cut and the render's frame count is exact. The whole-timeline track ``audio/narration.wav`` is 48 kHz stereo
-16-bit (what the render uses), each scene's wav placed at scene start + lead-in, silence elsewhere.
+Each scene's audible speech (first to last sample above -40 dBFS) is measured; how long the scene lasts is
+the pacing's call (reelforge.pipeline.pacing: speech plus a breath for drafted scripts, durationSec as a
+minimum for authored ones), rounded up to whole frames, so speech is never cut and the render's frame count is
+exact. The whole-timeline track ``audio/narration.wav`` is 48 kHz stereo 16-bit (what the render uses), each
+scene's speech placed at scene start + lead-in, silence elsewhere.
 """
 
 from __future__ import annotations
@@ -19,15 +21,15 @@ from reelforge.errors import InvalidInputError, ProviderUnavailableError
 from reelforge.models import SCHEMA_VERSION, Script, Segment, StageRecord, Timing, Word
 from reelforge.models.common import PathTaken
 from reelforge.models.timing import TimingSource
+from reelforge.pipeline.language import check_voice_speaks, foreign_letters_warning
+from reelforge.pipeline.pacing import SPEECH_PAD_SEC, Pacing
 from reelforge.providers.timing import estimate, stt, tts_native
 from reelforge.providers.timing.words import WordSpan, finalize, script_words
 from reelforge.providers.voice.base import PhonemizingVoice, Synthesis, VoiceProvider
 from reelforge.providers.voice.piper import MAX_SPEED, MIN_SPEED, PiperProvider
-from reelforge.providers.voice.registry import VoiceProfile, voice_for
+from reelforge.providers.voice.registry import VoiceProfile
 from reelforge.providers.voice.wavio import read_wav, resample_mono_to_stereo, speech_bounds, write_wav
 
-LEAD_IN_SEC = 0.15
-TAIL_SEC = 0.35
 MIX_RATE = 48000
 TRACK = "audio/narration.wav"
 _RANK: dict[TimingSource, int] = {"tts-native": 0, "stt": 1, "estimated": 2}
@@ -59,7 +61,11 @@ class _Spoken:
     source: TimingSource
     spans: list[tuple[float, float] | None]
     window: tuple[float, float]
-    """Where speech may be placed, in seconds of the scene wav."""
+    """The audible speech, in seconds of the scene wav."""
+
+    @property
+    def speech_sec(self) -> float:
+        return self.window[1] - self.window[0]
 
 
 def frames_for(seconds: float, fps: int) -> int:
@@ -70,7 +76,7 @@ def frames_for(seconds: float, fps: int) -> int:
 def _time_scene(provider: VoiceProvider, words: list[str], synthesis: Synthesis, language: str,
                 warnings: list[str], scene_id: str) -> _Spoken:
     samples, rate = read_wav(synthesis.wav_path)
-    window = (0.0, synthesis.duration_sec)
+    window = speech_bounds(samples, rate)
     if synthesis.alignments and isinstance(provider, PhonemizingVoice):
         spans = tts_native.word_times(words, synthesis.alignments, provider.phonemize_word)
         if spans is not None:
@@ -78,7 +84,6 @@ def _time_scene(provider: VoiceProvider, words: list[str], synthesis: Synthesis,
         reason = "Piper's phonemes did not match the script's words"
     else:
         reason = "the voice gave no phoneme alignments"
-    speech = speech_bounds(samples, rate)
     check = stt.available(language)
     if check.ok:
         spans = stt.word_times(words, synthesis.wav_path)
@@ -89,12 +94,12 @@ def _time_scene(provider: VoiceProvider, words: list[str], synthesis: Synthesis,
     else:
         reason += f"; {check.reason}"
     warnings.append(f"scene {scene_id}: word timing estimated ({reason})")
-    return _Spoken(synthesis, "estimated", estimate.word_times(words, *speech), window)
+    return _Spoken(synthesis, "estimated", estimate.word_times(words, *window), window)
 
 
-def _resolve_provider(voice: str, locale: str, variation: bool, override: VoiceProvider | None
+def _resolve_provider(script: Script, voice: str, locale: str, variation: bool, override: VoiceProvider | None
                       ) -> tuple[VoiceProfile | None, VoiceProvider | None]:
-    profile = voice_for(voice, locale)
+    profile = check_voice_speaks(script, voice, locale)
     if profile is None:
         return None, None
     provider = override or PiperProvider(profile, variation=variation)
@@ -106,21 +111,26 @@ def _resolve_provider(voice: str, locale: str, variation: bool, override: VoiceP
 
 
 def narrate(script: Script, run_dir: Path, *, voice: str = "joe", speed: float = 1.0, locale: str | None = None,
-            variation: bool = False, fps: int = 30, provider: VoiceProvider | None = None) -> NarrationResult:
+            variation: bool = False, fps: int = 30, provider: VoiceProvider | None = None,
+            pacing: Pacing | None = None) -> NarrationResult:
     """Synthesize every scene's narration into ``run_dir/audio`` and time its words on the video timeline.
 
     ``provider`` replaces the engine of the resolved voice profile (the profile still decides the language);
-    the default is Piper.
+    the default is Piper. ``pacing`` decides scene lengths (default: durationSec is a minimum).
     """
     if fps <= 0:
         raise InvalidInputError(f"fps must be positive, got {fps}", hint="pass --fps 30")
     if not MIN_SPEED <= speed <= MAX_SPEED:
         raise InvalidInputError(f"speed {speed} is outside {MIN_SPEED}..{MAX_SPEED}",
                                 hint=f"pass --speed between {MIN_SPEED} and {MAX_SPEED}")
+    pacing = pacing or Pacing()
     locale = locale or script.locale
-    profile, provider = _resolve_provider(voice, locale, variation, provider)
+    profile, provider = _resolve_provider(script, voice, locale, variation, provider)
     audio_dir = run_dir / "audio"
     warnings: list[str] = []
+    odd_letters = foreign_letters_warning(script, profile)
+    if odd_letters:
+        warnings.append(odd_letters)
     seconds = {"synthesis": 0.0, "timing": 0.0, "mix": 0.0}
     words_by_scene = [script_words(scene.narration) for scene in script.scenes]
     spoken: list[_Spoken | None] = []
@@ -142,29 +152,28 @@ def narrate(script: Script, run_dir: Path, *, voice: str = "joe", speed: float =
     sources: dict[str, TimingSource] = {}
     for index, (scene, words, said) in enumerate(zip(script.scenes, words_by_scene, spoken, strict=True), 1):
         start = frame / fps
-        speech_start = start + LEAD_IN_SEC
+        speech_start = start + pacing.lead_in(index)
         spans: list[WordSpan] = []
+        speech_sec: float | None = None
         if said is not None:
-            length = LEAD_IN_SEC + said.synthesis.duration_sec + TAIL_SEC
-            lo, hi = said.window
-            shifted = [None if sp is None else (speech_start + sp[0], speech_start + sp[1]) for sp in said.spans]
-            spans = finalize(words, shifted, speech_start + lo, speech_start + hi)
+            speech_sec = said.speech_sec
+            # the wav is placed so its first audible sample lands on speech_start
+            offset = speech_start - said.window[0]
+            shifted = [None if sp is None else (offset + sp[0], offset + sp[1]) for sp in said.spans]
+            spans = finalize(words, shifted, speech_start, speech_start + speech_sec)
             sources[scene.id] = said.source
         elif words:  # silent voice: estimate how long the words would take to read
-            est = estimate.speech_seconds(words, speed=speed)
-            length = LEAD_IN_SEC + est + TAIL_SEC
-            guess = estimate.word_times(words, speech_start, speech_start + est)
-            spans = finalize(words, guess, speech_start, speech_start + est)
+            speech_sec = estimate.speech_seconds(words, speed=speed)
+            guess = estimate.word_times(words, speech_start, speech_start + speech_sec)
+            spans = finalize(words, guess, speech_start, speech_start + speech_sec)
             sources[scene.id] = "estimated"
-        else:
-            length = 0.0
-        frames = frames_for(max(scene.duration_sec, length), fps)
+        frames = frames_for(pacing.scene_seconds(index, speech_sec, scene.duration_sec), fps)
         end = (frame + frames) / fps
         segments.append(Segment(
             scene_id=scene.id, start_sec=round(start, 6), end_sec=round(end, 6),
             audio=f"audio/narration-{index:02d}.wav" if said is not None else None,
             speech_start_sec=round(speech_start, 6) if said is not None else None,
-            speech_end_sec=round(speech_start + said.synthesis.duration_sec, 6) if said is not None else None,
+            speech_end_sec=round(speech_start + said.speech_sec, 6) if said is not None else None,
             words=[Word(t=s.t, start_sec=s.start_sec, end_sec=s.end_sec) for s in spans]))
         frame += frames
     total = frame / fps
@@ -189,8 +198,8 @@ def narrate(script: Script, run_dir: Path, *, voice: str = "joe", speed: float =
     params: dict[str, Any] = {"voice": profile.id if profile else "none", "speed": speed}
     if voiced:
         params.update(voiced[0].synthesis.params)
-    params.update({"locale": locale, "fps": fps, "leadInSec": LEAD_IN_SEC, "tailSec": TAIL_SEC,
-                   "mixRate": MIX_RATE, "mixChannels": 2, "timingSources": sources})
+    params.update({"locale": locale, "fps": fps, **pacing.params(), "mixRate": MIX_RATE, "mixChannels": 2,
+                   "timingSources": sources})
     real = provider is not None and bool(voiced) and source == "tts-native"
     return NarrationResult(
         timing=timing,
@@ -208,6 +217,8 @@ def _remove_stale(audio_dir: Path, keep: set[Path]) -> None:
 
 
 def _mix(path: Path, segments: list[Segment], spoken: list[_Spoken | None], frames: int, fps: int) -> None:
+    """Each scene's audible speech, plus a few ms either side (the onset and decay under -40 dBFS), at its
+    speechStartSec; a scene's audio never leaves its scene."""
     length = round(frames * MIX_RATE / fps)
     track = np.zeros((length, 2), dtype=np.int16)
     for seg, said in zip(segments, spoken, strict=True):
@@ -215,7 +226,13 @@ def _mix(path: Path, segments: list[Segment], spoken: list[_Spoken | None], fram
             continue
         samples, rate = read_wav(said.synthesis.wav_path)
         stereo = resample_mono_to_stereo(samples, rate, MIX_RATE)
-        at = round(seg.speech_start_sec * MIX_RATE)
-        stop = min(at + len(stereo), round(seg.end_sec * MIX_RATE))
-        track[at:stop] = stereo[: stop - at]
+        lo, hi = said.window
+        first = max(0, round((lo - SPEECH_PAD_SEC) * MIX_RATE))
+        last = min(len(stereo), round((hi + SPEECH_PAD_SEC) * MIX_RATE))
+        at = round(seg.speech_start_sec * MIX_RATE) - (round(lo * MIX_RATE) - first)
+        begin = round(seg.start_sec * MIX_RATE)
+        if at < begin:
+            first, at = first + begin - at, begin
+        stop = min(at + (last - first), round(seg.end_sec * MIX_RATE), length)
+        track[at:stop] = stereo[first: first + stop - at]
     write_wav(path, track, MIX_RATE)

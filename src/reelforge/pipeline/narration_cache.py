@@ -1,7 +1,7 @@
 """A content-addressed cache for the narration stage, kept under ``.reelforge/cache/narration/``.
 
 The fingerprint is sha256 of (code version, every scene's id, narration and minimum duration, voice model
-sha256 and config, speed, locale). A hit copies the cached wavs and timing into the run after checking
+sha256 and config, speed, locale, pacing). A hit copies the cached wavs and timing into the run after checking
 each file's recorded sha256; anything missing or changed is a miss. Piper's variation mode is never
 cached: its output is not a function of the inputs.
 """
@@ -17,10 +17,11 @@ from reelforge.errors import ReelforgeError
 from reelforge.models.common import load_document
 from reelforge.models.script import Script
 from reelforge.models.timing import Timing
+from reelforge.pipeline.pacing import Pacing
 from reelforge.workspace.atomic import write_json_atomic
 from reelforge.workspace.hashing import sha256_file, sha256_json
 
-CODE_VERSION = "narration-1"
+CODE_VERSION = "narration-2"
 ENTRY = "entry.json"
 
 
@@ -30,7 +31,7 @@ class CachedNarration:
     entry: dict[str, Any]
 
 
-def fingerprint(script: Script, *, voice: str, speed: float, locale: str) -> str | None:
+def fingerprint(script: Script, *, voice: str, speed: float, locale: str, pacing: Pacing) -> str | None:
     """None when the stage cannot be fingerprinted (silent voice needs no cache; unknown voices fail later)."""
     from reelforge.providers.voice.piper import model_sha256
     from reelforge.providers.voice.registry import resolve_profile
@@ -48,6 +49,7 @@ def fingerprint(script: Script, *, voice: str, speed: float, locale: str) -> str
         "config": sha256_file(profile.config_path),
         "speed": speed,
         "locale": locale,
+        "pacing": pacing.params(),
     })
 
 

@@ -48,7 +48,8 @@ def resolve_script(brief: str, script_path: Path | None, settings: Settings, wor
     return script, "skeleton"
 
 
-def make_run_dir(workspace: Workspace, settings: Settings, mode: str, *, allow_external_out: bool) -> tuple[str, Path]:
+def make_run_dir(workspace: Workspace, settings: Settings, mode: str, *, allow_external_out: bool,
+                 aspect: str | None = None) -> tuple[str, Path]:
     out = Path(settings["out"])
     base = out if out.is_absolute() else workspace.root / out
     base = ensure_inside(base, workspace.root, what="output directory", flag="--allow-external-out",
@@ -56,7 +57,7 @@ def make_run_dir(workspace: Workspace, settings: Settings, mode: str, *, allow_e
     if base.exists() and not base.is_dir():
         raise InvalidInputError(f"--out {base} is a file, not a directory", hint="choose a directory for --out")
     for _ in range(5):
-        run_id = new_run_id(mode)
+        run_id = new_run_id(mode, aspect)
         run_dir = base / run_id
         try:
             run_dir.mkdir(parents=True, exist_ok=False)

@@ -14,8 +14,10 @@ import re
 from reelforge.errors import InvalidInputError
 from reelforge.models.common import MAX_DURATION_SEC, MAX_SCENES, SCHEMA_VERSION
 from reelforge.models.script import Scene, SceneVisual, Script
+from reelforge.pipeline.pacing import DEFAULT_WORDS_PER_SEC
 
-WORDS_PER_SECOND = 2.8  # a calm narration pace; Piper's joe voice speaks ~3.5 words/s at speed 1.0
+# The default voice's measured rate; only a first estimate: the narration stage fits drafted scenes to the speech.
+WORDS_PER_SECOND = DEFAULT_WORDS_PER_SEC
 MIN_SCENE_SEC = 2.5
 SCENE_WORD_TARGET = 14
 HEADLINE_WORDS = 7

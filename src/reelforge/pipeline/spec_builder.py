@@ -7,6 +7,7 @@ come from the seed and the scene, never from the order of a dict or the clock.
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 
@@ -26,7 +27,8 @@ from reelforge.models.render_spec import (
     Transition,
 )
 from reelforge.models.script import Script
-from reelforge.models.timing import Timing
+from reelforge.models.timing import Segment, Timing
+from reelforge.workspace.paths import video_file_name
 
 FPS = 30
 TRANSITION_FRAMES = {"fade": 12, "slide": 10, "wipe": 10}
@@ -80,11 +82,27 @@ def scene_frames(timing: Timing, fps: int = FPS) -> list[tuple[int, int]]:
     return frames
 
 
-def transition_for(kind: str, seed: int, scene_id: str, this_frames: int, next_frames: int) -> Transition:
+def quiet_tail_frames(segment: Segment, end_frame: int, fps: int = FPS) -> int | None:
+    """Whole frames at the end of a scene after its last word is spoken; None when nothing is said."""
+    if segment.speech_end_sec is not None:
+        last = segment.speech_end_sec
+    elif segment.words:
+        last = segment.words[-1].end_sec
+    else:
+        return None
+    return max(0, end_frame - math.ceil(last * fps - 1e-6))
+
+
+def transition_for(kind: str, seed: int, scene_id: str, this_frames: int, next_frames: int,
+                   quiet_frames: int | None = None) -> Transition:
+    """The transition out of a scene. It runs over the scene's last frames, so it is kept inside the
+    silence after the scene's speech (``quiet_frames``): a crossfade never starts while a word is said."""
     if kind == "cut":
         return Transition(kind="cut", durationFrames=0)
     want = TRANSITION_FRAMES[kind]
     frames = min(want, this_frames // 2, next_frames // 2)
+    if quiet_frames is not None:
+        frames = min(frames, quiet_frames)
     if frames < 2:
         return Transition(kind="cut", durationFrames=0)
     rng = random.Random(f"transition:{seed}:{scene_id}")
@@ -104,7 +122,8 @@ def build_render_spec(inputs: SpecInputs) -> RenderSpec:
         ken_burns = visual.ken_burns if visual.type == "image" else None
         if i + 1 < len(script.scenes):
             kind = scene.transition or inputs.default_transition
-            transition = transition_for(kind, inputs.seed, scene.id, length, frames[i + 1][1])
+            quiet = quiet_tail_frames(inputs.timing.segments[i], start + length)
+            transition = transition_for(kind, inputs.seed, scene.id, length, frames[i + 1][1], quiet)
         else:
             transition = Transition(kind="cut", durationFrames=0)
         scenes.append(SceneSpec(
@@ -120,7 +139,7 @@ def build_render_spec(inputs: SpecInputs) -> RenderSpec:
         schemaVersion=SCHEMA_VERSION,
         composition=COMPOSITIONS[script.mode],  # type: ignore[arg-type]
         slug=inputs.slug,
-        output=f"{script.mode}-{inputs.slug}.mp4",
+        output=video_file_name(script.mode, script.aspect, inputs.slug),
         dimensions=Dimensions(width=width, height=height),
         durationInFrames=sum(length for _, length in frames),
         scenes=scenes,

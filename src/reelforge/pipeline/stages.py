@@ -15,6 +15,7 @@ from reelforge.models.script import Script
 from reelforge.models.timing import Timing
 from reelforge.pipeline import narration_cache
 from reelforge.pipeline.narration import narrate
+from reelforge.pipeline.pacing import Pacing
 from reelforge.pipeline.progress import Reporter
 from reelforge.pipeline.recorder import RunRecorder, StageOutcome
 from reelforge.pipeline.spec_builder import VisualAsset
@@ -32,7 +33,7 @@ class Narration:
 
 
 def run_narration(script: Script, run_dir: Path, settings: Settings, recorder: RunRecorder,
-                  report: Reporter, *, cache_root: Path | None = None) -> Narration:
+                  report: Reporter, *, pacing: Pacing, cache_root: Path | None = None) -> Narration:
     """Synthesize and time the narration, or reuse a cached result whose fingerprint matches."""
     report.stage_started("narration")
     started = time.perf_counter()
@@ -40,7 +41,7 @@ def run_narration(script: Script, run_dir: Path, settings: Settings, recorder: R
     key = None
     if cache_root is not None and not variation:
         key = narration_cache.fingerprint(script, voice=settings["voice"], speed=settings["speed"],
-                                          locale=script.locale)
+                                          locale=script.locale, pacing=pacing)
     cached = narration_cache.load(cache_root, key, run_dir) if cache_root is not None and key else None
     timing_path = run_dir / "timing.json"
     with recorder.stage("narration") as out:
@@ -51,7 +52,7 @@ def run_narration(script: Script, run_dir: Path, settings: Settings, recorder: R
             files = [rel for rel in entry["files"] if rel != "timing.json"]
         else:
             result = narrate(script, run_dir, voice=settings["voice"], speed=settings["speed"],
-                             locale=script.locale, variation=variation)
+                             locale=script.locale, variation=variation, pacing=pacing)
             timing = result.timing
             write_json_atomic(timing_path, timing.to_json_dict())
             params = dict(result.params)

@@ -22,7 +22,10 @@ def sanitize_id(value: str, *, max_len: int = 64) -> str:
 
 
 def slugify(title: str, *, max_len: int = 40) -> str:
-    """Lowercase; runs of non letters/digits become '-'; CJK and accented letters are kept."""
+    """Lowercase; runs of non letters/digits become '-'; CJK and accented letters are kept.
+
+    A slug longer than ``max_len`` ends on a whole word (``…-first-thing``, never ``…-first-thing-in-th``);
+    only a first word longer than ``max_len`` (or unspaced CJK text) is cut inside it."""
     text = unicodedata.normalize("NFC", title).lower()
     out: list[str] = []
     dash = False
@@ -33,8 +36,11 @@ def slugify(title: str, *, max_len: int = 40) -> str:
         elif not dash:
             out.append("-")
             dash = True
-    slug = "".join(out).strip("-")[:max_len].rstrip("-")
-    return slug or "video"
+    slug = "".join(out).strip("-")
+    if len(slug) > max_len:
+        cut = slug[: max_len + 1]
+        slug = cut[: cut.rfind("-")] if "-" in cut else slug[:max_len]
+    return slug.rstrip("-") or "video"
 
 
 def short_id(length: int = 6) -> str:
@@ -42,10 +48,33 @@ def short_id(length: int = 6) -> str:
     return "".join(secrets.choice(_ALPHABET) for _ in range(length))
 
 
-def new_run_id(mode: str, *, now: datetime | None = None) -> str:
-    """``YYYYMMDD-HHMMSS-<6 chars>-<mode>``; the timestamp is UTC so ids sort across DST changes."""
+def aspect_tag(aspect: str) -> str:
+    """``9:16`` -> ``9x16`` (a colon is not allowed in Windows file names)."""
+    return aspect.replace(":", "x")
+
+
+_FRAME_RATIOS = ("9:16", "16:9", "1:1", "4:3", "3:4", "16:10", "10:16", "4:5", "21:9")
+
+
+def aspect_of(width: int, height: int) -> str:
+    """The frame ratio of a ``width`` x ``height`` picture: a common ratio within 1 %, else ``WxH`` itself."""
+    for ratio in _FRAME_RATIOS:
+        a, b = (int(n) for n in ratio.split(":"))
+        if height and abs(width / height - a / b) <= 0.01 * a / b:
+            return ratio
+    return f"{width}:{height}"
+
+
+def video_file_name(mode: str, aspect: str, slug: str) -> str:
+    """``<mode>-<aspect>-<slug>.mp4``: the real mode and frame of the video, e.g. ``shorts-16x9-…``."""
+    return f"{sanitize_id(mode)}-{aspect_tag(aspect)}-{slug}.mp4"
+
+
+def new_run_id(mode: str, aspect: str | None = None, *, now: datetime | None = None) -> str:
+    """``YYYYMMDD-HHMMSS-<6 chars>-<mode>[-<aspect>]``; the timestamp is UTC so ids sort across DST changes."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
-    return f"{moment:%Y%m%d-%H%M%S}-{short_id()}-{sanitize_id(mode)}"
+    tail = f"-{aspect_tag(aspect)}" if aspect else ""
+    return f"{moment:%Y%m%d-%H%M%S}-{short_id()}-{sanitize_id(mode)}{tail}"
 
 
 def canonical(path: Path) -> Path:
