@@ -44,7 +44,7 @@ def test_file_capture_is_recorded_and_copied_out_raw(workspace: Path) -> None:
     run_dir, recorder = _setup(workspace)
     result = run_demo(DemoRequest(capture=Path("rec/flow.mp4")), _script(), run_dir, Workspace.at(workspace), recorder)
     recorder.succeed()
-    assert result.video == run_dir / "demo-create-an-invoice.mp4"
+    assert result.video == run_dir / "demo-4x3-create-an-invoice.mp4"
     assert sha256_file(result.video) == sha256_file(source) == result.capture.sha256
     m = load_document(Manifest, run_dir / "manifest.json", document="manifest.json")
     assert m.providers == {"capture": "file", "compositor": "raw-capture"}
@@ -52,7 +52,7 @@ def test_file_capture_is_recorded_and_copied_out_raw(workspace: Path) -> None:
     assert [s.stage for s in m.stages] == ["capture", "render"]
     assert m.stages[0].params["source"] == "rec/flow.mp4"
     assert next(a for a in m.assets if a.path == "capture.mp4").sha256 == result.capture.sha256
-    assert m.outputs.video == "demo-create-an-invoice.mp4" and m.outputs.sha256 == result.capture.sha256
+    assert m.outputs.video == "demo-4x3-create-an-invoice.mp4" and m.outputs.sha256 == result.capture.sha256
     assert abs((m.outputs.duration_sec or 0) - 1.5) < 0.05
 
     result.video.unlink()

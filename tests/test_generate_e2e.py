@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -43,12 +44,29 @@ def test_same_brief_and_seed_give_identical_contracts(capsys: pytest.CaptureFixt
         assert (Path(a["runDir"]) / name).read_bytes() == (Path(b["runDir"]) / name).read_bytes(), name
 
 
+def _assert_no_dead_air(video: Path) -> None:
+    """The rendered audio (after loudnorm and AAC): no stretch under -40 dBFS longer than 0.6 s, at most 10 %
+    of the video in such stretches of 0.3 s or more, and the last word within 0.6 s of the end."""
+    import numpy as np
+
+    with av.open(str(video)) as container:
+        rate = container.streams.audio[0].codec_context.sample_rate
+        samples = np.concatenate([f.to_ndarray()[0] for f in container.decode(audio=0)])  # fltp: channel 0
+    loud = np.flatnonzero(np.abs(samples) > 0.01)
+    edges = [0, *loud.tolist(), len(samples)]
+    gaps = [(b - a) / rate for a, b in itertools.pairwise(edges)]
+    total = len(samples) / rate
+    assert max(gaps) <= 0.6, max(gaps)
+    assert sum(g for g in gaps if g >= 0.3) / total <= 0.10
+    assert gaps[-1] <= 0.6, "the video ends within 0.6 s of the last word"
+
+
 def test_generate_then_rerender_is_byte_identical(capsys: pytest.CaptureFixture[str], workspace: Path) -> None:
     code, out = run_json(capsys, "video", "generate", BRIEF, "--seed", "2")
     assert code == 0, out
     run_dir = Path(out["runDir"])
     video = Path(out["video"])
-    assert video.name.startswith("shorts-") and video.suffix == ".mp4"
+    assert video.name == "shorts-9x16-sleep-is-a-skill.mp4" and run_dir.name.endswith("-shorts-9x16")
     spec = json.loads((run_dir / "render-spec.json").read_text())
     manifest = _validate(run_dir, "manifest.json", "manifest")
 
@@ -67,6 +85,7 @@ def test_generate_then_rerender_is_byte_identical(capsys: pytest.CaptureFixture[
     timing = json.loads((run_dir / "timing.json").read_text())
     assert timing["source"] == "tts-native"
     assert len(list((run_dir / "audio").glob("narration-*.wav"))) == len(spec["scenes"])
+    _assert_no_dead_air(video)
 
     first_sha = manifest["outputs"]["sha256"]
     code, again = run_json(capsys, "video", "render", str(run_dir))
