@@ -82,16 +82,22 @@ def test_the_locale_is_inferred_only_when_nobody_gave_one(tmp_path: Path) -> Non
     assert authored.script.locale == "en" and authored.origin == "script.json"
 
 
-def _no_runs(workspace: Path) -> None:
-    videos = workspace / "videos"
-    assert not videos.exists() or not any(videos.iterdir()), "nothing is written for a refused run"
+def _only_failed_manifests(workspace: Path) -> None:
+    """A refused run leaves only its manifest (status failed, exit 3): no audio, no video."""
+    manifests = list((workspace / "videos").glob("*/manifest.json"))
+    assert manifests
+    for manifest in manifests:
+        data = json.loads(manifest.read_text())
+        assert data["status"] == "failed" and data["exitCode"] == 3
+        assert data["stages"] == [] and not (manifest.parent / "audio").exists()
+        assert not list(manifest.parent.glob("*.mp4"))
 
 
 def test_cli_korean_brief_without_locale_is_exit_3(capsys: pytest.CaptureFixture[str], workspace: Path) -> None:
     code, out = run_json(capsys, "video", "generate", KOREAN)
     assert code == 3
     assert "--voice PATH.onnx" in out["error"]["hint"] and "--voice none" in out["error"]["hint"]
-    _no_runs(workspace)
+    _only_failed_manifests(workspace)
 
 
 def test_cli_arabic_with_locale_en_us_is_exit_3(capsys: pytest.CaptureFixture[str], workspace: Path) -> None:
@@ -99,7 +105,7 @@ def test_cli_arabic_with_locale_en_us_is_exit_3(capsys: pytest.CaptureFixture[st
     assert code == 3 and "Arabic" in out["error"]["message"]
     code, out = run_json(capsys, "video", "generate", ARABIC, "--locale", "ar")
     assert code == 3 and "--voice none" in out["error"]["hint"]
-    _no_runs(workspace)
+    _only_failed_manifests(workspace)
 
 
 def test_cli_authored_script_and_explainer_are_checked_too(capsys: pytest.CaptureFixture[str],
@@ -112,7 +118,7 @@ def test_cli_authored_script_and_explainer_are_checked_too(capsys: pytest.Captur
     assert code == 3 and "--voice PATH.onnx" in out["error"]["hint"]
     code, out = run_json(capsys, "video", "generate", KOREAN, "--mode", "demo", "--polish", "--capture", "rec.mp4")
     assert code == 3 and "Hangul" in out["error"]["message"], "demo narration is checked before the capture"
-    _no_runs(workspace)
+    _only_failed_manifests(workspace)
 
 
 @pytest.mark.slow

@@ -63,8 +63,6 @@ def generate(request: GenerateRequest, reporter: Reporter | None = None) -> Gene
     locale = settle_locale(script, settings, script_source)
     script = locale.script
     narrated = _is_narrated(script, request.demo)
-    if narrated:  # refuse a voice that cannot read the text before anything is written
-        check_voice_speaks(script, settings["voice"], script.locale)
     # a raw demo's frame is the footage's, known only after the capture: its run id names the mode alone
     run_id, run_dir = make_run_dir(request.workspace, settings, script.mode,
                                    aspect=script.aspect if narrated else None,
@@ -81,6 +79,8 @@ def generate(request: GenerateRequest, reporter: Reporter | None = None) -> Gene
     recorder.save()
     try:
         with interrupts_as_keyboard():
+            if narrated:  # a voice that cannot read the text is refused before any stage runs
+                check_voice_speaks(script, settings["voice"], script.locale)
             video = _run(request, script_source, script, run_dir, recorder, report, locale_origin=locale.origin)
     except KeyboardInterrupt:
         error = InterruptedRunError("interrupted; child processes were stopped", file=str(run_dir))
