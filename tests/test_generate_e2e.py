@@ -131,3 +131,13 @@ def test_narration_is_reused_only_when_its_fingerprint_matches(capsys: pytest.Ca
     cache.write_bytes(cache.read_bytes()[:-10])
     _, d = run_json(capsys, "video", "generate", BRIEF, "--dry-run")
     assert narration_stage(d)["reused"] is False
+
+
+def test_a_landscape_short_is_named_for_its_frame(capsys: pytest.CaptureFixture[str], workspace: Path) -> None:
+    long_title = "Drink a glass of water first thing in the morning. Then stretch for two minutes."
+    code, out = run_json(capsys, "video", "generate", long_title, "--aspect", "16:9", "--dry-run")
+    assert code == 0
+    run_dir = Path(out["runDir"])
+    spec = json.loads((run_dir / "render-spec.json").read_text())
+    assert run_dir.name.endswith("-shorts-16x9")
+    assert spec["output"] == "shorts-16x9-drink-a-glass-of-water-first-thing-in.mp4"  # whole words only
