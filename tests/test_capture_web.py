@@ -157,7 +157,7 @@ def test_manifest_records_a_nondeterministic_web_capture_and_raw_output(web_run:
     assert m.nondeterministic is True
     assert m.providers["capture"] == "playwright-web" and m.providers["compositor"] == "raw-capture"
     assert m.capture_url_masked and m.capture_url_masked.endswith("/s/<redacted>/start?<redacted>#<redacted>")
-    assert web_run.video is not None and web_run.video.name == "demo-export-a-report.mp4"
+    assert web_run.video is not None and web_run.video.name == "demo-390x844-export-a-report.mp4"
     capture_asset = next(a for a in m.assets if a.path == "capture.mp4")
     assert m.outputs.sha256 == capture_asset.sha256 and m.outputs.video == web_run.video.name
     assert not (web_run.run_dir / ".capture-work").exists()
@@ -167,7 +167,7 @@ def test_manifest_records_a_nondeterministic_web_capture_and_raw_output(web_run:
 @needs_browser
 def test_planted_secrets_appear_in_no_file_and_no_output(web_run: WebRun) -> None:
     files = [p for p in web_run.run_dir.rglob("*") if p.is_file()]
-    assert {"manifest.json", "capture.mp4", "demo-export-a-report.mp4"} <= {p.name for p in files}
+    assert {"manifest.json", "capture.mp4", "demo-390x844-export-a-report.mp4"} <= {p.name for p in files}
     for path in files:
         data = path.read_bytes()
         for secret in SECRETS:
