@@ -33,8 +33,11 @@ class Narration:
 
 
 def run_narration(script: Script, run_dir: Path, settings: Settings, recorder: RunRecorder,
-                  report: Reporter, *, pacing: Pacing, cache_root: Path | None = None) -> Narration:
-    """Synthesize and time the narration, or reuse a cached result whose fingerprint matches."""
+                  report: Reporter, *, pacing: Pacing | None = None, cache_root: Path | None = None) -> Narration:
+    """Synthesize and time the narration, or reuse a cached result whose fingerprint matches.
+
+    ``pacing`` decides scene lengths (default: the script's durationSec is a minimum)."""
+    pacing = pacing or Pacing()
     report.stage_started("narration")
     started = time.perf_counter()
     variation = settings["voice_variation"]
