@@ -10,7 +10,7 @@ from pathlib import Path
 import av
 
 from reelforge.check.model import CheckResult
-from reelforge.check.platforms import PlatformSpec, orientation
+from reelforge.check.platforms import PlatformSpec, orientation, ratio_matches
 from reelforge.errors import InvalidInputError, NotFoundError
 
 VFR_TOLERANCE = 0.25  # a frame interval this far from the median one is irregular
@@ -194,12 +194,16 @@ def _resolution(f: FileFacts, p: PlatformSpec) -> CheckResult:
         return CheckResult("resolution", "fail", f"{size} ({ratio}, {shape}) is not {'/'.join(p.aspects)} "
                            f"as {p.title} needs", value=size, limit=f"{pw}:{ph}",
                            fix=f"render at {pw}:{ph}, e.g. --aspect {pw}:{ph}")
+    if p.ratios and not any(ratio_matches(f.width, f.height, r) for r in p.ratios):
+        accepted = " or ".join(f"{w}:{h}" for w, h in p.ratios)
+        return CheckResult("resolution", "fail", f"{size} ({ratio}) is not {accepted} as {p.title} needs",
+                           value=size, limit=accepted, fix=f"render at {pw}:{ph}, e.g. --aspect {pw}:{ph}")
     if min(f.width, f.height) < p.min_side or max(f.width, f.height) > p.max_side or (
             p.max_width and f.width > p.max_width):
         return CheckResult("resolution", "fail", f"{size} is outside {p.min_side}..{p.max_side} px"
                            + (f" or wider than {p.max_width}" if p.max_width else ""), value=size,
                            fix="render at 1080x1920")
-    if f.width * ph != f.height * pw:
+    if not ratio_matches(f.width, f.height, (pw, ph)):
         return CheckResult("resolution", "warn", f"{size} ({ratio}); {p.title} fills the screen at {pw}:{ph}",
                            value=size, limit=f"{pw}:{ph}", fix=f"render at {pw}:{ph} to avoid bars")
     if min(f.width, f.height) < p.recommended_min_width:

@@ -41,8 +41,13 @@ def _black(scan: ScanResult) -> CheckResult:
                        fix="a scene rendered black: check its visual (missing or dark image) and re-render")
 
 
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
 def _frozen(scan: ScanResult) -> CheckResult:
-    spans = scan.freezes
+    # a black stretch is also a still one: it is reported once, as black
+    spans = [f for f in scan.freezes if sum(_overlap(f, b) for b in scan.black) < 0.8 * (f[1] - f[0])]
     longest = max((b - a for a, b in spans), default=0.0)
     details = {"spans": [[round(a, 3), round(b, 3)] for a, b in spans]}
     if not spans:

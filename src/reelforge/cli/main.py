@@ -12,6 +12,7 @@ import click
 
 from reelforge import __version__
 from reelforge.cli.asset_cmd import asset_group
+from reelforge.cli.check_cmd import check_command
 from reelforge.cli.common import detect_format
 from reelforge.cli.config_cmd import config_group
 from reelforge.cli.image_cmd import image_group
@@ -48,6 +49,7 @@ cli.add_command(asset_group)
 cli.add_command(render_group)
 cli.add_command(qa_group)
 cli.add_command(trace_command)
+cli.add_command(check_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
