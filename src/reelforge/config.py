@@ -116,6 +116,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("caption_font", "", str, "path to a caption font (.ttf/.otf); empty: Roboto Black"),
     Option("transition", "fade", _choice("cut", "fade", "slide", "wipe"), "default transition between scenes"),
     Option("crf", 21, _int, "x264 quality (lower is better, bigger)"),
+    Option("check", True, _bool, "run the pre-publish check (reelforge check) at the end of generate"),
     Option("preset", "veryfast", _choice("ultrafast", "superfast", "veryfast", "faster", "fast", "medium"),
            "x264 preset"),
 )

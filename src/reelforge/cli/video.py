@@ -52,6 +52,7 @@ def video_group() -> None:
 @click.option("--allow-external-out", is_flag=True, help="Allow --out outside the workspace.")
 @click.option("--max-usd", type=float, help="Cost guardrail in USD.")
 @click.option("--yes", "-y", is_flag=True, help="Confirm paid providers at or above the guardrail.")
+@click.option("--check/--no-check", default=None, help="Run the pre-publish check at the end (default: on).")
 @click.option("--dry-run", is_flag=True, help="Write script, timing, captions, spec and manifest; no render.")
 @click.option("--no-brief-in-manifest", is_flag=True, help="Store the brief's sha256 instead of its text.")
 @click.option("--source", help="Demo: file or web. Explainer: a README, source folder or CSV.")

@@ -71,6 +71,8 @@ class Manifest(Contract):
     cost: Cost = Field(default_factory=Cost)
     warnings: list[str] = Field(default_factory=list)
     nondeterministic: bool | None = None
+    check: dict[str, Any] | None = Field(default=None, description="the pre-publish report (reelforge check)")
+    credentials: dict[str, Any] | None = Field(default=None, description="the C2PA content credentials of the video")
     capture_url_masked: str | None = Field(
         default=None, alias="captureUrlMasked",
         description="demo web capture: the URL with user info, query, fragment and token-like path segments removed")

@@ -1,0 +1,40 @@
+"""The `check` stage at the end of `video generate`: the pre-publish report as a section of manifest.json.
+
+It reports, it does not fail the run: the video is made either way, and a failing check becomes one
+warning that names the checks (the report in the manifest says how to fix each).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from reelforge.errors import ReelforgeError
+from reelforge.pipeline.progress import Reporter
+from reelforge.pipeline.recorder import RunRecorder, StageOutcome
+
+# platforms of the captions setting -> the check's platform of the same name
+_PLATFORM = {"tiktok": "tiktok", "reels": "reels", "shorts": "shorts", "generic": "generic"}
+
+
+def run_check_stage(run_dir: Path, platform: str, recorder: RunRecorder, report: Reporter) -> None:
+    from reelforge.check import run_check
+
+    report.stage_started("check")
+    started = time.perf_counter()
+    with recorder.stage("check") as out:
+        warnings: list[str] = []
+        try:
+            result = run_check(run_dir, platform=_PLATFORM.get(platform, "tiktok"))
+        except ReelforgeError as exc:
+            warnings.append(f"check could not run: {exc.message}")
+            out.append(StageOutcome(provider="reelforge-check", path_taken="fallback", warnings=warnings))
+            return
+        recorder.manifest.check = result.to_json()
+        if result.failed:
+            warnings.append(f"check: {', '.join(result.failed)} failed for {result.platform}; "
+                            "see the manifest's check section for the fix")
+        out.append(StageOutcome(provider="reelforge-check", path_taken="real", warnings=warnings,
+                                params={"platform": result.platform, "status": result.status,
+                                        "seconds": round(result.seconds, 2)}))
+    report.stage_finished("check", time.perf_counter() - started, result.status)
