@@ -117,6 +117,10 @@ OPTIONS: tuple[Option, ...] = (
     Option("transition", "fade", _choice("cut", "fade", "slide", "wipe"), "default transition between scenes"),
     Option("crf", 21, _int, "x264 quality (lower is better, bigger)"),
     Option("check", True, _bool, "run the pre-publish check (reelforge check) at the end of generate"),
+    Option("credentials", "auto", _choice("auto", "on", "off"),
+           "C2PA content credentials: auto signs when c2pa-python is installed"),
+    Option("credentials_cert", "", str, "PEM cert chain (leaf first) for credentials; empty: local identity"),
+    Option("credentials_key", "", str, "PEM private key of credentials_cert"),
     Option("preset", "veryfast", _choice("ultrafast", "superfast", "veryfast", "faster", "fast", "medium"),
            "x264 preset"),
 )

@@ -22,7 +22,8 @@ def verify_command(ctx: click.Context, run_dir: str, fmt: str) -> None:
     target = Path(run_dir) if Path(run_dir).is_absolute() else workspace.root / run_dir
     report = verify_run(target)
     output = Output(fmt)
-    lines = [f"{p.status:<9} {p.path}" for p in report.problems] or [f"ok: {report.checked} files match"]
+    lines = [f"{p.status:<9} {p.path}" + (f": {p.actual}" if p.status == "credentials" else "")
+             for p in report.problems] or [f"ok: {report.checked} files match"]
     payload = {"runDir": str(target), "checked": report.checked,
                "problems": [p.to_json() for p in report.problems], "ok": report.ok}
     if report.ok:

@@ -171,6 +171,9 @@ def _run(request: GenerateRequest, script_source: str, script: Script, run_dir: 
     from reelforge.pipeline.render import render_into_run  # the media stack is only needed to render
 
     video = render_into_run(run_dir, spec, recorder, report)
+    from reelforge.pipeline.credentials_stage import run_credentials_stage
+
+    run_credentials_stage(run_dir, settings, request.workspace.internal, recorder, report)
     if settings["check"]:
         from reelforge.pipeline.check_stage import run_check_stage
 

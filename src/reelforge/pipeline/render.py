@@ -119,6 +119,10 @@ def rerender(run_dir: Path, reporter: Reporter | None = None) -> RerenderResult:
             recorder.warn(f"re-render differs from the earlier output; the earlier one is kept as {previous.name}")
     if identical is False:
         recorder.warn(f"re-render sha256 {new_sha} differs from the recorded {recorded}")
+    if manifest.credentials is not None:  # a signed run is signed again
+        from reelforge.pipeline.credentials_stage import resign_after_rerender
+
+        resign_after_rerender(run_dir, recorder, report)
     recorder.succeed()
     return RerenderResult(video=final, sha256=new_sha, duration_sec=recorder.manifest.outputs.duration_sec or 0.0,
                           recorded_sha256=recorded, identical=identical)

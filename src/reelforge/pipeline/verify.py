@@ -15,7 +15,7 @@ from reelforge.workspace.paths import resolve_in_run
 @dataclass(frozen=True)
 class Problem:
     path: str
-    status: str  # "missing" | "changed" | "unsafe"
+    status: str  # "missing" | "changed" | "unsafe" | "credentials"
     expected: str
     actual: str | None = None
 
@@ -52,4 +52,10 @@ def verify_run(run_dir: Path) -> VerifyReport:
         actual = sha256_file(path)
         if actual != sha:
             report.problems.append(Problem(rel, "changed", sha, actual))
+    if manifest.credentials:
+        from reelforge.credentials.verify import verify_credentials
+
+        report.checked += 1
+        report.problems += [Problem(p.path, "credentials", "valid C2PA credentials matching manifest.json", p.reason)
+                            for p in verify_credentials(run_dir, manifest)]
     return report

@@ -1,0 +1,1 @@
+"""Content credentials (C2PA) for rendered videos: what went in, signed (optional extra `[credentials]`)."""
