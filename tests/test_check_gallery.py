@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-import check_gallery as gallery
 from reelforge.check import CheckReport, run_check
 from reelforge.cli.main import main
+from tests import check_gallery as gallery
 
 pytestmark = pytest.mark.slow
 

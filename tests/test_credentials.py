@@ -1,0 +1,120 @@
+"""Content credentials: the C2PA definition is deterministic and says what went in; a generated run's signed
+copy reads back (c2pa-python and `verify`) with every ingredient hash matching; one tampered byte fails
+`verify`; a re-render gives identical unsigned bytes and identical credential content."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reelforge.credentials.definition import IPTC, build_definition, ingredients_of
+from reelforge.models.manifest import Manifest
+from tests.cli_helpers import run_cli, run_json
+
+c2pa = pytest.importorskip("c2pa")
+
+SHA = {name: hashlib.sha256(name.encode()).hexdigest() for name in
+       ("script", "voice", "card", "gen", "music", "spec", "video")}
+
+
+def _manifest(visuals: list[tuple[str, str, str]], voice: str = "piper") -> Manifest:
+    assets = [{"path": "script.json", "sha256": SHA["script"], "bytes": 1},
+              {"path": "audio/narration.wav", "sha256": SHA["voice"], "bytes": 1},
+              {"path": "render-spec.json", "sha256": SHA["spec"], "bytes": 1},
+              {"path": "audio/music.mp3", "sha256": SHA["music"], "bytes": 1}]
+    assets += [{"path": src, "sha256": sha, "bytes": 1} for src, _p, sha in visuals]
+    return Manifest.model_validate({
+        "schemaVersion": "1.0", "toolVersion": "0.1.0", "runId": "r1", "mode": "shorts", "seed": 1, "exitCode": 0,
+        "providers": {"script": "skeleton", "voice": voice}, "assets": assets,
+        "stages": [{"stage": "visuals", "provider": "chain", "pathTaken": "real", "params": {"perScene": [
+            {"sceneId": f"s{i}", "src": src, "provider": provider} for i, (src, provider, _s) in enumerate(visuals)]}}],
+        "outputs": {"video": "shorts-x.mp4", "sha256": SHA["video"]}})
+
+
+def test_definition_lists_each_ingredient_with_its_hash_and_whether_a_model_made_it() -> None:
+    manifest = _manifest([("visuals/scene-01-card.png", "designed-card", SHA["card"]),
+                          ("visuals/scene-02-gen.png", "openai:gpt-image-1", SHA["gen"])])
+    by_path = {i.path: i for i in ingredients_of(manifest)}
+    assert set(by_path) == {"script.json", "audio/narration.wav", "visuals/scene-01-card.png",
+                            "visuals/scene-02-gen.png", "audio/music.mp3"}
+    assert by_path["audio/narration.wav"].ai_generated and "synthetic speech" in by_path["audio/narration.wav"].title
+    assert by_path["visuals/scene-02-gen.png"].ai_generated
+    assert not by_path["visuals/scene-01-card.png"].ai_generated and not by_path["script.json"].ai_generated
+    assert all(by_path[p].sha256 == s for p, s in (("script.json", SHA["script"]), ("audio/music.mp3", SHA["music"])))
+
+    definition = build_definition(manifest, video_name="shorts-x.mp4", video_sha256=SHA["video"])
+    created = definition["assertions"][0]["data"]["actions"][0]
+    assert created["action"] == "c2pa.created" and created["softwareAgent"]["name"] == "reelforge"
+    assert created["digitalSourceType"] == IPTC + "compositeWithTrainedAlgorithmicMedia"
+    assert {i["instance_id"] for i in definition["ingredients"]} == {f"sha256:{i.sha256}" for i in by_path.values()}
+    # deterministic, and tied to the content: a changed visual changes the label
+    again = build_definition(manifest, video_name="shorts-x.mp4", video_sha256=SHA["video"])
+    assert json.dumps(again, sort_keys=True) == json.dumps(definition, sort_keys=True)
+    other = build_definition(_manifest([("visuals/scene-01-card.png", "designed-card", SHA["gen"])]),
+                             video_name="shorts-x.mp4", video_sha256=SHA["video"])
+    assert other["label"] != definition["label"]
+
+
+def test_without_a_voice_or_generated_visual_the_video_is_not_called_ai() -> None:
+    manifest = _manifest([("visuals/scene-01-card.png", "designed-card", SHA["card"])], voice="none")
+    definition = build_definition(manifest, video_name="v.mp4", video_sha256=SHA["video"])
+    assert definition["assertions"][0]["data"]["actions"][0]["digitalSourceType"] == IPTC + "compositeSynthetic"
+
+
+@pytest.mark.slow
+def test_signed_run_reads_back_verifies_detects_tampering_and_resigns_identically(
+        capsys: pytest.CaptureFixture[str], workspace: Path) -> None:
+    code, out = run_json(capsys, "video", "generate", "Keep the room cool and dark.", "--seed", "4", "--no-check")
+    assert code == 0, out
+    run_dir = Path(out["runDir"])
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    record = manifest["credentials"]
+    signed = run_dir / record["video"]
+    assert signed.name.endswith(".signed.mp4") and signed.is_file()
+    assert record["sourceSha256"] == manifest["outputs"]["sha256"]
+    assert hashlib.sha256((run_dir / manifest["outputs"]["video"]).read_bytes()).hexdigest() == record["sourceSha256"]
+
+    # read back with c2pa-python itself: valid except for the untrusted local signer; every ingredient hash is
+    # the hash of the file in the run
+    with signed.open("rb") as fh, c2pa.Reader("video/mp4", fh) as reader:
+        store = json.loads(reader.json())
+    active = store["manifests"][store["active_manifest"]]
+    failures = [s["code"] for s in store["validation_results"]["activeManifest"]["failure"]]
+    assert failures == ["signingCredential.untrusted"]
+    ingredients = active["ingredients"]
+    assert len(ingredients) == len(record["ingredients"]) >= 3
+    for ingredient, item in zip(ingredients, record["ingredients"], strict=True):
+        on_disk = hashlib.sha256((run_dir / item["path"]).read_bytes()).hexdigest()
+        assert ingredient["instance_id"] == f"sha256:{on_disk}" == f"sha256:{item['sha256']}"
+    voice = next(i for i in record["ingredients"] if i["role"] == "voice")
+    assert voice["aiGenerated"] and voice["digitalSourceType"].endswith("trainedAlgorithmicMedia")
+
+    code, _out, _err = run_cli(capsys, "verify", str(run_dir))
+    assert code == 0
+
+    tampered = workspace / "tampered"
+    shutil.copytree(run_dir, tampered)
+    target = tampered / record["video"]
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    target.write_bytes(bytes(data))
+    code, body = run_json(capsys, "verify", str(tampered))
+    assert code == 1
+    reasons = [p["actual"] for p in body["problems"] if p["status"] == "credentials" and p["path"] == record["video"]]
+    assert any("bmffHash.mismatch" in r for r in reasons), body
+
+    code, rendered = run_json(capsys, "video", "render", str(run_dir))
+    assert code == 0 and rendered["identicalToRecorded"] is True
+    again = json.loads((run_dir / "manifest.json").read_text())["credentials"]
+    for key in ("contentSha256", "hardBindingSha256", "label", "ingredients", "sourceSha256", "digitalSourceType"):
+        assert again[key] == record[key], key
+    code, _out, _err = run_cli(capsys, "verify", str(run_dir))
+    assert code == 0
+
+    code, report = run_json(capsys, "check", str(run_dir), "--no-sync")
+    credentials = next(r for r in report["results"] if r["id"] == "credentials")
+    assert credentials["status"] == "pass" and "self-signed" in credentials["message"]
