@@ -118,3 +118,30 @@ def test_signed_run_reads_back_verifies_detects_tampering_and_resigns_identicall
     code, report = run_json(capsys, "check", str(run_dir), "--no-sync")
     credentials = next(r for r in report["results"] if r["id"] == "credentials")
     assert credentials["status"] == "pass" and "self-signed" in credentials["message"]
+
+
+def test_credentials_table_in_toml_sets_cert_and_key(tmp_path: Path) -> None:
+    from reelforge.config import resolve_settings
+
+    (tmp_path / "reelforge.toml").write_text('[video]\nseed = 2\n[credentials]\ncert = "me.pem"\nkey = "me.key"\n',
+                                             encoding="utf-8")
+    settings = resolve_settings(workspace_root=tmp_path, environ={})
+    assert settings["credentials_cert"] == "me.pem" and settings["credentials_key"] == "me.key"
+    assert settings.origin("credentials_cert") == "reelforge.toml" and settings["credentials"] == "auto"
+
+
+def test_a_user_identity_signs_and_a_half_set_identity_is_refused(tmp_path: Path) -> None:
+    from reelforge.credentials.identity import load_identity
+    from reelforge.errors import InvalidInputError
+
+    local = load_identity(tmp_path / "ws-a", None, None)  # made on first use, then reused as is
+    assert local.kind == "local-self-signed" and load_identity(tmp_path / "ws-a", None, None) == local
+    assert oct((tmp_path / "ws-a" / "credentials" / "signer-key.pem").stat().st_mode & 0o777) == "0o600"
+    chain, key = tmp_path / "chain.pem", tmp_path / "key.pem"
+    chain.write_bytes(local.cert_chain_pem)
+    key.write_bytes(local.key_pem)
+    user = load_identity(tmp_path / "ws-b", str(chain), str(key))
+    assert user.kind == "user" and user.alg == "ed25519" and user.cert_sha256 == local.cert_sha256
+    assert not (tmp_path / "ws-b" / "credentials").exists()
+    with pytest.raises(InvalidInputError):
+        load_identity(tmp_path / "ws-b", str(chain), None)

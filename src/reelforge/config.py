@@ -167,7 +167,11 @@ def read_toml_layer(path: Path) -> dict[str, Any]:
     table = data.get("video", data)
     if not isinstance(table, dict):
         raise InvalidInputError(f"{path}: [video] must be a table", file=str(path))
-    return {str(k).replace("-", "_"): v for k, v in table.items() if not isinstance(v, dict)}
+    layer = {str(k).replace("-", "_"): v for k, v in table.items() if not isinstance(v, dict)}
+    credentials = data.get("credentials")  # [credentials] cert/key: the credentials_cert/credentials_key settings
+    if isinstance(credentials, dict):
+        layer.update({f"credentials_{str(k).replace('-', '_')}": v for k, v in credentials.items()})
+    return layer
 
 
 def read_env_layer(environ: Mapping[str, str]) -> dict[str, Any]:

@@ -101,11 +101,19 @@ def generate_command(ctx: click.Context, brief: tuple[str, ...], script_path: st
         "sha256": manifest.outputs.sha256,
         "warnings": manifest.warnings,
         "dryRun": dry_run,
+        "signedVideo": str(result.run_dir / manifest.credentials["video"]) if manifest.credentials else None,
+        "check": {k: manifest.check[k] for k in ("status", "failed", "platform")} if manifest.check else None,
     }
     lines = [f"reelforge video generate {'planned (dry run)' if dry_run else 'complete'}",
              f"run:      {result.run_dir}", f"manifest: {result.manifest_path}"]
     if result.video:
         lines.append(f"video:    {result.video} ({manifest.outputs.duration_sec:.2f}s)")
+    if payload["signedVideo"]:
+        lines.append(f"signed:   {payload['signedVideo']} (C2PA content credentials)")
+    if manifest.check:
+        failed = f" ({', '.join(manifest.check['failed'])} failed)" if manifest.check["failed"] else ""
+        lines.append(f"check:    {manifest.check['status']} for {manifest.check['platform']}{failed}; "
+                     f"details: reelforge check {result.run_dir}")
     lines += [f"warning:  {w}" for w in manifest.warnings]
     output.result({k: v for k, v in payload.items() if v is not None}, lines)
 
