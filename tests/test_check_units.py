@@ -146,3 +146,18 @@ def test_report_exit_code_and_json() -> None:
     body = report.to_json()
     assert report.exit_code == 1 and body["failed"] == ["d"] and body["counts"]["fail"] == 1
     assert body["results"][3]["fix"] == "do y" and "fix" not in body["results"][0]
+
+
+def test_cli_names_a_missing_or_unreadable_target(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.cli_helpers import run_json
+
+    code, body = run_json(capsys, "check", str(tmp_path / "nope.mp4"))
+    assert code == 3 and "nope.mp4" in body["error"]["message"]
+    text = tmp_path / "notes.mp4"
+    text.write_text("not a video", encoding="utf-8")
+    code, body = run_json(capsys, "check", str(text))
+    assert code == 4 and body["error"]["file"] == str(text)
+    code, body = run_json(capsys, "check", str(tmp_path), "--platform", "tiktok")
+    assert code == 3 and "manifest.json" in body["error"]["message"]
+    code, _ = run_json(capsys, "check", str(text), "--platform", "vine")
+    assert code == 4
