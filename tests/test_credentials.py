@@ -145,3 +145,61 @@ def test_a_user_identity_signs_and_a_half_set_identity_is_refused(tmp_path: Path
     assert not (tmp_path / "ws-b" / "credentials").exists()
     with pytest.raises(InvalidInputError):
         load_identity(tmp_path / "ws-b", str(chain), None)
+
+
+SIGNER_SCRIPT = """
+import sys
+from cryptography.hazmat.primitives import serialization
+key = serialization.load_pem_private_key(open(sys.argv[1], "rb").read(), password=None)
+if len(sys.argv) > 2:
+    sys.stderr.write("HSM offline\\n")
+    sys.exit(3)
+sys.stdout.buffer.write(key.sign(sys.stdin.buffer.read()))
+"""
+
+
+def _tiny_run(run: Path) -> Manifest:
+    import subprocess
+
+    import imageio_ffmpeg
+
+    run.mkdir()
+    (run / "script.json").write_text("{}", encoding="utf-8")
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-f", "lavfi", "-i",
+                    "testsrc2=s=64x64:r=10:d=1", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart",
+                    str(run / "v.mp4")], check=True)
+    sha = {n: hashlib.sha256((run / n).read_bytes()).hexdigest() for n in ("script.json", "v.mp4")}
+    return Manifest.model_validate({
+        "schemaVersion": "1.0", "toolVersion": "0.1.0", "runId": "r", "mode": "shorts", "seed": 1, "exitCode": 0,
+        "providers": {"script": "script-file"}, "assets": [{"path": "script.json", "sha256": sha["script.json"],
+                                                            "bytes": 2}],
+        "outputs": {"video": "v.mp4", "sha256": sha["v.mp4"]}})
+
+
+def test_a_signer_command_signs_like_a_kms_hook_and_its_failure_is_named(tmp_path: Path) -> None:
+    import sys
+
+    from reelforge.credentials.identity import load_identity
+    from reelforge.credentials.read import read_credentials
+    from reelforge.credentials.sign import CredentialsError, sign_video
+
+    local = load_identity(tmp_path / "ws", None, None)
+    chain, key, script = tmp_path / "chain.pem", tmp_path / "key.pem", tmp_path / "kms_sign.py"
+    chain.write_bytes(local.cert_chain_pem)
+    key.write_bytes(local.key_pem)
+    script.write_text(SIGNER_SCRIPT, encoding="utf-8")
+    manifest = _tiny_run(tmp_path / "run")
+    identity = load_identity(tmp_path / "ws", str(chain), None, signer=f"{sys.executable} {script} {key}",
+                             alg="ed25519")
+    assert identity.kind == "user-command" and identity.key_pem == b""
+    record = sign_video(tmp_path / "run", manifest, identity)
+    back = read_credentials(tmp_path / "run" / record["video"])
+    assert back is not None and back.valid and back.failures == ["signingCredential.untrusted"]
+    assert (tmp_path / "run" / "v.mp4").read_bytes() != (tmp_path / "run" / record["video"]).read_bytes()
+
+    broken = load_identity(tmp_path / "ws", str(chain), None, signer=f"{sys.executable} {script} {key} fail",
+                           alg="ed25519")
+    with pytest.raises(CredentialsError) as info:
+        sign_video(tmp_path / "run", manifest, broken, out_name="v.again.mp4")
+    assert "exited 3" in info.value.message and "HSM offline" in info.value.message
+    assert not list((tmp_path / "run").glob("*again*")) and not list((tmp_path / "run").glob(".*partial"))

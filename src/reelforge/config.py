@@ -121,6 +121,9 @@ OPTIONS: tuple[Option, ...] = (
            "C2PA content credentials: auto signs when c2pa-python is installed"),
     Option("credentials_cert", "", str, "PEM cert chain (leaf first) for credentials; empty: local identity"),
     Option("credentials_key", "", str, "PEM private key of credentials_cert"),
+    Option("credentials_signer", "", str, "a command that signs (bytes on stdin, signature on stdout): KMS/HSM hook"),
+    Option("credentials_alg", "es256", _choice("es256", "es384", "es512", "ps256", "ed25519"),
+           "signature algorithm of credentials_signer"),
     Option("preset", "veryfast", _choice("ultrafast", "superfast", "veryfast", "faster", "fast", "medium"),
            "x264 preset"),
 )

@@ -25,8 +25,9 @@ class Identity:
     cert_chain_pem: bytes  # leaf first, then the issuers
     key_pem: bytes
     alg: str  # c2pa signing algorithm name: ed25519 | es256 | es384 | ps256
-    kind: str  # "local-self-signed" | "user"
+    kind: str  # "local-self-signed" | "user" | "user-command"
     subject: str
+    signer_command: tuple[str, ...] | None = None  # signs stdin -> signature on stdout (KMS/HSM hook)
 
     @property
     def cert_sha256(self) -> str:
@@ -38,8 +39,12 @@ class Identity:
         return hashlib.sha256(leaf.public_bytes(Encoding.DER)).hexdigest()
 
 
-def load_identity(internal_dir: Path, cert: str | None, key: str | None) -> Identity:
-    """The user's identity when both paths are set; otherwise the workspace's local one (made on first use)."""
+def load_identity(internal_dir: Path, cert: str | None, key: str | None, *, signer: str | None = None,
+                  alg: str = "es256") -> Identity:
+    """The user's identity when both paths are set (or a cert and a signer command); otherwise the workspace's
+    local one (made on first use)."""
+    if signer:
+        return _command_identity(signer, cert, alg)
     if cert or key:
         if not (cert and key):
             raise InvalidInputError("set both credentials_cert and credentials_key (or neither)",
@@ -77,6 +82,29 @@ def _user_identity(cert: Path, key: Path) -> Identity:
         raise InvalidInputError("credentials_key: unsupported key type", hint="use an Ed25519, P-256/384 or RSA key",
                                 file=str(key))
     return Identity(chain, key_pem, alg, "user", leaf.subject.rfc4514_string())
+
+
+def _command_identity(command: str, cert: str | None, alg: str) -> Identity:
+    import shlex
+
+    from cryptography import x509
+
+    if not cert:
+        raise InvalidInputError("credentials_signer needs credentials_cert (the PEM chain of the signing key)",
+                                hint="set credentials_cert to the certificate chain, leaf first")
+    path = Path(cert)
+    if not path.is_file():
+        raise NotFoundError(f"credentials_cert file not found: {path}", hint="point it at a PEM file", file=str(path))
+    argv = tuple(shlex.split(command))
+    if not argv:
+        raise InvalidInputError("credentials_signer is empty", hint="a command line, e.g. 'kms-sign --key k1'")
+    chain = path.read_bytes()
+    try:
+        leaf = x509.load_pem_x509_certificate(chain)
+    except ValueError as exc:
+        raise InvalidInputError(f"credentials_cert is not a PEM certificate ({exc})", file=str(path),
+                                hint="a PEM chain, leaf first") from None
+    return Identity(chain, b"", alg, "user-command", leaf.subject.rfc4514_string(), argv)
 
 
 def _local_identity(folder: Path) -> Identity:

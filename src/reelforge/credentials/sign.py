@@ -9,6 +9,7 @@ the video) is what is deterministic and recorded (``contentSha256``, ``hardBindi
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,32 @@ def available() -> bool:
     return True
 
 
+_ALGS = {"es256": "ES256", "es384": "ES384", "es512": "ES512", "ps256": "PS256", "ed25519": "ED25519"}
+
+
+def _signer(identity: Identity, errors: list[str]) -> Any:
+    """A c2pa Signer: from the key, or calling the signer command with the bytes to sign on stdin."""
+    import c2pa
+
+    if identity.signer_command is None:
+        return c2pa.Signer.from_info(c2pa.C2paSignerInfo(identity.alg, identity.cert_chain_pem, identity.key_pem, None))
+    argv = identity.signer_command
+
+    def sign(data: bytes) -> bytes:
+        try:
+            proc = subprocess.run(list(argv), input=data, capture_output=True, timeout=120, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            errors.append(f"could not run ({type(exc).__name__})")
+            raise
+        if proc.returncode != 0 or not proc.stdout:
+            errors.append(f"exited {proc.returncode}: {proc.stderr.decode(errors='replace').strip()[-200:]}")
+            raise RuntimeError("signer command failed")
+        return proc.stdout
+
+    return c2pa.Signer.from_callback(sign, getattr(c2pa.C2paSigningAlg, _ALGS[identity.alg]),
+                                     identity.cert_chain_pem.decode())
+
+
 def signed_name(video_name: str) -> str:
     stem = video_name[:-4] if video_name.endswith(".mp4") else video_name
     return stem + SIGNED_SUFFIX
@@ -51,14 +78,18 @@ def sign_video(run_dir: Path, manifest: Manifest, identity: Identity, *, out_nam
     definition = build_definition(manifest, video_name=Path(video_rel).name, video_sha256=manifest.outputs.sha256)
     target = video.with_name(out_name or signed_name(video.name))
     partial = target.with_name(f".{target.name}.partial")
+    command_errors: list[str] = []
     try:
-        info = c2pa.C2paSignerInfo(identity.alg, identity.cert_chain_pem, identity.key_pem, None)
-        with c2pa.Signer.from_info(info) as signer, c2pa.Builder(definition) as builder:
+        with _signer(identity, command_errors) as signer, c2pa.Builder(definition) as builder:
             with video.open("rb") as source, partial.open("wb") as dest:
                 builder.sign(signer, "video/mp4", source, dest)
         os.replace(partial, target)
     except c2pa.C2paError as exc:
         partial.unlink(missing_ok=True)
+        if command_errors:
+            raise CredentialsError(f"C2PA signing failed: credentials_signer {command_errors[0]}", file=str(video),
+                                   hint="the signer command must read the bytes on stdin and print the signature"
+                                   ) from None
         raise CredentialsError(f"C2PA signing failed: {exc}", file=str(video),
                                hint="check credentials_cert/credentials_key (a PEM chain, leaf first, and its key)"
                                ) from None

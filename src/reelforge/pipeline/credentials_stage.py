@@ -32,7 +32,8 @@ def run_credentials_stage(run_dir: Path, settings: Settings, internal_dir: Path,
 
     report.stage_started("credentials")
     started = time.perf_counter()
-    identity = load_identity(internal_dir, settings["credentials_cert"] or None, settings["credentials_key"] or None)
+    identity = load_identity(internal_dir, settings["credentials_cert"] or None, settings["credentials_key"] or None,
+                             signer=settings["credentials_signer"] or None, alg=settings["credentials_alg"])
     with recorder.stage("credentials") as out:
         record = sign_video(run_dir, recorder.manifest, identity)
         recorder.manifest.credentials = record
