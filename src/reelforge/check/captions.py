@@ -37,6 +37,7 @@ class PageBox:
     text: str
     box: tuple[int, int, int, int] | None  # left, top, right, bottom (exclusive) in video pixels
     seen: float | None
+    frame_box: tuple[int, int, int, int] | None = None  # the same, of the caption pixels found in the video frame
 
 
 def page_frames(cues: AssCues, fps: float) -> list[int]:
@@ -59,14 +60,25 @@ def measure_boxes(cues: AssCues, scan: ScanResult, width: int, height: int) -> l
         if not ink.any():
             out.append(PageBox(page.start, page.text, None, None))
             continue
-        ys, xs = np.nonzero(ink)
-        box = (int(xs.min() * scale), int(ys.min() * scale), int(np.ceil((xs.max() + 1) * scale)),
-               int(np.ceil((ys.max() + 1) * scale)))
+        box = _bbox(ink, scale)
         strong = (canvas > 180) | (canvas < 60)  # glyph fill (white/gold) and outline, not soft shadow
         agree = np.abs(raw[i].astype(np.int16) - canvas) < SEEN_TOLERANCE
         seen = float(agree[strong].mean()) if strong.any() else None
-        out.append(PageBox(page.start, page.text, box, seen))
+        found = strong & agree
+        out.append(PageBox(page.start, page.text, box, seen, _bbox(found, scale) if found.any() else None))
     return out
+
+
+def _bbox(mask: np.ndarray, scale: float) -> tuple[int, int, int, int]:
+    ys, xs = np.nonzero(mask)
+    return (int(xs.min() * scale), int(ys.min() * scale), int(np.ceil((xs.max() + 1) * scale)),
+            int(np.ceil((ys.max() + 1) * scale)))
+
+
+def _union(a: tuple[int, int, int, int], b: tuple[int, int, int, int] | None) -> tuple[int, int, int, int]:
+    if b is None:
+        return a
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
 
 
 def placement_check(boxes: list[PageBox], platform_area: str, width: int, height: int) -> CheckResult:
@@ -75,16 +87,18 @@ def placement_check(boxes: list[PageBox], platform_area: str, width: int, height
     measured = [b for b in boxes if b.box is not None]
     if not measured:
         return CheckResult("captions.safeArea", "skip", "no caption drawn at any cue", limit=limit)
-    outside = [b for b in measured if b.box is not None and not area.contains(b.box)]
+    outside = [b for b in measured if b.box is not None and not area.contains(_union(b.box, b.frame_box))]
     unseen = [b for b in measured if b.seen is not None and b.seen < SEEN_MIN]
     details = {"pages": [{"start": round(b.start, 2), "text": b.text[:40], "box": list(b.box or ()),
+                          "boxInFrame": list(b.frame_box or ()),
                           "seen": None if b.seen is None else round(b.seen, 3)} for b in measured]}
     if outside:
         b = outside[0]
-        side = _side(b.box or (0, 0, 0, 0), area)
+        shown = _union(b.box or (0, 0, 0, 0), b.frame_box)
+        side = _side(shown, area)
         return CheckResult("captions.safeArea", "fail",
                            f"{len(outside)} of {len(measured)} caption pages leave the {platform_area} safe area; "
-                           f"first at {b.start:.2f} s '{b.text[:30]}' box {list(b.box)} crosses the {side} edge",
+                           f"first at {b.start:.2f} s '{b.text[:30]}' box {list(shown)} crosses the {side} edge",
                            value=len(outside), limit=limit, details=details,
                            fix="re-run the captions stage with the right --platform (captions are placed inside "
                                "its safe area), or shorten the words")
