@@ -146,6 +146,17 @@ def _check_playwright() -> tuple[bool, str]:
         return False, "playwright not installed"
 
 
+@check("content-credentials", baseline=False,
+       remediation="pip install 'reelforge[credentials]' (c2pa-python) to sign videos with C2PA credentials")
+def _check_c2pa() -> tuple[bool, str]:
+    import importlib.metadata
+
+    try:
+        return True, f"c2pa-python {importlib.metadata.version('c2pa-python')} (signs a copy of each render)"
+    except importlib.metadata.PackageNotFoundError:
+        return False, "c2pa-python not installed (videos are not signed)"
+
+
 @check("workspace-writable", baseline=True, remediation="run from a directory you can write, or pass --workspace DIR")
 def _check_workspace() -> tuple[bool, str]:
     cwd = Path.cwd()
