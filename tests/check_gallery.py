@@ -18,6 +18,7 @@ import imageio_ffmpeg
 
 from reelforge.compose.captions import write_captions
 from reelforge.models import Script
+from reelforge.models.manifest import Manifest
 from reelforge.pipeline.narration import narrate
 
 W, H = 720, 1280
@@ -96,10 +97,31 @@ def _shift_times(text: str, seconds: float) -> str:
     return "\n".join(out) + "\n"
 
 
-def good(base: Base, root: Path) -> Path:
+def good(base: Base, root: Path, *, sign: bool = True) -> Path:
+    """The good run, signed with a local identity like `generate` signs (when c2pa-python is installed)."""
     run = _run_copy(base, root, "good")
-    render(run, seconds=base.seconds)
+    video = render(run, seconds=base.seconds)
+    if sign:
+        from reelforge.credentials.identity import load_identity
+        from reelforge.credentials.sign import available, sign_video
+
+        if available():
+            manifest = _manifest(run, video)
+            record = sign_video(run, manifest, load_identity(root / ".reelforge", None, None))
+            manifest.credentials = record
+            (run / "manifest.json").write_text(json.dumps(manifest.to_json_dict()), encoding="utf-8")
     return run
+
+
+def _manifest(run: Path, video: Path) -> Manifest:
+    from reelforge.workspace.hashing import sha256_file
+
+    files = ["script.json", "timing.json", "audio/narration.wav", "captions.ass"]
+    return Manifest.model_validate({
+        "schemaVersion": "1.0", "toolVersion": "0.1.0", "runId": run.name, "mode": "shorts", "seed": 1,
+        "exitCode": 0, "status": "succeeded", "providers": {"script": "script-file", "voice": "piper"},
+        "assets": [{"path": f, "sha256": sha256_file(run / f), "bytes": (run / f).stat().st_size} for f in files],
+        "outputs": {"video": video.name, "sha256": sha256_file(video)}})
 
 
 def too_loud(base: Base, root: Path) -> Path:
