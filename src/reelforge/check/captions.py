@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -169,9 +168,3 @@ def sync_check(stats: SyncStats | None) -> CheckResult:
            "words on screen are not heard: check the narration against the script")
     return CheckResult("captions.sync", status, text, fix=fix, value=round(stats.median, 3),
                        limit=SYNC_MEDIAN_FAIL, details=details)
-
-
-def transcribe_wav(wav: Path) -> list[tuple[str, float, float]]:
-    from reelforge.providers.timing.stt import transcribe
-
-    return transcribe(wav)

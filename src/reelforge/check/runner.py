@@ -22,7 +22,7 @@ from reelforge.check.model import CheckReport, CheckResult
 from reelforge.check.picture import picture_checks
 from reelforge.check.platforms import PlatformSpec, platform_spec
 from reelforge.check.scan import CaptionProbe, ScanResult, run_scan
-from reelforge.errors import InvalidInputError, NotFoundError
+from reelforge.errors import NotFoundError
 
 
 @dataclass(frozen=True)
@@ -151,15 +151,3 @@ def _credentials_check(where: CheckTarget) -> CheckResult:
     except ImportError:
         return CheckResult("credentials", "skip", "content credentials are not built in this version")
     return credentials_check(where.video, where.run_dir)
-
-
-def check_platform_names() -> list[str]:
-    from reelforge.check.platforms import PLATFORMS
-
-    return list(PLATFORMS)
-
-
-def ensure_platform(name: str) -> None:
-    if name not in check_platform_names():
-        raise InvalidInputError(f"unknown platform {name!r}",
-                                hint=f"--platform must be one of {', '.join(check_platform_names())}")

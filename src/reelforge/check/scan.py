@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from reelforge.compose.filter_text import escape_filter_path
 from reelforge.errors import RenderError
 
 ANALYSIS_WIDTH = 144  # the picture checks look at a 144 px wide copy (black, freeze, flashes are large-scale)
@@ -58,11 +59,7 @@ class ScanResult:
 
 
 def _filter_path(path: Path) -> str:
-    """A path inside a filtergraph option: escape the characters the graph parser treats specially."""
-    text = str(path).replace("\\", "/")
-    for ch in ("'", ":", ",", "[", "]", ";"):
-        text = text.replace(ch, "\\" + ch)
-    return text
+    return escape_filter_path(str(path))
 
 
 def caption_frame_size(width: int, height: int) -> tuple[int, int]:

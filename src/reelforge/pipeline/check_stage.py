@@ -26,9 +26,12 @@ def run_check_stage(run_dir: Path, platform: str, recorder: RunRecorder, report:
         warnings: list[str] = []
         try:
             result = run_check(run_dir, platform=_PLATFORM.get(platform, "tiktok"))
-        except ReelforgeError as exc:
-            warnings.append(f"check could not run: {exc.message}")
+        except (ReelforgeError, OSError, RuntimeError, ValueError) as exc:
+            # the video is already made: a check that cannot run is reported, not a failed run
+            message = exc.message if isinstance(exc, ReelforgeError) else f"{type(exc).__name__}: {exc}"
+            warnings.append(f"check could not run: {message}; run `reelforge check {run_dir}` to retry")
             out.append(StageOutcome(provider="reelforge-check", path_taken="fallback", warnings=warnings))
+            report.stage_finished("check", time.perf_counter() - started, "could not run")
             return
         recorder.manifest.check = result.to_json()
         if result.failed:
