@@ -68,10 +68,16 @@ def test_without_a_voice_or_generated_visual_the_video_is_not_called_ai() -> Non
 @pytest.mark.slow
 def test_signed_run_reads_back_verifies_detects_tampering_and_resigns_identically(
         capsys: pytest.CaptureFixture[str], workspace: Path) -> None:
-    code, out = run_json(capsys, "video", "generate", "Keep the room cool and dark.", "--seed", "4", "--no-check")
+    code, out = run_json(capsys, "video", "generate", "Keep the room cool and dark.", "--seed", "4")
     assert code == 0, out
     run_dir = Path(out["runDir"])
     manifest = json.loads((run_dir / "manifest.json").read_text())
+    # generate ends with the pre-publish check: a manifest section and a stage, after the credentials stage
+    assert [s["stage"] for s in manifest["stages"]][-2:] == ["credentials", "check"]
+    assert out["check"]["status"] == manifest["check"]["status"] and manifest["check"]["platform"] == "tiktok"
+    checked = {r["id"]: r["status"] for r in manifest["check"]["results"]}
+    assert checked["credentials"] == "pass" and checked["captions.safeArea"] == "pass"
+    assert checked["captions.sync"] == "pass" and checked["loudness"] == "pass"
     record = manifest["credentials"]
     signed = run_dir / record["video"]
     assert signed.name.endswith(".signed.mp4") and signed.is_file()
