@@ -112,6 +112,8 @@ def test_signed_run_reads_back_verifies_detects_tampering_and_resigns_identicall
     assert code == 1
     reasons = [p["actual"] for p in body["problems"] if p["status"] == "credentials" and p["path"] == record["video"]]
     assert any("bmffHash.mismatch" in r for r in reasons), body
+    code, report = run_json(capsys, "check", str(tampered), "--no-sync")
+    assert code == 1 and "credentials" in report["failed"]
 
     code, rendered = run_json(capsys, "video", "render", str(run_dir))
     assert code == 0 and rendered["identicalToRecorded"] is True
