@@ -33,7 +33,9 @@ def run_check_stage(run_dir: Path, platform: str, recorder: RunRecorder, report:
             out.append(StageOutcome(provider="reelforge-check", path_taken="fallback", warnings=warnings))
             report.stage_finished("check", time.perf_counter() - started, "could not run")
             return
-        recorder.manifest.check = result.to_json()
+        section = result.to_json()
+        section["video"] = Path(result.video).resolve().relative_to(run_dir.resolve()).as_posix()  # run-relative
+        recorder.manifest.check = section
         if result.failed:
             warnings.append(f"check: {', '.join(result.failed)} failed for {result.platform}; "
                             "see the manifest's check section for the fix")
