@@ -186,6 +186,8 @@ def container_checks(f: FileFacts, p: PlatformSpec) -> list[CheckResult]:
 
 
 def _resolution(f: FileFacts, p: PlatformSpec) -> CheckResult:
+    if f.video_codec is None or not (f.width and f.height):
+        return CheckResult("resolution", "fail", "no video stream", fix="pass a video file, not audio only")
     size = f"{f.width}x{f.height}"
     ratio = _gcd_ratio(f.width, f.height) if f.width and f.height else "?"
     shape = orientation(f.width, f.height)
