@@ -20,6 +20,7 @@ from typing import Any
 
 from reelforge.assets.lock import locked
 from reelforge.errors import InvalidInputError, NotFoundError
+from reelforge.workspace import contain
 from reelforge.workspace.atomic import write_json_atomic
 
 MEDIA = {"image": "images", "video": "videos", "audio": "audio"}
@@ -71,11 +72,15 @@ class AssetStore:
         return self.root / "runs" / run_type / run_id
 
     def rel(self, path: Path) -> str:
-        return path.resolve().relative_to(self.root.resolve()).as_posix()
+        real = contain.inside(path, self.root, what=f"file of asset {self.asset_id}")
+        return real.relative_to(contain.inside(self.root, self.root)).as_posix()
 
     def ensure_layout(self, media: str = "image") -> None:
+        """Create the media folders; each one (and runs/) must really be inside the asset folder."""
         for state in STATES:
-            self.media_dir(media, state).mkdir(parents=True, exist_ok=True)
+            contain.mkdir(self.media_dir(media, state), what=f"{MEDIA[media]}/{state} folder")
+            contain.inside(self.media_dir(media, state), self.root, what=f"{MEDIA[media]}/{state} folder")
+        contain.inside(self.root / "runs", self.root, what="runs folder")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -161,7 +166,8 @@ class AssetStore:
         options = [self.root / candidate] if len(candidate.parts) > 1 else [
             self.media_dir(media, s) / candidate for s in STATES]
         for path in options:
-            if path.is_file() and path.resolve().is_relative_to(self.root.resolve()):
+            if path.is_file():
+                contain.inside(path, self.root, what=f"{name} (asset {self.asset_id})")
                 return path
         raise NotFoundError(f"{name} is not a file of asset {self.asset_id} ({self.root})",
                             hint=f"list the candidates: ls {self.media_dir(media, 'candidates')}", file=name)
@@ -174,10 +180,11 @@ class AssetStore:
         with self.transaction():
             src = self.resolve_file(name, media)
             dest = self.media_dir(media, state) / src.name
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            contain.mkdir(dest.parent, what=f"{MEDIA[media]}/{state} folder")
+            contain.inside(dest.parent, self.root, what=f"{MEDIA[media]}/{state} folder")
             old_rel, new_rel = self.rel(src), f"{MEDIA[media]}/{state}/{src.name}"
             if src.resolve() != dest.resolve():
-                src.replace(dest)
+                contain.replace(src, dest, what=src.name)
             stamp = now_iso()
 
             def change(index: dict[str, Any]) -> None:

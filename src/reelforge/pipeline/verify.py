@@ -11,11 +11,13 @@ from reelforge.models.manifest import Manifest
 from reelforge.workspace.hashing import sha256_file
 from reelforge.workspace.paths import resolve_in_run
 
+UNFINISHED = ("running", "interrupted")
+
 
 @dataclass(frozen=True)
 class Problem:
     path: str
-    status: str  # "missing" | "changed" | "unsafe"
+    status: str  # "missing" | "changed" | "unsafe" | "unfinished"
     expected: str
     actual: str | None = None
 
@@ -52,4 +54,7 @@ def verify_run(run_dir: Path) -> VerifyReport:
         actual = sha256_file(path)
         if actual != sha:
             report.problems.append(Problem(rel, "changed", sha, actual))
+    if manifest.status in UNFINISHED:
+        # a run killed mid-way (kill -9, power loss) keeps "running": its files may match, the run is not done
+        report.problems.append(Problem("manifest.json", "unfinished", "succeeded", manifest.status))
     return report
