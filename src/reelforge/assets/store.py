@@ -11,7 +11,6 @@ so concurrent writers (threads or processes) never lose each other's entries.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -19,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.assets.lock import locked
-from reelforge.errors import InvalidInputError, NotFoundError
+from reelforge.errors import InvalidInputError, NotFoundError, SchemaValidationError
+from reelforge.models.json_input import decode_json
 from reelforge.workspace import contain
 from reelforge.workspace.atomic import write_json_atomic
 
@@ -35,12 +35,15 @@ def now_iso() -> str:
 
 
 def read_json(path: Path, default: Any = None) -> Any:
+    """A record of the store; a damaged one (bad bytes, bad JSON, over the limits) is exit 4 naming it."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+        raw = path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
         return default
-    except json.JSONDecodeError as exc:
-        raise InvalidInputError(f"{path} is not valid JSON: {exc.msg}",
+    try:
+        return decode_json(raw, document=path.name, file=str(path))
+    except SchemaValidationError as exc:
+        raise InvalidInputError(f"{path} is damaged: {exc.issues[0].message}",
                                 hint="restore it from the run manifests (`reelforge asset rebuild-index`)",
                                 file=str(path)) from None
 

@@ -18,7 +18,7 @@ from reelforge.assets.store import now_iso, read_json
 from reelforge.batch.attempts import AttemptLog
 from reelforge.errors import NotFoundError
 from reelforge.workspace.atomic import write_json_atomic
-from reelforge.workspace.contain import resolve_request_dir
+from reelforge.workspace.contain import inside, resolve_request_dir
 from reelforge.workspace.paths import Workspace, sanitize_id
 
 
@@ -73,7 +73,10 @@ class JobPaths:
 
 
 def job_paths(ws: Workspace, job_id: str, out_dir: str | Path) -> JobPaths:
-    return JobPaths(ws, job_id, resolve_request_dir(ws.root, str(out_dir), field="localOutputDir"))
+    path = resolve_request_dir(ws.root, str(out_dir), field="localOutputDir")
+    for sub in ("renders", "qa"):  # refused now, before any provider call, not after paying for the render
+        inside(path / sub, path, what=f"localOutputDir/{sub}")
+    return JobPaths(ws, job_id, path)
 
 
 def find_job(ws: Workspace, job_id: str) -> JobPaths:
