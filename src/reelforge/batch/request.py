@@ -235,7 +235,7 @@ def _settings(data: dict[str, Any], spec: ModelSpec, issues: list[FieldIssue]) -
     elif data.get("maxImages") not in (None, 1):
         issues.append(FieldIssue("maxImages", f"only sequential keys make sets; {spec.key} makes one image"))
     data["chosenSettings"] = {"draft": draft, "quality": data.get("quality"), "resolution": data["resolution"],
-                              "size": data["size"], "source": chosen}
+                              "size": data.get("size"), "source": chosen}
 
 
 def _tier(value: str) -> str:
