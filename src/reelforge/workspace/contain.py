@@ -8,8 +8,8 @@ write outside it, whichever caller does the writing.
 Writes aimed directly at the system temp folder (providers' scratch files) are allowed; a write aimed at
 the workspace that lands anywhere else is not. The roots are a context variable: an entry point
 (image/render API, ``video generate``) says ``with confine(workspace.root): ...`` and everything below it
-is checked, including worker threads started with ``contextvars.copy_context()``. Outside any ``confine`` nothing is restricted (a library user writing
-files of their own).
+is checked, including worker threads started with ``contextvars.copy_context()``. Outside any ``confine``
+nothing is restricted (a library user writing files of their own).
 """
 
 from __future__ import annotations
