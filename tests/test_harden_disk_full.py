@@ -126,3 +126,18 @@ def test_ffmpeg_running_out_of_space_is_disk_full_not_run_doctor(small_fs: Path)
     assert info.value.kind == "disk-full", info.value.message
     assert "doctor" not in info.value.hint and str(run) in info.value.message
     assert _leftovers(run) == [] and not list(run.glob("*.mp4"))
+
+
+def test_image_generate_on_a_full_disk_says_disk_full(capsys: pytest.CaptureFixture[str], small_fs: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.fakes.image_requests import request
+
+    ws = small_fs / "ws"
+    ws.mkdir()
+    (ws / "r.json").write_text(json.dumps(request(asset_id="a", localAssetDir="assets/a")), encoding="utf-8")
+    monkeypatch.chdir(ws)
+    fill(small_fs)
+    code, out = run_json(capsys, "image", "generate", "--request", "r.json")
+    assert code == 1, out
+    assert out["error"]["kind"] == "disk-full" and "no space left in" in out["error"]["message"]
+    assert _leftovers(ws) == []
