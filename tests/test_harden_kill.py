@@ -67,7 +67,8 @@ def test_kill_9_during_a_render_takes_ffmpeg_along_and_the_next_run_sweeps_its_f
         time.sleep(0.05)
     assert len(ffmpegs) >= 2, "the render never started its ffmpeg children"
     time.sleep(0.5)
-    assert all(_running(p) for p in ffmpegs)
+    ffmpegs = [p for p in _children(proc.pid) if _running(p)]  # a short pass may have ended meanwhile
+    assert ffmpegs, "no ffmpeg child left running to test with"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=10)
     deadline = time.monotonic() + 1.5
