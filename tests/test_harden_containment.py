@@ -160,3 +160,15 @@ def test_a_whole_successful_run_writes_only_inside(capsys: pytest.CaptureFixture
     after = _listing(workspace.parent)
     changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
     assert changed and all(k.startswith("ws/") for k in changed)
+
+
+def test_a_batch_whose_items_all_escape_exits_2(capsys: pytest.CaptureFixture[str], workspace: Path,
+                                                outside: Path) -> None:
+    link = workspace / "assets" / "a" / "runs"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(outside, target_is_directory=True)
+    lines = [json.dumps(request(asset_id="a", run_id=f"r{i}", localAssetDir="assets/a")) for i in range(3)]
+    (workspace / "b.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out = run_json(capsys, "image", "generate", "--request", "b.jsonl")
+    assert code == 2 and out["error"]["kind"] == "safety", out
+    assert list(outside.iterdir()) == []
