@@ -11,7 +11,7 @@ import pytest
 
 from tests.cli_helpers import run_json
 from tests.fakes.image_requests import request
-from tests.fakes.render_assets import seedance, upstream
+from tests.fakes.render_assets import motion, seedance, upstream
 
 DEEP = b"[" * 100_000 + b"]" * 100_000
 
@@ -90,6 +90,8 @@ RENDER_CASES: dict[str, tuple[dict[str, Any], str]] = {
     "storyline-true": ({"promptPlan": {"subject": "s", "storyline": True}}, "promptPlan.storyline"),
     "referencemap-int": ({"promptPlan": {"subject": "s", "referenceMap": 7}}, "promptPlan.referenceMap"),
     "storyline-time-int": ({"promptPlan": {"storyline": [{"time": 3, "visual": "v"}]}}, "promptPlan.storyline[0]"),
+    "motion-duration-text": ({**motion(), "motionVideo": {"url": "https://x.example/m.mp4", "durationSeconds": "abc"}},
+                             "motionVideo.durationSeconds"),
     "duration-text": ({"mode": "reference", "image": None, "prompt": "[video 1] dance",
                        "referenceVideos": [{"url": "https://x.example/a.mp4", "durationSeconds": "abc"}]},
                       "referenceVideos[0].durationSeconds"),
@@ -104,7 +106,8 @@ def test_malformed_render_requests_are_exit_4_naming_the_field(capsys: pytest.Ca
                                                                case: str) -> None:
     upstream(workspace)
     extra, field = RENDER_CASES[case]
-    data = {k: v for k, v in {**seedance(), **extra}.items() if v is not None}
+    base = {} if "jobId" in extra else seedance()
+    data = {k: v for k, v in {**base, **extra}.items() if v is not None}
     (workspace / "r.json").write_text(json.dumps(data), encoding="utf-8")
     code, out = run_json(capsys, "render", "submit", "--request", "r.json")
     assert code == 4, out
