@@ -88,6 +88,7 @@ def test_the_failure_of_a_run_fits_in_the_manifest_on_a_full_disk(small_fs: Path
     manifest = json.loads((run / "manifest.json").read_text())
     assert manifest["status"] == "failed" and manifest["exitCode"] == 1
     assert "no space left" in manifest["error"]["message"] and len(manifest["warnings"]) == 400
+    assert not list(run.glob(".manifest.*.reserve"))  # a finished run gives its reserve back
     assert _leftovers(small_fs) == []
 
 

@@ -94,11 +94,13 @@ def test_the_sweep_leaves_a_live_render_alone(tmp_path: Path) -> None:
     other_live = tmp_path / f".render-{os.getppid()}-def456"
     dead = tmp_path / ".render-999999999-xyz789"
     partial = tmp_path / ".final.mp4.999999999.partial"
+    reserve = tmp_path / ".manifest.999999999.reserve"
     for folder in (live, other_live, dead):
         folder.mkdir()
     partial.write_bytes(b"half")
+    reserve.write_bytes(b"\0" * 16)
     removed = sweep_stale_render_files(tmp_path)
-    assert sorted(p.name for p in removed) == sorted([dead.name, partial.name])
+    assert sorted(p.name for p in removed) == sorted([dead.name, partial.name, reserve.name])
     assert live.is_dir() and other_live.is_dir()
 
 

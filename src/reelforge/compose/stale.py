@@ -1,4 +1,5 @@
-"""Leftovers of a render killed with -9: its ``.render-<pid>-*`` work folder and ``.<name>.<pid>.partial`` output."""
+"""Leftovers of a run killed with -9: the render's ``.render-<pid>-*`` work folder and ``.<name>.<pid>.partial``
+output, and the recorder's ``.manifest.<pid>.reserve`` (pipeline/recorder.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
-_STALE = re.compile(r"^\.render-(?:(\d+)-)?[A-Za-z0-9_]+$|^\..+\.(\d+)\.partial$")
+_STALE = re.compile(r"^\.render-(?:(\d+)-)?[A-Za-z0-9_]+$|^\..+\.(\d+)\.(?:partial|reserve)$")
 
 
 def _alive(pid: int) -> bool:

@@ -37,7 +37,6 @@ class StageOutcome:
     reused: bool = False
 
 
-RESERVE_NAME = ".manifest.reserve"
 RESERVE_BYTES = 256 * 1024  # several times the largest manifest: the temp copy and the old file coexist
 
 
@@ -85,7 +84,8 @@ class RunRecorder:
 
     @property
     def reserve_path(self) -> Path:
-        return self.run_dir / RESERVE_NAME
+        # the pid in the name lets the next run sweep the reserve of a run killed with -9 (compose/stale.py)
+        return self.run_dir / f".manifest.{os.getpid()}.reserve"
 
     def hold_reserve(self) -> None:
         reserve_space(self.reserve_path)
