@@ -21,6 +21,7 @@ from reelforge.compose.timeline import plan_segments
 from reelforge.errors import HashMismatchError, NotFoundError, RenderError
 from reelforge.media.probe import count_video_packets
 from reelforge.models.render_spec import RenderSpec
+from reelforge.workspace.diskspace import from_os_error
 from reelforge.workspace.hashing import sha256_file
 from reelforge.workspace.paths import resolve_in_run
 
@@ -116,6 +117,11 @@ def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
         run_all([audio_task, *(segment_task(k) for k in order)], jobs or default_jobs())
         run_all([lambda group: group.run(mux, what="joining the segments")], 1)
         os.replace(tmp, out)
+    except OSError as exc:  # our own small writes (the concat list): a full disk says so, like ffmpeg's
+        full = from_os_error(exc, work)
+        if full is None:
+            raise
+        raise full from None
     finally:
         tmp.unlink(missing_ok=True)
         shutil.rmtree(work, ignore_errors=True)
