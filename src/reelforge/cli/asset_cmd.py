@@ -79,7 +79,6 @@ def show_command(ctx: click.Context, asset_id: str, asset_dir: str | None, fmt: 
 def rebuild_command(ctx: click.Context, asset_id: str, asset_dir: str | None, fmt: str) -> None:
     """Rebuild index.json from the run manifests and the files on disk."""
     from reelforge.batch.api import asset_store
-
     from reelforge.workspace.contain import confine
 
     workspace = workspace_from(ctx)
