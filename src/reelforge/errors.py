@@ -15,6 +15,7 @@ names the fix. The CLI maps errors to exit codes in exactly one place (``cli/mai
     │   └── ProviderUnavailableError (5)
     ├── StageTimeoutError (6)
     ├── RenderError (1)               ffmpeg failed; carries argv and the tail of stderr
+    ├── DiskFullError (1)             no space left (ENOSPC/EDQUOT); names the folder and its free space
     └── InterruptedRunError (130)     Ctrl-C / SIGTERM
 """
 
@@ -173,6 +174,36 @@ class RenderError(ReelforgeError):
         if self.stderr_tail:
             data["stderrTail"] = self.stderr_tail[-2000:]
         return data
+
+
+class DiskFullError(ReelforgeError):
+    """Raised when a write (ours or ffmpeg's) runs out of space; names the folder and what is free there."""
+
+    kind = "disk-full"
+    default_hint = "free some space on that disk (or choose another --workspace / --out), then run again"
+
+    def __init__(self, folder: str, *, free_bytes: int | None = None, what: str | None = None,
+                 hint: str | None = None) -> None:
+        free = "unknown" if free_bytes is None else _human_bytes(free_bytes)
+        subject = f" while writing {what}" if what else ""
+        super().__init__(f"disk full{subject}: no space left in {folder} ({free} free)", hint=hint, file=folder)
+        self.folder = folder
+        self.free_bytes = free_bytes
+
+    def to_json(self) -> dict[str, Any]:
+        data = super().to_json()
+        data["folder"] = self.folder
+        data["freeBytes"] = self.free_bytes
+        return data
+
+
+def _human_bytes(count: int) -> str:
+    value = float(count)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"  # pragma: no cover
 
 
 class InterruptedRunError(ReelforgeError):

@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from reelforge.workspace.contain import open_lock
+
 
 @contextmanager
 def locked(lock_path: Path) -> Iterator[None]:
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = open_lock(lock_path)  # checked inside the workspace; never follows a symlink at the name
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

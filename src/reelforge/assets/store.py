@@ -11,7 +11,6 @@ so concurrent writers (threads or processes) never lose each other's entries.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -19,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.assets.lock import locked
-from reelforge.errors import InvalidInputError, NotFoundError
+from reelforge.errors import InvalidInputError, NotFoundError, SchemaValidationError
+from reelforge.models.json_input import decode_json
+from reelforge.workspace import contain
 from reelforge.workspace.atomic import write_json_atomic
 
 MEDIA = {"image": "images", "video": "videos", "audio": "audio"}
@@ -34,12 +35,15 @@ def now_iso() -> str:
 
 
 def read_json(path: Path, default: Any = None) -> Any:
+    """A record of the store; a damaged one (bad bytes, bad JSON, over the limits) is exit 4 naming it."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+        raw = path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
         return default
-    except json.JSONDecodeError as exc:
-        raise InvalidInputError(f"{path} is not valid JSON: {exc.msg}",
+    try:
+        return decode_json(raw, document=path.name, file=str(path))
+    except SchemaValidationError as exc:
+        raise InvalidInputError(f"{path} is damaged: {exc.issues[0].message}",
                                 hint="restore it from the run manifests (`reelforge asset rebuild-index`)",
                                 file=str(path)) from None
 
@@ -71,11 +75,15 @@ class AssetStore:
         return self.root / "runs" / run_type / run_id
 
     def rel(self, path: Path) -> str:
-        return path.resolve().relative_to(self.root.resolve()).as_posix()
+        real = contain.inside(path, self.root, what=f"file of asset {self.asset_id}")
+        return real.relative_to(contain.inside(self.root, self.root)).as_posix()
 
     def ensure_layout(self, media: str = "image") -> None:
+        """Create the media folders; each one (and runs/) must really be inside the asset folder."""
         for state in STATES:
-            self.media_dir(media, state).mkdir(parents=True, exist_ok=True)
+            contain.mkdir(self.media_dir(media, state), what=f"{MEDIA[media]}/{state} folder")
+            contain.inside(self.media_dir(media, state), self.root, what=f"{MEDIA[media]}/{state} folder")
+        contain.inside(self.root / "runs", self.root, what="runs folder")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -161,7 +169,8 @@ class AssetStore:
         options = [self.root / candidate] if len(candidate.parts) > 1 else [
             self.media_dir(media, s) / candidate for s in STATES]
         for path in options:
-            if path.is_file() and path.resolve().is_relative_to(self.root.resolve()):
+            if path.is_file():
+                contain.inside(path, self.root, what=f"{name} (asset {self.asset_id})")
                 return path
         raise NotFoundError(f"{name} is not a file of asset {self.asset_id} ({self.root})",
                             hint=f"list the candidates: ls {self.media_dir(media, 'candidates')}", file=name)
@@ -174,10 +183,11 @@ class AssetStore:
         with self.transaction():
             src = self.resolve_file(name, media)
             dest = self.media_dir(media, state) / src.name
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            contain.mkdir(dest.parent, what=f"{MEDIA[media]}/{state} folder")
+            contain.inside(dest.parent, self.root, what=f"{MEDIA[media]}/{state} folder")
             old_rel, new_rel = self.rel(src), f"{MEDIA[media]}/{state}/{src.name}"
             if src.resolve() != dest.resolve():
-                src.replace(dest)
+                contain.replace(src, dest, what=src.name)
             stamp = now_iso()
 
             def change(index: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ from reelforge.batch.request import load_request_file
 from reelforge.batch.runner import ImageRunner, ItemResult
 from reelforge.batch.upload import upload as _upload
 from reelforge.errors import InvalidInputError
+from reelforge.workspace.contain import confine
 from reelforge.workspace.paths import Workspace, ensure_inside
 
 RequestLike = Path | str | dict[str, Any]
@@ -43,15 +44,16 @@ def _submit(operation: str, request: RequestLike, *, workspace: Workspace | Path
             max_usd: float | None, yes: bool, runner: ImageRunner | None,
             progress: Progress | None) -> ItemResult | BatchResult:
     run = _runner(workspace, runner)
-    if not isinstance(request, dict) and Path(request).suffix == ".jsonl":
-        prepared = prepare_batch(run, Path(request), operation)
-        return run_batch(run, prepared, max_usd=max_usd, yes=yes, new_attempt=new_attempt, progress=progress)
-    raw, source = _single(request)
-    item = run.prepare(raw, operation, source=source)
-    blocking = item.log.blocking()
-    if blocking is None or new_attempt:
-        check_guardrail(estimate([item.request]), max_usd=max_usd, yes=yes)
-    return run.submit(item, new_attempt=new_attempt)
+    with confine(run.workspace.root):  # every write below is checked inside the workspace
+        if not isinstance(request, dict) and Path(request).suffix == ".jsonl":
+            prepared = prepare_batch(run, Path(request), operation)
+            return run_batch(run, prepared, max_usd=max_usd, yes=yes, new_attempt=new_attempt, progress=progress)
+        raw, source = _single(request)
+        item = run.prepare(raw, operation, source=source)
+        blocking = item.log.blocking()
+        if blocking is None or new_attempt:
+            check_guardrail(estimate([item.request]), max_usd=max_usd, yes=yes)
+        return run.submit(item, new_attempt=new_attempt)
 
 
 def generate(request: RequestLike, *, workspace: Workspace | Path | None = None, new_attempt: bool = False,
@@ -76,14 +78,16 @@ def poll(request: RequestLike, *, run_id: str | None = None, attempt_id: str | N
         raw = {**raw, "runId": run_id}
     operation = "edit" if raw.get("mode") == "edit" or str(raw.get("model", "")).endswith(
         ("-edit", "-edit-sequential")) or "-edit-" in str(raw.get("model", "")) else "text"
-    item = run.prepare(raw, operation, source=source)
-    return run.poll(item, attempt_id=attempt_id)
+    with confine(run.workspace.root):
+        item = run.prepare(raw, operation, source=source)
+        return run.poll(item, attempt_id=attempt_id)
 
 
 def upload(request: RequestLike, *, workspace: Workspace | Path | None = None) -> dict[str, Any]:
     ws = workspace if isinstance(workspace, Workspace) else Workspace.at(workspace)
     raw, source = _single(request)
-    return _upload(raw, ws, source=source)
+    with confine(ws.root):
+        return _upload(raw, ws, source=source)
 
 
 def asset_store(asset_id: str, *, workspace: Workspace | Path | None = None,
@@ -100,9 +104,17 @@ def asset_store(asset_id: str, *, workspace: Workspace | Path | None = None,
 
 def approve(asset_id: str, file: str, *, workspace: Workspace | Path | None = None, asset_dir: Path | None = None,
             note: str | None = None) -> dict[str, Any]:
-    return asset_store(asset_id, workspace=workspace, asset_dir=asset_dir).review(file, "approve", note=note)
+    store = asset_store(asset_id, workspace=workspace, asset_dir=asset_dir)
+    with confine(_root(workspace)):
+        return store.review(file, "approve", note=note)
 
 
 def reject(asset_id: str, file: str, *, workspace: Workspace | Path | None = None, asset_dir: Path | None = None,
            note: str | None = None) -> dict[str, Any]:
-    return asset_store(asset_id, workspace=workspace, asset_dir=asset_dir).review(file, "reject", note=note)
+    store = asset_store(asset_id, workspace=workspace, asset_dir=asset_dir)
+    with confine(_root(workspace)):
+        return store.review(file, "reject", note=note)
+
+
+def _root(workspace: Workspace | Path | None) -> Path:
+    return (workspace if isinstance(workspace, Workspace) else Workspace.at(workspace)).root

@@ -4,6 +4,7 @@ with a per-vendor limit. A rerun resumes: runs that already have an attempt are 
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -70,7 +71,8 @@ def run_batch(runner: ImageRunner, prepared: list[Prepared], *, max_usd: float |
     workers = sum(runner.gates.get(v).limit for v in {p.request.spec.vendor for p in prepared}) or 1
     results: list[ItemResult] = []
     with ThreadPoolExecutor(max_workers=min(workers, 64), thread_name_prefix="reelforge-image") as pool:
-        futures = {pool.submit(_one, runner, p, new_attempt): p for p in prepared}
+        # each worker runs in a copy of this context, so the workspace confinement applies there too
+        futures = {pool.submit(contextvars.copy_context().run, _one, runner, p, new_attempt): p for p in prepared}
         for future in as_completed(futures):
             item = future.result()
             results.append(item)

@@ -15,6 +15,7 @@ from reelforge.batch.request import ImageRequest
 from reelforge.providers.image.base import ProviderOutput, redact_url
 from reelforge.providers.image.local import LABEL as LOCAL_LABEL
 from reelforge.workspace.atomic import write_bytes_atomic, write_json_atomic
+from reelforge.workspace.contain import own_file
 from reelforge.workspace.hashing import sha256_file
 
 _EXT = {"image/png": "png", "image/jpeg": "jpeg", "image/webp": "webp"}
@@ -82,7 +83,7 @@ def materialize(store: AssetStore, req: ImageRequest, attempt_id: str, outputs: 
     failures: list[str] = []
     for out in outputs:
         dest = store.media_dir("image", "candidates") / candidate_name(req, attempt_id, out.index, out.mime)
-        if dest.is_file():
+        if own_file(dest):  # a symlink planted under this name is replaced by the write, never followed
             files.append(dest)
             continue
         try:

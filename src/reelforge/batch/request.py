@@ -6,7 +6,6 @@ Every refusal happens here, before any network call, and lists every missing fie
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 
 from reelforge.batch.catalog import DEFAULT_MODEL, ModelSpec, model_spec
 from reelforge.errors import FieldIssue, InvalidInputError, SchemaValidationError
+from reelforge.workspace.documents import read_json_file, read_json_lines
 from reelforge.workspace.paths import sanitize_id
 
 PURPOSES = ("persona_candidate", "cover_frame", "shot_support", "edit_fix")
@@ -29,6 +29,7 @@ _STRINGS = ("assetId", "runId", "jobId", "campaignId", "personaId", "conceptId",
             "outputFormat", "localAssetDir", "visualDirection", "provider")
 _KNOWN = {*_LISTS, *_STRINGS, "maxImages", "seed", "draft", "variantTest", "schemaVersion", "feedback"}
 _SIZE = re.compile(r"^(\d{3,5})\s*[x*X]\s*(\d{3,5})$")
+_RATIO = re.compile(r"^[1-9][0-9]{0,2}:[1-9][0-9]{0,2}$")
 _TIER = re.compile(r"^(0\.5|[1-4])\s*k$", re.IGNORECASE)
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _FORMATS = {"vertical": "9:16", "short_form_vertical": "9:16", "portrait": "3:4", "square": "1:1",
@@ -61,28 +62,24 @@ class ImageRequest:
 
 
 def load_request_file(path: Path) -> list[dict[str, Any]]:
-    """A request file: one JSON object, an envelope ``{schemaVersion, input}``, or JSONL (one per line)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InvalidInputError(f"request file {path} does not exist", hint="pass --request PATH to a JSON file",
-                                file=str(path)) from None
-    try:
-        if path.suffix == ".jsonl":
-            raw = [json.loads(line) for line in text.splitlines() if line.strip()]
-        else:
-            raw = [json.loads(text)]
-    except json.JSONDecodeError as exc:
-        raise InvalidInputError(f"{path} is not valid JSON (line {exc.lineno}): {exc.msg}",
-                                hint="fix the JSON syntax", file=str(path)) from None
+    """A request file: one JSON object, an envelope ``{schemaVersion, input}``, or JSONL (one per line).
+
+    Missing file: exit 3. Anything malformed (encoding, JSON, limits, not an object, empty JSONL): exit 4."""
+    if path.suffix == ".jsonl":
+        raw = read_json_lines(path, document="request batch", flag="--request")
+    else:
+        raw = [(0, read_json_file(path, document="request file", flag="--request"))]
     out: list[dict[str, Any]] = []
-    for item in raw:
+    issues: list[FieldIssue] = []
+    for line, item in raw:
         if isinstance(item, dict) and "input" in item and isinstance(item["input"], dict):
             item = item["input"]
         if not isinstance(item, dict):
-            raise InvalidInputError(f"{path}: each request must be a JSON object", hint="wrap fields in {...}",
-                                    file=str(path))
+            issues.append(FieldIssue(f"line {line}" if line else "<root>", "each request must be a JSON object"))
+            continue
         out.append(item)
+    if issues:
+        raise SchemaValidationError("request file", issues, file=str(path), hint="wrap each request's fields in {...}")
     return out
 
 
@@ -117,10 +114,12 @@ def normalize(raw: dict[str, Any], *, operation: str, source: str | None = None)
         if key in raw and not isinstance(raw[key], bool):
             issues.append(FieldIssue(key, "must be true or false"))
         data[key] = bool(raw.get(key, False))
-    for key in ("maxImages", "seed"):
+    for key, low, high in (("maxImages", 1, 15), ("seed", 0, 2**32 - 1)):
         value = raw.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
             issues.append(FieldIssue(key, "must be an integer"))
+        elif value is not None and not low <= value <= high:
+            issues.append(FieldIssue(key, f"must be between {low} and {high}"))
         elif value is not None:
             data[key] = value
 
@@ -191,7 +190,8 @@ def _settings(data: dict[str, Any], spec: ModelSpec, issues: list[FieldIssue]) -
     fmt = data.get("creativeFormat", "short_form_vertical")
     data["creativeFormat"] = fmt
     ratio = data.get("aspectRatio") or _FORMATS.get(fmt, "9:16")
-    if ratio not in spec.aspect_ratios:
+    ratio_ok = ratio in spec.aspect_ratios and _RATIO.match(ratio) is not None
+    if not ratio_ok:
         issues.append(FieldIssue("aspectRatio", f"{spec.key} accepts {', '.join(spec.aspect_ratios)}"))
     data["aspectRatio"] = ratio
     chosen: dict[str, str] = {}
@@ -224,21 +224,18 @@ def _settings(data: dict[str, Any], spec: ModelSpec, issues: list[FieldIssue]) -
             issues.append(FieldIssue("size", "must be WIDTHxHEIGHT, e.g. 1440x2560"))
         else:
             data["size"] = f"{match[1]}x{match[2]}"
-    else:
+    elif ratio_ok:
         data["size"] = pixel_size(ratio, data["resolution"], spec.vendor)
     fmt_out = (data.get("outputFormat") or "png").lower().replace("jpg", "jpeg")
     if fmt_out not in ("png", "jpeg", "webp"):
         issues.append(FieldIssue("outputFormat", "must be png, jpeg or webp"))
     data["outputFormat"] = fmt_out
     if spec.sequential:
-        count = data.get("maxImages") or 4
-        if not 1 <= count <= 15:
-            issues.append(FieldIssue("maxImages", "must be between 1 and 15"))
-        data["maxImages"] = count
+        data["maxImages"] = data.get("maxImages", 4)  # an explicit 0 was refused above, never replaced
     elif data.get("maxImages") not in (None, 1):
         issues.append(FieldIssue("maxImages", f"only sequential keys make sets; {spec.key} makes one image"))
     data["chosenSettings"] = {"draft": draft, "quality": data.get("quality"), "resolution": data["resolution"],
-                              "size": data["size"], "source": chosen}
+                              "size": data.get("size"), "source": chosen}
 
 
 def _tier(value: str) -> str:

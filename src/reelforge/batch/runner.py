@@ -47,8 +47,9 @@ from reelforge.providers.image.base import (
 )
 from reelforge.providers.image.registry import provider_for
 from reelforge.workspace.atomic import write_json_atomic
+from reelforge.workspace.contain import inside, resolve_request_dir
 from reelforge.workspace.hashing import sha256_file
-from reelforge.workspace.paths import Workspace, ensure_inside
+from reelforge.workspace.paths import Workspace
 
 
 @dataclass
@@ -104,9 +105,7 @@ class ImageRunner:
     def prepare(self, raw: dict[str, Any], operation: str, *, source: str | None = None,
                 check_key: bool = True) -> Prepared:
         req = normalize(raw, operation=operation, source=source)
-        root = Path(req.data["localAssetDir"])
-        root = ensure_inside(root if root.is_absolute() else self.workspace.root / root, self.workspace.root,
-                             what="localAssetDir", flag="a localAssetDir inside the workspace")
+        root = resolve_request_dir(self.workspace.root, req.data["localAssetDir"], field="localAssetDir")
         store = AssetStore(root, req.asset_id)
         prepared = Prepared(req, store)
         if operation == "edit":
@@ -122,7 +121,7 @@ class ImageRunner:
         return prepared
 
     def _approved(self, store: AssetStore, name: str, i: int, source: str | None) -> Path:
-        path = store.media_dir("image", "approved") / Path(name).name
+        path = inside(store.media_dir("image", "approved") / Path(name).name, store.root, what=f"sourceImages[{i}]")
         if not path.is_file() or Path(name).parent.as_posix() not in (".", "images/approved"):
             raise InvalidInputError(
                 f"sourceImages[{i}]: {name} is not an approved image of asset {store.asset_id}",

@@ -11,6 +11,7 @@ import json
 import os
 from pathlib import Path
 
+from reelforge.workspace import contain
 from reelforge.workspace.atomic import write_json_atomic
 
 
@@ -19,8 +20,7 @@ def vault_path(internal: Path, asset_id: str, run_id: str, attempt_id: str) -> P
 
 
 def save_urls(path: Path, urls: dict[int, str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    os.chmod(path.parent, 0o700)
+    os.chmod(contain.mkdir(path.parent, what="vault folder"), 0o700)
     write_json_atomic(path, {str(k): v for k, v in urls.items()}, mode=0o600)
 
 

@@ -79,7 +79,10 @@ def show_command(ctx: click.Context, asset_id: str, asset_dir: str | None, fmt: 
 def rebuild_command(ctx: click.Context, asset_id: str, asset_dir: str | None, fmt: str) -> None:
     """Rebuild index.json from the run manifests and the files on disk."""
     from reelforge.batch.api import asset_store
+    from reelforge.workspace.contain import confine
 
-    store = asset_store(asset_id, workspace=workspace_from(ctx), asset_dir=Path(asset_dir) if asset_dir else None)
-    index = store.rebuild_index()
+    workspace = workspace_from(ctx)
+    store = asset_store(asset_id, workspace=workspace, asset_dir=Path(asset_dir) if asset_dir else None)
+    with confine(workspace.root):
+        index = store.rebuild_index()
     Output(fmt).result({"index": index}, [f"{len(index['images'])} image entries"])

@@ -77,10 +77,14 @@ def _batch_output(output: Output, internal: Path, path: Path, result: Any) -> No
     write_json_atomic(summary_path, summary)
     if result.failed:
         first = result.failed[0]
-        raise ReelforgeError(f"{len(result.failed)} of {len(result.items)} batch item(s) failed; first: "
-                             f"{first.asset_id}/{first.run_id}: {first.error.message if first.error else ''}",
-                             hint="fix them and run the same command again: finished runs are kept, not resubmitted",
-                             file=str(summary_path))
+        error = ReelforgeError(f"{len(result.failed)} of {len(result.items)} batch item(s) failed; first: "
+                               f"{first.asset_id}/{first.run_id}: {first.error.message if first.error else ''}",
+                               hint="fix them and run the same command again: finished runs are kept, not "
+                                    "resubmitted", file=str(summary_path))
+        causes = {(f.error.exit_code, f.error.kind) for f in result.failed if f.error is not None}
+        if len(causes) == 1:  # one cause for every failure (e.g. a symlink escape: 2): its exit code, not 1
+            error.exit_code, error.kind = causes.pop()
+        raise error
     lines = [f"batch {path.name}: {len(result.items)} item(s), {summary['submitted']} submitted",
              *(f"  {state}: {n}" for state, n in sorted(summary["states"].items())), f"summary: {summary_path}"]
     output.result({**summary, "summaryPath": str(summary_path)}, lines)

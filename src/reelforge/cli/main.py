@@ -24,6 +24,7 @@ from reelforge.cli.trace_cmd import trace_command
 from reelforge.cli.verify_cmd import verify_command
 from reelforge.cli.video import video_group
 from reelforge.errors import EXIT_INTERRUPTED, InterruptedRunError, InvalidInputError, ReelforgeError
+from reelforge.workspace.diskspace import from_os_error
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -76,6 +77,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     except KeyboardInterrupt:
         output.error(InterruptedRunError("interrupted"))
         code = EXIT_INTERRUPTED
+    except OSError as exc:
+        full = from_os_error(exc)
+        if full is None:
+            raise
+        output.error(full)
+        code = full.exit_code
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -42,9 +42,12 @@ def record_command(ctx: click.Context, job_id: str, verdict: str, worked: tuple[
                    scores: tuple[str, ...], fmt: str) -> None:
     """Record a verdict for JOB_ID's render in its qa/ folder and the manifest's feedback history."""
     from reelforge.qa import record_qa
+    from reelforge.workspace.contain import confine
 
-    report = record_qa(job_id, verdict=verdict, worked=worked, failed=failed, rerun_stage=rerun_stage,
-                       issues=issues, reviewer=reviewer, notes=note, scores=_scores(scores),
-                       workspace=workspace_from(ctx))
+    workspace = workspace_from(ctx)
+    with confine(workspace.root):  # the qa/ folder of a job is checked inside the workspace like every write
+        report = record_qa(job_id, verdict=verdict, worked=worked, failed=failed, rerun_stage=rerun_stage,
+                           issues=issues, reviewer=reviewer, notes=note, scores=_scores(scores),
+                           workspace=workspace)
     Output(fmt).result(report, [f"{report['qaReportId']}: {verdict} ({job_id})", f"  record: {report['path']}",
                                 f"  next: {report['proposedAction']}"])

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from reelforge.cli.common import format_option, workspace_from
 from reelforge.cli.output import Output
+
+if TYPE_CHECKING:
+    from reelforge.pipeline.verify import Problem
 
 
 @click.command("verify")
@@ -22,8 +26,7 @@ def verify_command(ctx: click.Context, run_dir: str, fmt: str) -> None:
     target = Path(run_dir) if Path(run_dir).is_absolute() else workspace.root / run_dir
     report = verify_run(target)
     output = Output(fmt)
-    lines = [f"{p.status:<9} {p.path}" + (f": {p.actual}" if p.status == "credentials" else "")
-             for p in report.problems] or [f"ok: {report.checked} files match"]
+    lines = [_line(p) for p in report.problems] or [f"ok: {report.checked} files match"]
     payload = {"runDir": str(target), "checked": report.checked,
                "problems": [p.to_json() for p in report.problems], "ok": report.ok}
     if report.ok:
@@ -37,5 +40,18 @@ def verify_command(ctx: click.Context, run_dir: str, fmt: str) -> None:
     else:
         for line in lines:
             click.echo(line, err=True)
-        click.echo(f"{len(report.problems)} mismatch(es); re-run the stage that made them", err=True)
+        if any(p.status == "unfinished" for p in report.problems):
+            click.echo("the run never finished: run `reelforge video render <runDir>` or generate it again",
+                       err=True)
+        else:
+            click.echo(f"{len(report.problems)} mismatch(es); re-run the stage that made them", err=True)
     raise click.exceptions.Exit(1)
+
+
+def _line(problem: Problem) -> str:
+    if problem.status == "unfinished":
+        return (f"unfinished manifest.json says status {problem.actual!r}: the run never finished (killed?) "
+                "or is still running")
+    if problem.status == "credentials":
+        return f"{problem.status:<9} {problem.path}: {problem.actual}"
+    return f"{problem.status:<9} {problem.path}"

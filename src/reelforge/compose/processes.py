@@ -1,5 +1,9 @@
 """Run ffmpeg children side by side: frame progress from ``-progress pipe:1``, the stderr tail kept for
-errors, and one stop() that ends every child (Ctrl-C, SIGTERM, or a sibling's failure)."""
+errors, and one stop() that ends every child (Ctrl-C, SIGTERM, or a sibling's failure).
+
+On Linux every child also asks the kernel for SIGKILL when its parent dies (PR_SET_PDEATHSIG), so a
+``kill -9`` of reelforge takes its ffmpeg processes with it instead of leaving them encoding for seconds.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,12 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
+from pathlib import Path
 from types import FrameType
 from typing import IO
 
 from reelforge.errors import InterruptedRunError, InvalidInputError, RenderError
+from reelforge.workspace.diskspace import FFMPEG_ENOSPC_EXIT, disk_full
 
 GRACE_SEC = 5.0
 FrameProgress = Callable[[int], None]
@@ -32,6 +38,48 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _libc_prctl() -> object | None:
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux / no prctl
+        return None
+
+
+_PRCTL = _libc_prctl()
+
+
+def die_with_parent(parent_pid: int | None = None) -> Callable[[], None] | None:
+    """A preexec_fn that makes the child receive SIGKILL when the process that started it dies.
+
+    The death signal follows the *thread* that forked the child; ProcessGroup waits for each child in the
+    thread that started it, so that thread outlives the child. If the parent is already gone by the time
+    the child runs this, the child kills itself at once."""
+    if _PRCTL is None:
+        return None
+    parent = parent_pid if parent_pid is not None else os.getpid()
+    prctl = _PRCTL
+
+    def preexec() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # type: ignore[operator]
+        if os.getppid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return preexec
+
+
+def _output_folder(argv: Sequence[str]) -> Path:
+    return Path(argv[-1]).parent if argv else Path.cwd()
+
+
+def _disk_full(code: int, tail: str) -> bool:
+    return code == FFMPEG_ENOSPC_EXIT or "No space left on device" in tail
 
 
 class _Terminated(Exception):
@@ -76,7 +124,7 @@ class ProcessGroup:
             if self.stopped:
                 raise InterruptedRunError("render stopped")
             proc = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    stdin=subprocess.DEVNULL, text=True, bufsize=1)
+                                    stdin=subprocess.DEVNULL, text=True, bufsize=1, preexec_fn=die_with_parent())
             self._live.add(proc)
         assert proc.stdout is not None and proc.stderr is not None
         drainer = threading.Thread(target=_drain, args=(proc.stderr, tail), daemon=True)
@@ -92,6 +140,8 @@ class ProcessGroup:
                 self._live.discard(proc)
         if self.stopped:
             raise InterruptedRunError("render stopped")
+        if code != 0 and _disk_full(code, "".join(tail)):
+            raise disk_full(_output_folder(full), what=f"ffmpeg output ({what})")
         if code != 0:
             raise RenderError(f"ffmpeg failed on {what} with exit code {code}", argv=full,
                               stderr_tail="".join(tail))

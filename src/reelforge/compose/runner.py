@@ -16,10 +16,12 @@ from typing import Any
 from reelforge.compose.ffmpeg_args import build_audio_args, build_mux_args, build_segment_args, concat_list
 from reelforge.compose.loudness import measure_loudness, measure_output
 from reelforge.compose.processes import ProcessGroup, default_jobs, run_all
+from reelforge.compose.stale import sweep_stale_render_files
 from reelforge.compose.timeline import plan_segments
 from reelforge.errors import HashMismatchError, NotFoundError, RenderError
 from reelforge.media.probe import count_video_packets
 from reelforge.models.render_spec import RenderSpec
+from reelforge.workspace.diskspace import from_os_error
 from reelforge.workspace.hashing import sha256_file
 from reelforge.workspace.paths import resolve_in_run
 
@@ -78,7 +80,8 @@ def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
     out = resolve_in_run(run_dir, spec.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     segments = plan_segments(spec)
-    work = Path(tempfile.mkdtemp(prefix=".render-", dir=run_dir))
+    sweep_stale_render_files(run_dir)
+    work = Path(tempfile.mkdtemp(prefix=f".render-{os.getpid()}-", dir=run_dir))
     tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
     seg_files = [work / f"segment-{s.index:03d}.mp4" for s in segments]
     audio = work / "audio.mp4"
@@ -114,6 +117,11 @@ def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
         run_all([audio_task, *(segment_task(k) for k in order)], jobs or default_jobs())
         run_all([lambda group: group.run(mux, what="joining the segments")], 1)
         os.replace(tmp, out)
+    except OSError as exc:  # our own small writes (the concat list): a full disk says so, like ffmpeg's
+        full = from_os_error(exc, work)
+        if full is None:
+            raise
+        raise full from None
     finally:
         tmp.unlink(missing_ok=True)
         shutil.rmtree(work, ignore_errors=True)

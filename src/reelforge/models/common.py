@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -59,18 +58,17 @@ def parse_document(model: type[M], data: Any, *, document: str, file: str | None
 
 
 def load_document(model: type[M], path: Path, *, document: str) -> M:
-    """Read a JSON file and validate it; unreadable or non-JSON files are schema errors too."""
-    from reelforge.errors import NotFoundError
+    """Read a JSON file and validate it; every malformed file (encoding, JSON, limits) is a schema error."""
+    from reelforge.errors import InvalidInputError, NotFoundError
+    from reelforge.models.json_input import MAX_BYTES, decode_json
 
-    if not path.is_file():
-        raise NotFoundError(f"{document} not found: {path}", hint=f"check the path of {document}",
-                            file=str(path))
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise SchemaValidationError(document, [FieldIssue("<file>", "not UTF-8 text")], file=str(path)) from None
-    except json.JSONDecodeError as exc:
-        raise SchemaValidationError(
-            document, [FieldIssue("<file>", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")],
-            file=str(path)) from None
+        if not path.is_file():
+            raise NotFoundError(f"{document} not found: {path}", hint=f"check the path of {document}",
+                                file=str(path))
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise InvalidInputError(f"{document} {path} cannot be read: {exc.strerror}", file=str(path)) from None
+    data = decode_json(raw, document=document, file=str(path))
     return parse_document(model, data, document=document, file=str(path))

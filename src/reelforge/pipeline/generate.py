@@ -25,6 +25,8 @@ from reelforge.pipeline.run_setup import make_run_dir, resolve_script
 from reelforge.pipeline.signals import interrupts_as_keyboard
 from reelforge.pipeline.spec_builder import SpecInputs, build_render_spec
 from reelforge.workspace.atomic import write_json_atomic
+from reelforge.workspace.contain import confine
+from reelforge.workspace.diskspace import from_os_error
 from reelforge.workspace.paths import Workspace, slugify
 
 
@@ -56,6 +58,11 @@ class GenerateResult:
 
 def generate(request: GenerateRequest, reporter: Reporter | None = None) -> GenerateResult:
     """Run the whole pipeline. Raises a ReelforgeError (its exit_code says how it failed)."""
+    with confine(request.workspace.root):  # every write of the run is checked inside the workspace
+        return _generate(request, reporter)
+
+
+def _generate(request: GenerateRequest, reporter: Reporter | None) -> GenerateResult:
     report = reporter or SilentReporter()
     settings = request.settings
     script, script_source = resolve_script(request.brief, request.script_path, settings, request.workspace,
@@ -91,9 +98,10 @@ def generate(request: GenerateRequest, reporter: Reporter | None = None) -> Gene
         error.run_dir = str(run_dir)
         recorder.fail(error)
         raise
-    except Exception as exc:  # an unexpected bug: still leave a manifest that says so
-        error = ReelforgeError(f"internal error: {type(exc).__name__}: {exc}",
-                               hint="this is a bug in reelforge; please report it with manifest.json")
+    except Exception as exc:  # a full disk, or an unexpected bug: still leave a manifest that says so
+        error = from_os_error(exc, run_dir) or ReelforgeError(
+            f"internal error: {type(exc).__name__}: {exc}",
+            hint="this is a bug in reelforge; please report it with manifest.json")
         error.run_dir = str(run_dir)
         recorder.fail(error)
         raise error from exc

@@ -1,11 +1,14 @@
 """The run recorder: keeps manifest.json on disk, written atomically after every stage.
 
 A run that fails or is interrupted still leaves a manifest that says so (status, exitCode, error),
-and the assets it had produced by then, hashed.
+and the assets it had produced by then, hashed. That holds on a full disk too: while the run is open a
+small reserve file sits beside the manifest, and a manifest write that finds no space frees the reserve
+and writes again, so the final "failed: disk full" record always fits.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from reelforge import __version__
-from reelforge.errors import ReelforgeError, SchemaValidationError
+from reelforge.errors import DiskFullError, ReelforgeError, SchemaValidationError
 from reelforge.models.common import SCHEMA_VERSION, PathTaken
 from reelforge.models.manifest import AssetRecord, Manifest, ManifestError, StageRecord
 from reelforge.workspace.atomic import write_json_atomic
@@ -34,6 +37,27 @@ class StageOutcome:
     reused: bool = False
 
 
+RESERVE_BYTES = 256 * 1024  # several times the largest manifest: the temp copy and the old file coexist
+
+
+def reserve_space(path: Path, size: int = RESERVE_BYTES) -> bool:
+    """Allocate ``size`` real bytes at ``path`` (not a sparse file); False when even that does not fit."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    except OSError:
+        return False
+    try:
+        try:
+            os.posix_fallocate(fd, 0, size)
+        except (AttributeError, OSError):
+            os.write(fd, b"\0" * size)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
 class RunRecorder:
     """Owns one run's Manifest and its file; every mutation is followed by an atomic write."""
 
@@ -44,20 +68,43 @@ class RunRecorder:
             schemaVersion=SCHEMA_VERSION, toolVersion=__version__, runId=run_id, mode=mode, seed=seed,
             prompt=prompt, promptSha256=prompt_sha256, exitCode=0, status="running",
         )
+        self.hold_reserve()
 
     @classmethod
     def resume(cls, run_dir: Path, manifest: Manifest) -> RunRecorder:
         recorder = cls.__new__(cls)
         recorder.run_dir = run_dir
         recorder.manifest = manifest
+        recorder.hold_reserve()
         return recorder
 
     @property
     def path(self) -> Path:
         return self.run_dir / "manifest.json"
 
+    @property
+    def reserve_path(self) -> Path:
+        # the pid in the name lets the next run sweep the reserve of a run killed with -9 (compose/stale.py)
+        return self.run_dir / f".manifest.{os.getpid()}.reserve"
+
+    def hold_reserve(self) -> None:
+        reserve_space(self.reserve_path)
+
+    def release_reserve(self) -> bool:
+        try:
+            self.reserve_path.unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
     def save(self) -> None:
-        write_json_atomic(self.path, self.manifest.to_json_dict())
+        data = self.manifest.to_json_dict()
+        try:
+            write_json_atomic(self.path, data)
+        except DiskFullError:
+            if not self.release_reserve():
+                raise
+            write_json_atomic(self.path, data)  # the reserve's blocks are free now
 
     def warn(self, message: str) -> None:
         if message not in self.manifest.warnings:
@@ -96,11 +143,13 @@ class RunRecorder:
         self.manifest.exit_code = 0
         self.manifest.error = None
         self.save()
+        self.release_reserve()
 
     def plan_only(self) -> None:
         self.manifest.status = "planned"
         self.manifest.exit_code = 0
         self.save()
+        self.release_reserve()
 
     def fail(self, error: ReelforgeError) -> None:
         fields = None
@@ -111,3 +160,4 @@ class RunRecorder:
         self.manifest.error = ManifestError(kind=error.kind, message=error.message, hint=error.hint,
                                             file=error.file, fields=fields)
         self.save()
+        self.release_reserve()

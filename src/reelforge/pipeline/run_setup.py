@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reelforge.compose.stale import sweep_runs
 from reelforge.config import Settings
 from reelforge.errors import InvalidInputError
 from reelforge.models.common import load_document
 from reelforge.models.script import Script
 from reelforge.pipeline.skeleton import skeleton_script
+from reelforge.workspace import contain
 from reelforge.workspace.paths import Workspace, ensure_inside, new_run_id
 
 AUTO_ASPECT = {"shorts": "9:16", "explainer": "16:9", "demo": "16:9"}
@@ -56,6 +58,10 @@ def make_run_dir(workspace: Workspace, settings: Settings, mode: str, *, allow_e
                          allow_external=allow_external_out)
     if base.exists() and not base.is_dir():
         raise InvalidInputError(f"--out {base} is a file, not a directory", hint="choose a directory for --out")
+    if allow_external_out:
+        contain.allow_also(base)  # the user asked for this folder outside the workspace
+    contain.mkdir(base, what="output directory")
+    sweep_runs(base)  # work folders of renders killed with -9 in earlier runs
     for _ in range(5):
         run_id = new_run_id(mode, aspect)
         run_dir = base / run_id

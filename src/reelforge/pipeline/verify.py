@@ -11,11 +11,13 @@ from reelforge.models.manifest import Manifest
 from reelforge.workspace.hashing import sha256_file
 from reelforge.workspace.paths import resolve_in_run
 
+UNFINISHED = ("running", "interrupted")
+
 
 @dataclass(frozen=True)
 class Problem:
     path: str
-    status: str  # "missing" | "changed" | "unsafe" | "credentials"
+    status: str  # "missing" | "changed" | "unsafe" | "credentials" | "unfinished"
     expected: str
     actual: str | None = None
 
@@ -58,4 +60,7 @@ def verify_run(run_dir: Path) -> VerifyReport:
         report.checked += 1
         report.problems += [Problem(p.path, "credentials", "valid C2PA credentials matching manifest.json", p.reason)
                             for p in verify_credentials(run_dir, manifest)]
+    if manifest.status in UNFINISHED:
+        # a run killed mid-way (kill -9, power loss) keeps "running": its files may match, the run is not done
+        report.problems.append(Problem("manifest.json", "unfinished", "succeeded", manifest.status))
     return report

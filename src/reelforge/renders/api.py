@@ -13,6 +13,7 @@ from reelforge.batch.cost import Estimate, check_guardrail
 from reelforge.renders.jobs import all_jobs
 from reelforge.renders.request import load_request, media_list
 from reelforge.renders.runner import PreparedRender, RenderResult, RenderRunner
+from reelforge.workspace.contain import confine
 from reelforge.workspace.paths import Workspace
 
 RequestLike = Path | str | dict[str, Any]
@@ -32,7 +33,8 @@ def estimate(prepared: PreparedRender) -> Estimate:
         seconds = audio.duration_s if audio and audio.duration_s else DEFAULT_SECONDS
     elif req.route == "motion-transfer":
         motion = media_list(data.get("motionVideo"))
-        seconds = float(motion[0].get("durationSeconds") or DEFAULT_SECONDS) if motion else DEFAULT_SECONDS
+        given = motion[0].get("durationSeconds") if motion else None
+        seconds = float(given) if isinstance(given, (int, float)) and given > 0 else DEFAULT_SECONDS
     usd = round(seconds * req.model.usd_per_second.get(data["resolution"], 0.0), 4)
     return Estimate(usd, 1, {req.model.key: usd}, unit="video")
 
@@ -45,16 +47,18 @@ def submit(request: RequestLike, *, workspace: Workspace | Path | None = None, n
     if not isinstance(request, dict):
         source = str(request)
         request = load_request(Path(request))
-    prepared = run.prepare(request, source=source)
-    est = estimate(prepared)
-    check_guardrail(est, max_usd=max_usd, yes=yes)
-    return run.submit(prepared, new_attempt=new_attempt, wait=wait)
+    with confine(run.workspace.root):  # every write below is checked inside the workspace
+        prepared = run.prepare(request, source=source)
+        est = estimate(prepared)
+        check_guardrail(est, max_usd=max_usd, yes=yes)
+        return run.submit(prepared, new_attempt=new_attempt, wait=wait)
 
 
 def poll(job_id: str, *, workspace: Workspace | Path | None = None, wait: float = 0.0,
          runner: RenderRunner | None = None) -> RenderResult:
     run = runner or RenderRunner(_ws(workspace))
-    return run.poll(job_id, wait=wait)
+    with confine(run.workspace.root):
+        return run.poll(job_id, wait=wait)
 
 
 def list_jobs(*, workspace: Workspace | Path | None = None) -> list[dict[str, Any]]:

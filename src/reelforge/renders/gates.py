@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.assets.store import AssetStore
-from reelforge.errors import FieldIssue, SchemaValidationError
+from reelforge.errors import FieldIssue, SafetyError, SchemaValidationError
 from reelforge.renders.request import RenderRequest, media_list
 from reelforge.workspace.hashing import sha256_file
 from reelforge.workspace.paths import Workspace, is_inside
@@ -132,7 +132,11 @@ def resolve_inputs(ws: Workspace, req: RenderRequest) -> list[Input]:
                     continue
                 path = Path(str(item["path"]))
                 path = path if path.is_absolute() else ws.root / path
-                if not path.is_file() or not is_inside(path, ws.root):
+                if not is_inside(path, ws.root):  # symlinks resolved: leaving the workspace is a refusal
+                    raise SafetyError(f"{where}: {item['path']} resolves outside the workspace {ws.root}",
+                                      hint="copy the file into the workspace (e.g. assets/<id>/) and point at it "
+                                           "there; nothing was sent to any provider", file=req.source)
+                if not path.is_file():
                     issues.append(FieldIssue(where, f"{item['path']} is not a file inside the workspace"))
                     continue
                 inputs.append(Input(field, _KIND[field], role, path.resolve(), sha256=sha256_file(path),

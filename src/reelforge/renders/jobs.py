@@ -18,7 +18,8 @@ from reelforge.assets.store import now_iso, read_json
 from reelforge.batch.attempts import AttemptLog
 from reelforge.errors import NotFoundError
 from reelforge.workspace.atomic import write_json_atomic
-from reelforge.workspace.paths import Workspace, ensure_inside, sanitize_id
+from reelforge.workspace.contain import inside, resolve_request_dir
+from reelforge.workspace.paths import Workspace, sanitize_id
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,9 @@ class JobPaths:
 
 
 def job_paths(ws: Workspace, job_id: str, out_dir: str | Path) -> JobPaths:
-    path = Path(out_dir)
-    path = ensure_inside(path if path.is_absolute() else ws.root / path, ws.root, what="localOutputDir",
-                         flag="a localOutputDir inside the workspace")
+    path = resolve_request_dir(ws.root, str(out_dir), field="localOutputDir")
+    for sub in ("renders", "qa"):  # refused now, before any provider call, not after paying for the render
+        inside(path / sub, path, what=f"localOutputDir/{sub}")
     return JobPaths(ws, job_id, path)
 
 

@@ -6,7 +6,6 @@ that is already there is kept (resume). The asset entries carry sha256, size and
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,8 @@ from reelforge.batch.download import DownloadFailed, download
 from reelforge.errors import ProviderUnavailableError
 from reelforge.providers.image.base import redact_url
 from reelforge.renders.jobs import JobPaths
+from reelforge.workspace import contain
+from reelforge.workspace.contain import own_file
 from reelforge.workspace.hashing import sha256_file
 
 
@@ -32,11 +33,12 @@ def materialize(paths: JobPaths, data: dict[str, Any], attempt: dict[str, Any], 
     wanted: list[tuple[Path, str, str | None]] = [(video, "video/mp4", urls.get(0))]
     if 1 in urls:
         wanted.append((frame, "image/png", urls[1]))
+    contain.mkdir(paths.renders, what="renders folder")  # checked inside the workspace before any byte lands
     local = attempt.get("localResult")
-    if local and Path(local).is_file() and not video.is_file():
-        os.replace(local, video)
+    if local and Path(local).is_file() and not own_file(video):
+        contain.replace(Path(local), video, what=video.name)
     for dest, _mime, url in wanted:
-        if dest.is_file():
+        if own_file(dest):  # a symlink planted under this name is replaced by the download, never followed
             continue
         if not url:
             raise ProviderUnavailableError(f"render job {paths.job_id}: the output URL is no longer saved",

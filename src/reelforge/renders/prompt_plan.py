@@ -52,12 +52,24 @@ def check_plan(plan: Any, counts: dict[str, int]) -> list[FieldIssue]:
     for key in LIST_FIELDS:
         if key in plan and not (isinstance(plan[key], list) and all(isinstance(v, str) for v in plan[key])):
             issues.append(FieldIssue(f"promptPlan.{key}", "must be a list of strings"))
-    for i, entry in enumerate(plan.get("storyline") or []):
-        if not isinstance(entry, dict) or not all(str(entry.get(k) or "").strip() for k in ("time", "visual")):
+    for key in ("storyline", "referenceMap"):
+        if plan.get(key) is not None and not isinstance(plan[key], list):
+            issues.append(FieldIssue(f"promptPlan.{key}", "must be a list of objects"))
+    storyline = plan["storyline"] if isinstance(plan.get("storyline"), list) else []
+    references = plan["referenceMap"] if isinstance(plan.get("referenceMap"), list) else []
+    for key in ("finalPrompt", "final_prompt"):
+        if plan.get(key) is not None and not isinstance(plan[key], str):
+            issues.append(FieldIssue(f"promptPlan.{key}", "must be a string"))
+    for i, entry in enumerate(storyline):
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) and entry[k].strip()
+                                                  for k in ("time", "visual")):
             issues.append(FieldIssue(f"promptPlan.storyline[{i}]", "needs non-empty time and visual"))
-    for i, entry in enumerate(plan.get("referenceMap") or []):
-        match = BINDING.match(str(entry.get("ref", "")).strip().lower()) if isinstance(entry, dict) else None
-        if match is None or not str(entry.get("role") or "").strip():
+        elif any(entry.get(k) is not None and not isinstance(entry[k], str) for k in ("shot", "dialogue")):
+            issues.append(FieldIssue(f"promptPlan.storyline[{i}]", "shot and dialogue must be strings"))
+    for i, entry in enumerate(references):
+        ok = isinstance(entry, dict) and isinstance(entry.get("ref"), str) and isinstance(entry.get("role"), str)
+        match = BINDING.match(entry["ref"].strip().lower()) if ok else None
+        if match is None or not entry["role"].strip():
             issues.append(FieldIssue(f"promptPlan.referenceMap[{i}]",
                                      'needs ref like "image 1" / "video 1" / "audio 1" and a role'))
         elif int(match.group(2)) > counts.get(match.group(1), 0):
@@ -65,7 +77,7 @@ def check_plan(plan: Any, counts: dict[str, int]) -> list[FieldIssue]:
                                      f"binds [{match.group(0)}] but the request sends only "
                                      f"{counts.get(match.group(1), 0)} {match.group(1)} reference(s)"))
     has_text = any(str(plan.get(k) or "").strip() for k in ("subject", "action", "finalPrompt", "final_prompt"))
-    if not has_text and not plan.get("storyline"):
+    if not has_text and not storyline:
         issues.append(FieldIssue("promptPlan", "needs at least subject/action or a storyline (or finalPrompt)"))
     return issues
 

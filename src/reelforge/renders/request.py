@@ -6,7 +6,6 @@ the asset store live in ``gates.py``; this module only checks the shape and the 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from reelforge.errors import FieldIssue, InvalidInputError, SchemaValidationError
 from reelforge.renders.catalog import VideoModel, choose_tier, video_model
 from reelforge.renders.prompt_plan import check_plan, compile_plan
+from reelforge.workspace.documents import read_json_file
 from reelforge.workspace.paths import sanitize_id
 
 PURPOSES = ("talking_head", "singing_avatar", "first_pass_render", "render_fix", "ugc_variation",
@@ -101,6 +101,7 @@ def _media_issues(route: str, raw: dict[str, Any], mode: str | None) -> list[Fie
     present = {f for f in MEDIA_FIELDS if media_list(raw.get(f))}
     issues = [FieldIssue(f, "must be a path, an https URL, or {path|url}") for f in MEDIA_FIELDS
               if any("invalid" in m or not (m.get("path") or m.get("url")) for m in media_list(raw.get(f)))]
+    issues += _media_values(raw)
     allowed: set[str] = set()
     needed: set[str] = set()
     if route == "seedance":
@@ -113,7 +114,7 @@ def _media_issues(route: str, raw: dict[str, Any], mode: str | None) -> list[Fie
                 issues.append(FieldIssue("referenceImages", "reference mode needs at least one reference image or "
                                                             "video (reference audio cannot go alone)"))
             for field, cap in (("referenceVideos", 15.0), ("referenceAudios", 15.0)):
-                total = sum(float(m.get("durationSeconds") or 0) for m in media_list(raw.get(field)))
+                total = sum(_seconds(m) for m in media_list(raw.get(field)))
                 if total > cap:
                     issues.append(FieldIssue(field, f"total {total:g} s is over the {cap:g} s limit"))
     elif route == "motion-transfer":
@@ -126,6 +127,27 @@ def _media_issues(route: str, raw: dict[str, Any], mode: str | None) -> list[Fie
         what = f"mode {mode}" if route == "seedance" else f"route {route}"
         issues.append(FieldIssue(field, f"does not fit {what}" + (
             " (first/last-frame and reference media cannot be mixed)" if route == "seedance" else "")))
+    return issues
+
+
+def _seconds(item: dict[str, Any]) -> float:
+    value = item.get("durationSeconds")
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
+
+
+def _media_values(raw: dict[str, Any]) -> list[FieldIssue]:
+    """Each media item's own fields: path/url strings, durationSeconds a non-negative number."""
+    issues = []
+    for field in MEDIA_FIELDS:
+        for i, item in enumerate(media_list(raw.get(field))):
+            where = f"{field}[{i}]" if isinstance(raw.get(field), list) else field
+            for key in ("path", "url"):
+                if key in item and not isinstance(item[key], str):
+                    issues.append(FieldIssue(f"{where}.{key}", "must be a string"))
+            seconds = item.get("durationSeconds")
+            if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))
+                                        or not 0 <= seconds <= 3600):
+                issues.append(FieldIssue(f"{where}.durationSeconds", "must be a number of seconds (0-3600)"))
     return issues
 
 
@@ -216,13 +238,9 @@ def _prompt(raw: dict[str, Any], model: VideoModel, counts: dict[str, int], issu
 
 
 def load_request(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InvalidInputError(f"request file {path} does not exist", hint="pass --request PATH",
-                                file=str(path)) from None
-    except json.JSONDecodeError as exc:
-        raise InvalidInputError(f"{path} is not valid JSON: {exc.msg} (line {exc.lineno})", file=str(path)) from None
+    """A render request file: missing -> exit 3; malformed bytes/JSON or not one object -> exit 4."""
+    data = read_json_file(path, document="render request", flag="--request")
     if not isinstance(data, dict):
-        raise InvalidInputError(f"{path} must hold one JSON object", file=str(path))
+        raise SchemaValidationError("render request", [FieldIssue("<root>", "must be one JSON object")],
+                                    file=str(path))
     return data

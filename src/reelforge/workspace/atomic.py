@@ -1,4 +1,9 @@
-"""Atomic file writes: temp file in the same directory + fsync + rename, so a crash never leaves half a file."""
+"""Atomic file writes: temp file in the same directory + fsync + rename, so a crash never leaves half a file.
+
+Every write goes through ``contain.target``: the folder is resolved (symlinks included) and checked inside
+the confined workspace at the moment of use, and the rename replaces a symlink at the final name instead of
+writing through it. A full disk is a DiskFullError naming the folder, and the old file stays intact.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,9 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from reelforge.workspace import contain
+from reelforge.workspace.diskspace import disk_full, is_disk_full
 
 
 def canonical_json(data: Any) -> str:
@@ -25,8 +33,13 @@ _FILE_MODE = 0o666 & ~_umask()
 
 def write_bytes_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
     """Replace ``path`` with ``data`` all at once; the old file stays intact if anything fails midway."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    final = contain.target(path, what=path.name)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=final.parent)
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise disk_full(final.parent, what=path.name) from None
+        raise
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -35,11 +48,16 @@ def write_bytes_atomic(path: Path, data: bytes, *, mode: int | None = None) -> N
             os.fsync(handle.fileno())
         # mkstemp creates 0600; user-facing files get the usual umask mode unless asked otherwise.
         os.chmod(tmp, _FILE_MODE if mode is None else mode)
-        os.replace(tmp, path)
+        os.replace(tmp, final)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        if is_disk_full(exc):
+            raise disk_full(final.parent, what=path.name) from None
+        raise
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    _fsync_dir(final.parent)
 
 
 def write_text_atomic(path: Path, text: str, *, mode: int | None = None) -> None:

@@ -79,7 +79,11 @@ def new_run_id(mode: str, aspect: str | None = None, *, now: datetime | None = N
 
 def canonical(path: Path) -> Path:
     """Resolve symlinks, including for paths that do not exist yet."""
-    return path.expanduser().resolve(strict=False)
+    try:
+        path = path.expanduser()
+    except RuntimeError:  # "~user" with no such user: keep the path as written
+        pass
+    return path.resolve(strict=False)
 
 
 def is_inside(path: Path, root: Path) -> bool:
