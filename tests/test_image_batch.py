@@ -106,5 +106,6 @@ def test_batch_of_100_with_200ms_latency_runs_concurrently(workspace: Path) -> N
     assert not result.failed and fake.submits == 100
     sequential_floor = 100 * 0.2  # the fake's latency alone, one request at a time
     print(f"\n100 requests, 200 ms latency, 16 workers: {wall:.2f}s wall; sequential floor {sequential_floor:.0f}s; "
-          f"ratio {sequential_floor / wall:.1f}x")
-    assert wall < sequential_floor / 4
+          f"ratio {sequential_floor / wall:.1f}x; peak in flight {fake.peak_in_flight}")
+    # Concurrency is asserted by what the server saw, not by wall time (a loaded CI machine stretches any clock).
+    assert fake.peak_in_flight >= 8

@@ -37,6 +37,8 @@ class FakeVendor:
         self.files: dict[str, bytes] = {}
         self.break_downloads = 0
         self.downloads = 0
+        self.in_flight = 0
+        self.peak_in_flight = 0  # most POSTs being answered at one moment: how concurrent the client was
         self.lock = threading.Lock()
         fake = self
 
@@ -137,6 +139,16 @@ class FakeVendor:
         self.send(handler, 404, self.error_body("not found"))
 
     def _post(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
+        with self.lock:
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            self._answer_post(handler, body)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+    def _answer_post(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
         if self.latency:
             time.sleep(self.latency)
         if not self.authorized(handler):
