@@ -109,7 +109,9 @@ def run_visuals(script: Script, run_dir: Path, settings: Settings, recorder: Run
         # generate: the chain's auto pass (user media, explainer frames, cards) first; cards then become stills
         results = produce_visuals(script.scenes, run_dir=run_dir, workspace=workspace.root,
                                   mode="auto" if mode == "generate" else mode, seed=seed,
-                                  width=width, height=height, title=script.title, media_dir=media_dir)
+                                  width=width, height=height, title=script.title, media_dir=media_dir,
+                                  script_mode=script.mode, platform=settings["platform"],
+                                  caption_style=_caption_style(script, settings))
         assets: list[VisualAsset] = []
         warnings: list[str] = []
         extra: dict[str, object] = {}
@@ -143,6 +145,12 @@ def run_visuals(script: Script, run_dir: Path, settings: Settings, recorder: Run
     return assets
 
 
+def _caption_style(script: Script, settings: Settings) -> str:
+    if script.mode == "explainer" and settings.origin("captions") == "default":
+        return "lower-third"  # word-by-word captions mid-frame would cover the slide's own text
+    return str(settings["captions"])
+
+
 def run_captions(timing: Timing, script: Script, run_dir: Path, settings: Settings,
                  recorder: RunRecorder, report: Reporter) -> CaptionResult:
     report.stage_started("captions")
@@ -153,9 +161,7 @@ def run_captions(timing: Timing, script: Script, run_dir: Path, settings: Settin
     if font_path is not None and not font_path.is_file():
         raise NotFoundError(f"--caption-font {font_path} does not exist", hint="pass a .ttf/.otf/.ttc file")
     with recorder.stage("captions") as out:
-        style = settings["captions"]
-        if script.mode == "explainer" and settings.origin("captions") == "default":
-            style = "lower-third"  # word-by-word captions mid-frame would cover the slide's own text
+        style = _caption_style(script, settings)
         result = write_captions(timing, run_dir, style=style, platform=settings["platform"],
                                 width=width, height=height, locale=script.locale, font_path=font_path)
         for ref in result.files:

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from reelforge.providers.image.base import ProviderCallError, ProviderJob, ProviderOutput, ProviderResult
+from reelforge.providers.visual.card_text import hook_phrase
 from reelforge.providers.visual.designed import make_card
 
 LABEL = "local designed still (typographic card drawn from the prompt; not a photographic generation)"
@@ -24,8 +25,7 @@ class LocalDesigned:
         w, h = (int(x) for x in job.size.split("x"))
         scale = min(1.0, _MAX_SIDE / max(w, h))
         width, height = max(2, round(w * scale / 2) * 2), max(2, round(h * scale / 2) * 2)
-        words = job.prompt.split()
-        text = [" ".join(words[:14]) + ("…" if len(words) > 14 else "")]
+        text = [hook_phrase(job.prompt) or job.key]  # a whole phrase of the prompt, never a cut copy
         outputs = []
         with tempfile.TemporaryDirectory(prefix="reelforge-local-") as tmp:
             for i in range(max(1, job.max_images)):

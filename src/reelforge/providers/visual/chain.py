@@ -24,6 +24,8 @@ from reelforge.models.common import PathTaken
 from reelforge.models.render_spec import SceneVisualSpec
 from reelforge.models.script import Scene
 from reelforge.providers.visual import designed, pexels, user_media
+from reelforge.providers.visual.card_text import headline_text
+from reelforge.providers.visual.card_theme import Look, choose_look
 from reelforge.workspace.hashing import sha256_file
 from reelforge.workspace.paths import run_relative
 
@@ -70,16 +72,37 @@ class VisualResult:
 def _query(scene: Scene, title: str) -> str:
     if scene.visual.prompt and scene.visual.prompt.strip():
         return scene.visual.prompt.strip()
-    return " ".join(designed.card_text(scene.on_screen_text, scene.narration, title))[:100]
+    return headline_text(scene.on_screen_text, scene.narration, title).replace("\n", " ")[:100]
+
+
+@dataclass(frozen=True)
+class CardPlan:
+    """What every card of one video shares: its look, the scene count, and where the captions go."""
+
+    look: Look
+    count: int
+    platform: str = "tiktok"
+    caption_style: str = "tiktok"
+
+    @classmethod
+    def for_scenes(cls, scenes: Sequence[Scene], *, title: str, seed: int, mode: str, platform: str,
+                   caption_style: str) -> CardPlan:
+        words = "\n".join([title, *(s.narration for s in scenes), *(t for s in scenes for t in s.on_screen_text)])
+        return cls(choose_look(words, seed=seed, mode=mode), len(scenes), platform, caption_style)
 
 
 def _card(scene: Scene, index: int, run_dir: Path, *, seed: int, width: int, height: int, title: str,
-          path_taken: PathTaken, warnings: list[str]) -> VisualResult:
+          path_taken: PathTaken, warnings: list[str], plan: CardPlan) -> VisualResult:
     out = run_dir / "visuals" / f"scene-{index + 1:02d}-card.png"
-    designed.make_card(designed.card_text(scene.on_screen_text, scene.narration, title), out,
-                       width=width, height=height, seed=seed, index=index, title=title)
+    try:
+        card = designed.draw_card(headline_text(scene.on_screen_text, scene.narration, title), out,
+                                  width=width, height=height, seed=seed, index=index, look=plan.look,
+                                  count=plan.count, platform=plan.platform, caption_style=plan.caption_style)
+    except InvalidInputError as exc:
+        exc.message = f"scene {scene.id}: {exc.message}"
+        raise
     return VisualResult(scene.id, index, run_relative(out, run_dir), sha256_file(out), "image",
-                        designed.PROVIDER_ID, path_taken, "subtle", warnings)
+                        designed.PROVIDER_ID, path_taken, "subtle", warnings, card.to_json())
 
 
 def _user(scene: Scene, index: int, source: Path, run_dir: Path) -> VisualResult:
@@ -103,7 +126,8 @@ def _explainer_frame(scene: Scene, index: int, run_dir: Path, *, workspace: Path
 def produce_visuals(scenes: Sequence[Scene], *, run_dir: Path, workspace: Path, mode: VisualMode, seed: int,
                     width: int, height: int, title: str, media_dir: Path | None = None,
                     env: Mapping[str, str] | None = None,
-                    pexels_client: pexels.PexelsClient | None = None) -> list[VisualResult]:
+                    pexels_client: pexels.PexelsClient | None = None, script_mode: str = "shorts",
+                    platform: str = "tiktok", caption_style: str = "tiktok") -> list[VisualResult]:
     """One visual per scene, in scene order. An explicit ``visual.ref`` that is missing or not media is an
     error (the user asked for it); everything else falls through the chain with a warning."""
     if mode not in VISUAL_MODES:
@@ -114,6 +138,8 @@ def produce_visuals(scenes: Sequence[Scene], *, run_dir: Path, workspace: Path, 
     if client is None and mode == "stock":
         client = pexels.PexelsClient.from_env(env)
     pexels_state: dict[str, str | None] = {"down": None if client is not None else "PEXELS_API_KEY not set"}
+    plan = CardPlan.for_scenes(scenes, title=title, seed=seed, mode=script_mode, platform=platform,
+                               caption_style=caption_style)
     results: list[VisualResult | Future[VisualResult]] = []
     # cards are drawn side by side (numpy and Pillow release the GIL: 1.8x on 2 cores, measured)
     pool = ThreadPoolExecutor(max_workers=default_jobs(), thread_name_prefix="card")
@@ -121,16 +147,16 @@ def produce_visuals(scenes: Sequence[Scene], *, run_dir: Path, workspace: Path, 
         for index, scene in enumerate(scenes):
             results.append(_scene_visual(scene, index, run_dir=run_dir, workspace=workspace, mode=mode, seed=seed,
                                          width=width, height=height, title=title, media_files=media_files,
-                                         client=client, pexels_state=pexels_state, pool=pool))
+                                         client=client, pexels_state=pexels_state, pool=pool, plan=plan))
         return [r.result() if isinstance(r, Future) else r for r in results]
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _timed_card(scene: Scene, index: int, run_dir: Path, *, seed: int, width: int, height: int, title: str,
-                path_taken: PathTaken, warnings: list[str], started: float) -> VisualResult:
+                path_taken: PathTaken, warnings: list[str], started: float, plan: CardPlan) -> VisualResult:
     result = _card(scene, index, run_dir, seed=seed, width=width, height=height, title=title,
-                   path_taken=path_taken, warnings=warnings)
+                   path_taken=path_taken, warnings=warnings, plan=plan)
     result.seconds = time.monotonic() - started
     return result
 
@@ -138,7 +164,7 @@ def _timed_card(scene: Scene, index: int, run_dir: Path, *, seed: int, width: in
 def _scene_visual(scene: Scene, index: int, *, run_dir: Path, workspace: Path, mode: VisualMode, seed: int,
                   width: int, height: int, title: str, media_files: list[Path],
                   client: pexels.PexelsClient | None, pexels_state: dict[str, str | None],
-                  pool: ThreadPoolExecutor) -> VisualResult | Future[VisualResult]:
+                  pool: ThreadPoolExecutor, plan: CardPlan) -> VisualResult | Future[VisualResult]:
     """This scene's visual, or the future of its designed card."""
     started = time.monotonic()
     warnings: list[str] = []
@@ -174,6 +200,6 @@ def _scene_visual(scene: Scene, index: int, *, run_dir: Path, workspace: Path, m
     if result is None:
         taken: PathTaken = "fallback" if mode == "stock" or warnings else "real"
         return pool.submit(_timed_card, scene, index, run_dir, seed=seed, width=width, height=height,
-                           title=title, path_taken=taken, warnings=warnings, started=started)
+                           title=title, path_taken=taken, warnings=warnings, started=started, plan=plan)
     result.seconds = time.monotonic() - started
     return result

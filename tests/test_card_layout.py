@@ -1,0 +1,105 @@
+"""Card layouts: every element's box is computed, and no text box overlaps another element or leaves the
+safe area (at every Ken Burns zoom), for every layout x aspect x kind of text."""
+
+from __future__ import annotations
+
+import pytest
+
+from reelforge.compose.captions.safe_area import safe_area
+from reelforge.providers.visual.card_layout import (
+    MAX_ZOOM,
+    CardLayout,
+    Content,
+    caption_band,
+    contains,
+    frame_geometry,
+    intersects,
+    layout_card,
+)
+from reelforge.providers.visual.card_theme import LAYOUTS
+
+ASPECTS = {"9:16": (1080, 1920), "16:9": (1920, 1080), "1:1": (1080, 1080)}
+TEXTS = {
+    "short": "Sleep",
+    "hook": "How to sleep better",
+    "long": "Move ten percent of your salary to savings on the very day it arrives, before you can spend it",
+    "long-words": "Donaudampfschifffahrtsgesellschaftskapitän Rindfleischetikettierungsüberwachungsaufgaben",
+    "authored-lines": "Three habits\nthat fix your sleep",
+    "korean": "잠을 잘 자려면 자기 전 한 시간 동안 화면을 어둡게 하세요",
+    "japanese": "寝る前の一時間は画面を暗くしましょう。「静かな部屋」で眠る。",
+    "chinese": "睡前一小时调暗屏幕，保持房间凉爽。",
+    "arabic": "لكي تنام جيدا، أطفئ الشاشة قبل النوم بساعة",
+}
+KICKERS = {"korean": "수면 · 1/3", "japanese": "睡眠 · 1/3", "chinese": "睡眠 · 1/3"}
+
+
+def _layout(layout: str, aspect: str, text: str, *, platform: str = "tiktok", captions: str = "tiktok",
+            index: int = 0) -> CardLayout:
+    width, height = ASPECTS[aspect]
+    frame = frame_geometry(width, height, scale=1.2, platform=platform, caption_style=captions)
+    kicker = KICKERS.get(next((k for k, v in TEXTS.items() if v == text), ""), "SLEEP · 1/3")
+    return layout_card(Content(text, kicker, "weather_night"), frame, layout, index=index)  # type: ignore[arg-type]
+
+
+def _assert_clear(card: CardLayout) -> None:
+    assert card.problems() == []
+    cx, cy = card.width / 2, card.height / 2
+    for block in card.texts:
+        # the check itself, spelled out: inside the safe area at zoom 1 and at the largest zoom
+        for zoom in (1.0, MAX_ZOOM):
+            b = block.box
+            zoomed = (cx + (b[0] - cx) * zoom, cy + (b[1] - cy) * zoom, cx + (b[2] - cx) * zoom,
+                      cy + (b[3] - cy) * zoom)
+            assert contains(card.safe, zoomed), (block.role, zoomed, card.safe)
+            assert not intersects(zoomed, card.caption_band), (block.role, zoomed, card.caption_band)
+        for deco in card.decorations:
+            assert not intersects(block.box, deco.box), (deco.kind, deco.box, block.role, block.box)
+        assert block.lines and all(line.strip() for line in block.lines)
+        assert "".join(block.lines).replace("-", "").replace(" ", "") == \
+            block.text.replace("\n", "").replace(" ", "").replace("-", "")  # nothing cut or dropped
+    assert card.decorations, "every layout has a supporting element"
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("aspect", list(ASPECTS))
+@pytest.mark.parametrize("kind", list(TEXTS))
+def test_no_text_box_overlaps_or_leaves_the_safe_area(layout: str, aspect: str, kind: str) -> None:
+    _assert_clear(_layout(layout, aspect, TEXTS[kind]))
+
+
+@pytest.mark.parametrize("platform", ["reels", "shorts", "generic"])
+@pytest.mark.parametrize("captions", ["lower-third", "none"])
+def test_other_platforms_and_caption_styles_stay_clear(platform: str, captions: str) -> None:
+    for layout in LAYOUTS:
+        for aspect in ASPECTS:
+            for index in (0, 1):  # odd scenes mirror the side layouts
+                _assert_clear(_layout(layout, aspect, TEXTS["long"], platform=platform, captions=captions,
+                                      index=index))
+
+
+def test_the_check_catches_a_broken_layout() -> None:
+    card = _layout("spotlight", "16:9", TEXTS["hook"])
+    head = card.headline
+    moved = type(head)(head.role, head.text, head.lines, head.font, head.size, head.align, head.origins,
+                       (0.0, 0.0, head.box[2], head.box[3]))
+    broken = CardLayout(card.width, card.height, card.scale, card.layout, card.safe, card.text_safe,
+                        card.caption_band, card.caption_keepout, moved, card.kicker, card.decorations)
+    problems = broken.problems()
+    assert any("leaves the safe area" in p for p in problems)
+    assert any("overlaps headline" in p for p in problems)  # the kicker
+
+
+def test_caption_band_follows_the_caption_style() -> None:
+    area = safe_area("tiktok", 1080, 1920)
+    tiktok = caption_band("tiktok", area)
+    lower = caption_band("lower-third", area)
+    assert tiktok[3] <= area.y1 and lower[3] >= tiktok[3]  # lower-third sits on the safe bottom
+    assert caption_band("no-such-style", area) == tiktok  # unknown: the default band stays free
+
+
+def test_portrait_uses_the_whole_frame() -> None:
+    for layout in LAYOUTS:
+        card = _layout(layout, "9:16", TEXTS["hook"])
+        lowest = max(d.box[3] for d in card.decorations)
+        assert lowest > card.caption_band[3], f"{layout}: nothing below the captions"
+        assert card.headline.box[1] < card.height * 0.4
