@@ -157,6 +157,31 @@ def _check_c2pa() -> tuple[bool, str]:
         return False, "c2pa-python not installed (videos are not signed)"
 
 
+@check("card-icons", baseline=True,
+       remediation=f"pip install fonticon-materialdesignicons7 ({SETUP_HINT}); designed cards draw its icons")
+def _check_card_icons() -> tuple[bool, str]:
+    from reelforge.providers.visual import icons
+
+    info = icons.attribution()
+    path = icons.font_path()
+    return path.is_file(), f"{info['iconSet']} {info['version']}, licence {info['licence']} ({path.name})"
+
+
+@check("card-fonts", baseline=False,
+       remediation="pip install noto-cjk-sans-jp-bold fontpkg-noto-sans-arabic (Korean/Japanese/Chinese and "
+                   "Arabic card text; without them such cards stop with exit 4 naming the characters)")
+def _check_card_fonts() -> tuple[bool, str]:
+    from reelforge.text.fonts import SOURCES
+
+    found, missing = [], []
+    for source in SOURCES:
+        path = source.path("black")
+        ok = path is not None and path.is_file()
+        (found if ok else missing).append(f"{source.family} ({'/'.join(source.scripts)}, {source.licence})")
+    detail = "; ".join(found) + (f"; missing: {', '.join(missing)}" if missing else "")
+    return not missing, detail
+
+
 @check("workspace-writable", baseline=True, remediation="run from a directory you can write, or pass --workspace DIR")
 def _check_workspace() -> tuple[bool, str]:
     cwd = Path.cwd()
