@@ -248,7 +248,13 @@ def _fits(text: str, font: ScriptFont, size: int, width: float, height: float, m
     if limit < 1 or len(card_wrap.wrap(text, pil.getlength, width)) > limit:
         return None
     lines = card_wrap.balanced_wrap(text, pil.getlength, width, max_lines=limit)
-    return lines if all(pil.getlength(line) <= width for line in lines) else None
+    return lines if all(_ink_width(pil, line) <= width for line in lines) else None
+
+
+def _ink_width(pil: ImageFont.FreeTypeFont, line: str) -> float:
+    """The wider of the advance and the ink: some glyphs overhang their advance (side bearings)."""
+    ink = pil.getbbox(line, anchor="ls")
+    return max(pil.getlength(line), ink[2] - min(ink[0], 0))
 
 
 def fit_text(text: str, font: ScriptFont, width: float, height: float, *, start: int, minimum: int,
@@ -315,7 +321,7 @@ def _text_column(content: Content, frame: Frame, column: Box, align: Align, head
         kick_size, kick_lines = fit_text(content.kicker, kick_font, width, short * 0.12, start=kick_size,
                                          minimum=max(10, kick_size // 2), max_lines=1)
         kick_h = _block_height(kick_font, content.kicker, kick_size, len(kick_lines)) + short * 0.035
-    start = round(short * (0.14 if frame.portrait else 0.125))
+    start = round(short * 0.155)
     size, lines = fit_text(content.headline, head_font, width, y1 - y0 - kick_h - 2 * pad, start=start,
                            minimum=round(short * 0.05), max_lines=max_lines)
     head_h = _block_height(head_font, content.headline, size, len(lines))

@@ -202,5 +202,8 @@ def choose_look(text: str, *, seed: int, mode: str = "shorts") -> Look:
     palettes = topic.palettes
     palette = palettes[_digest("palette", topic.name, mood, mode, seed) % len(palettes)]
     layouts: tuple[LayoutName, ...] = LAYOUTS if mode == "shorts" else ("editorial", "spotlight")
-    layout = layouts[_digest("layout", topic.name, mood, mode, seed) % len(layouts)]
+    # the topic's place in the table offsets the seed's pick, so one seed gives neighbouring topics
+    # different layouts as well as different palettes and icons
+    order = next((i for i, t in enumerate(TOPICS) if t is topic), len(TOPICS))
+    layout = layouts[(order + _digest("layout", mode, seed)) % len(layouts)]
     return Look(topic, mood, palette, layout, mode)
