@@ -39,3 +39,9 @@ def test_no_font_is_an_error_naming_characters_and_fix() -> None:
     assert err.exit_code == 4
     assert "U+1F634" in err.message and "card headline" in err.message
     assert err.hint and "onScreenText" in err.hint
+
+
+def test_a_script_without_a_card_font_names_another_way() -> None:
+    with pytest.raises(InvalidInputError) as info:
+        font_for_text("नींद बेहतर करें")
+    assert "devanagari" in (info.value.hint or "") and "--media" in (info.value.hint or "")

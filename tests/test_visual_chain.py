@@ -98,3 +98,25 @@ def test_media_dir_files_map_to_scenes_and_junk_is_skipped(tmp_path: Path) -> No
     assert [r.provider for r in results] == ["user-media", "designed-card", "designed-card"]
     assert results[1].warnings and "b.txt" in results[1].warnings[0]
     assert results[1].path_taken == "fallback" and results[2].path_taken == "real"
+
+
+def _narrated(*lines: str) -> list[Scene]:
+    return [Scene.model_validate({"id": f"s{i + 1}", "durationSec": 2, "narration": line})
+            for i, line in enumerate(lines)]
+
+
+def test_cards_follow_the_topic_and_repeat_byte_for_byte(tmp_path: Path) -> None:
+    sleep = _narrated("Keep the bedroom cool before you sleep.", "Put the phone away an hour before bed.")
+    cooking = _narrated("Salt the pasta water, then cook it.", "Finish the pasta in the pan with its sauce.")
+    for sub in "abc":
+        (tmp_path / sub).mkdir()
+    a = run(tmp_path / "a", sleep, title="Sleep better", mode="card")
+    b = run(tmp_path / "b", sleep, title="Sleep better", mode="card")
+    c = run(tmp_path / "c", cooking, title="Perfect pasta", mode="card")
+    assert [r.sha256 for r in a] == [r.sha256 for r in b]  # same brief + seed: same bytes
+    looks = [r.attribution["look"] for r in (a[0], c[0])]
+    assert looks[0]["topic"] == "sleep" and looks[1]["topic"] == "cooking"
+    assert looks[0]["palette"] != looks[1]["palette"] and looks[0]["layout"] != looks[1]["layout"]
+    assert a[0].attribution["icons"]["licence"] == "Apache-2.0"
+    assert a[0].attribution["headline"] == "Keep the bedroom cool before you sleep"
+    assert not any("…" in r.attribution["headline"] for r in [*a, *c])

@@ -156,5 +156,9 @@ def missing_hint(missing: list[str]) -> str:
         return "pip install noto-cjk-sans-jp-bold (Korean, Japanese and Chinese glyphs)"
     if any(dominant_script(c) == "arabic" for c in missing):
         return "pip install fontpkg-noto-sans-arabic (Arabic glyphs)"
+    letters = sorted({dominant_script(c) or "" for c in missing if unicodedata.category(c).startswith("L")} - {""})
+    if letters:
+        return (f"the card fonts do not cover {', '.join(letters)} yet: give the scenes your own images "
+                "(--media DIR or visual.ref) so no card is drawn")
     return ("remove these characters (emoji and symbols have no glyph in the card fonts) from the brief, "
             "the scene's narration or its onScreenText")
