@@ -120,3 +120,13 @@ def test_cards_follow_the_topic_and_repeat_byte_for_byte(tmp_path: Path) -> None
     assert a[0].attribution["icons"]["licence"] == "Apache-2.0"
     assert a[0].attribution["headline"] == "Keep the bedroom cool before you sleep"
     assert not any("…" in r.attribution["headline"] for r in [*a, *c])
+
+
+def test_a_chosen_phrase_that_fits_nowhere_gives_way_but_authored_text_is_exit_4(tmp_path: Path) -> None:
+    endless = " ".join(["sleeping"] * 120) + "."
+    (result,) = run(tmp_path, _narrated(endless), title="Sleep better", mode="card")
+    assert result.attribution["headline"] == "Sleep better"  # the title's hook, not a cut copy
+    authored = [Scene.model_validate({"id": "s1", "durationSec": 2, "onScreenText": [endless]})]
+    with pytest.raises(InvalidInputError) as info:
+        run(tmp_path, authored, title="Sleep better", mode="card")
+    assert "scene s1 (onScreenText)" in info.value.message and info.value.exit_code == 4

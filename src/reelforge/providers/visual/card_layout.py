@@ -30,6 +30,10 @@ LINE_PITCH = 1.14
 CJK_PITCH = 1.3
 
 
+class TextTooLongError(InvalidInputError):
+    """The text does not fit its box even at the smallest size (exit 4 when the author wrote it)."""
+
+
 def intersects(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
@@ -276,8 +280,8 @@ def fit_text(text: str, font: ScriptFont, width: float, height: float, *, start:
                         return smaller, found
             return size, lines
         size = int(size * 0.93) if size > 40 else size - 2
-    raise InvalidInputError(f"on-screen text is too long for a card even at {floor} px: {text[:60]!r}",
-                            hint="shorten the scene's onScreenText (a hook of a few words reads best)")
+    raise TextTooLongError(f"on-screen text is too long for a card even at {floor} px: {text[:60]!r}",
+                           hint="shorten the scene's onScreenText (a hook of a few words reads best)")
 
 
 # ---- layouts ---------------------------------------------------------------------------------------------

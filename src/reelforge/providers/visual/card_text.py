@@ -77,9 +77,14 @@ def is_cut_copy(text: str, narration: str) -> bool:
     return bool(head) and _plain(narration).startswith(head)
 
 
+def authored_lines(on_screen_text: Sequence[str], narration: str) -> list[str]:
+    """The scene's own onScreenText lines, without blanks and cut copies of the narration."""
+    return [t.strip() for t in on_screen_text if t.strip() and not is_cut_copy(t, narration)]
+
+
 def headline_text(on_screen_text: Sequence[str], narration: str, title: str) -> str:
     """The card headline: onScreenText lines (one per line), else a hook from the narration, else the title."""
-    lines = [t.strip() for t in on_screen_text if t.strip() and not is_cut_copy(t, narration)]
+    lines = authored_lines(on_screen_text, narration)
     if lines:
         return "\n".join(lines)
     hook = hook_phrase(narration)

@@ -24,7 +24,7 @@ from reelforge.models.common import PathTaken
 from reelforge.models.render_spec import SceneVisualSpec
 from reelforge.models.script import Scene
 from reelforge.providers.visual import designed, pexels, user_media
-from reelforge.providers.visual.card_text import headline_text
+from reelforge.providers.visual.card_text import authored_lines, headline_text, hook_phrase
 from reelforge.providers.visual.card_theme import Look, choose_look
 from reelforge.workspace.hashing import sha256_file
 from reelforge.workspace.paths import run_relative
@@ -94,12 +94,16 @@ class CardPlan:
 def _card(scene: Scene, index: int, run_dir: Path, *, seed: int, width: int, height: int, title: str,
           path_taken: PathTaken, warnings: list[str], plan: CardPlan) -> VisualResult:
     out = run_dir / "visuals" / f"scene-{index + 1:02d}-card.png"
+    headline = headline_text(scene.on_screen_text, scene.narration, title)
+    authored = bool(authored_lines(scene.on_screen_text, scene.narration))
+    # a phrase the tool chose may give way to the title's; the author's own text never silently does
+    alternatives = [] if authored else [hook_phrase(title), plan.look.label("en") or title]
     try:
-        card = designed.draw_card(headline_text(scene.on_screen_text, scene.narration, title), out,
-                                  width=width, height=height, seed=seed, index=index, look=plan.look,
-                                  count=plan.count, platform=plan.platform, caption_style=plan.caption_style)
+        card = designed.draw_card(headline, out, width=width, height=height, seed=seed, index=index,
+                                  look=plan.look, count=plan.count, platform=plan.platform,
+                                  caption_style=plan.caption_style, alternatives=alternatives)
     except InvalidInputError as exc:
-        exc.message = f"scene {scene.id}: {exc.message}"
+        exc.message = f"scene {scene.id} ({'onScreenText' if authored else 'narration'}): {exc.message}"
         raise
     return VisualResult(scene.id, index, run_relative(out, run_dir), sha256_file(out), "image",
                         designed.PROVIDER_ID, path_taken, "subtle", warnings, card.to_json())

@@ -23,13 +23,15 @@ from reelforge.providers.visual.card_layout import (
     CardLayout,
     Content,
     Decoration,
+    Frame,
     TextBlock,
+    TextTooLongError,
     frame_geometry,
     layout_card,
     pil_font,
 )
 from reelforge.providers.visual.card_text import card_text, headline_text
-from reelforge.providers.visual.card_theme import Look, Palette, choose_look, language_of
+from reelforge.providers.visual.card_theme import LAYOUTS, Look, Palette, choose_look, language_of
 from reelforge.text.fonts import missing_message
 from reelforge.workspace.atomic import write_bytes_atomic
 
@@ -62,20 +64,44 @@ def kicker_text(look: Look, language: str, index: int, count: int | None) -> str
     return f"{label} · {number}" if label else number
 
 
+def _first_clear_layout(texts: list[str], frame: Frame, look: Look, index: int, count: int | None) -> CardLayout:
+    """The look's layout for the first text that fits, else another layout; a text that fits nowhere is
+    TextTooLongError (exit 4), a layout that breaks its own rules a RuntimeError (a bug, never drawn)."""
+    order = [look.layout, *(name for name in LAYOUTS if name != look.layout)]
+    first_error: TextTooLongError | None = None
+    broken: list[str] = []
+    for text in texts:
+        content = Content(text, kicker_text(look, language_of(text), index, count), look.icon(index))
+        for name in order:
+            try:
+                layout = layout_card(content, frame, name, index=index)
+            except TextTooLongError as exc:
+                first_error = first_error or exc
+                continue
+            problems = layout.problems()
+            if not problems:
+                return layout
+            broken.append(f"{name}: {'; '.join(problems)}")
+    if broken:
+        raise RuntimeError(f"card layouts broke their rules: {' | '.join(broken)}")
+    assert first_error is not None
+    raise first_error
+
+
 def draw_card(headline: str, out: Path, *, width: int, height: int, seed: int, index: int, look: Look,
               count: int | None = None, platform: str = "tiktok", caption_style: str = "tiktok",
-              headroom: float = HEADROOM) -> CardResult:
-    """Lay out and draw one card for a ``width`` x ``height`` frame (at ``headroom`` times that size)."""
+              headroom: float = HEADROOM, alternatives: Sequence[str] = ()) -> CardResult:
+    """Lay out and draw one card for a ``width`` x ``height`` frame (at ``headroom`` times that size).
+
+    ``alternatives`` are shorter texts to use when ``headline`` fits no layout (for text the tool chose;
+    an author's onScreenText that does not fit is an error naming the scene)."""
     if width <= 0 or height <= 0:
         raise InvalidInputError(f"card size {width}x{height} is not positive", hint="pass the frame size")
     if not headline.strip():
         raise InvalidInputError("a card needs text", hint="give the scene narration or onScreenText")
     frame = frame_geometry(width, height, scale=headroom, platform=platform, caption_style=caption_style)
-    content = Content(headline.strip(), kicker_text(look, language_of(headline), index, count), look.icon(index))
-    layout = layout_card(content, frame, look.layout, index=index)
-    problems = layout.problems()
-    if problems:  # the layouts are built not to do this; drawing a broken card would hide it
-        raise RuntimeError(f"card layout {look.layout} broke its rules: {'; '.join(problems)}")
+    layout = _first_clear_layout([headline.strip(), *(a.strip() for a in alternatives if a.strip())], frame,
+                                 look, index, count)
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([abs(seed) % (2**63), index, 0xCA4D])))
     img = _background(frame.width, frame.height, look.palette, rng, layout)
     _draw_decorations(img, layout, look.palette)
