@@ -58,6 +58,8 @@ def test_on_screen_text_wins_and_a_cut_copy_is_replaced() -> None:
     cut = "How to sleep better: keep the room…"  # what the old skeleton wrote
     assert headline_text([cut], narration, "T") == "How to sleep better"
     assert headline_text(["Wait for it…"], narration, "T") == "Wait for it…"  # authored, not a cut copy
+    assert headline_text([narration], narration, "T") == "How to sleep better"  # a whole copy reads twice
+    assert headline_text(["Stop."], "Stop.", "T") == "Stop."  # short enough to be the hook itself
     assert headline_text([], "", "The Title") == "The Title"
     for narration in NARRATIONS:
         assert not headline_text([], narration, "T").endswith(ELLIPSES)

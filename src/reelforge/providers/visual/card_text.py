@@ -77,9 +77,18 @@ def is_cut_copy(text: str, narration: str) -> bool:
     return bool(head) and _plain(narration).startswith(head)
 
 
+def is_full_copy(text: str, narration: str) -> bool:
+    """On-screen text that is the whole narration again (more than a hook's length): shown above the
+    caption that speaks the same words, it reads twice; a hook from it reads better."""
+    return _plain(text) == _plain(narration) and _size(text) > 6
+
+
 def authored_lines(on_screen_text: Sequence[str], narration: str) -> list[str]:
-    """The scene's own onScreenText lines, without blanks and cut copies of the narration."""
-    return [t.strip() for t in on_screen_text if t.strip() and not is_cut_copy(t, narration)]
+    """The scene's own onScreenText lines, without blanks, cut copies and whole copies of the narration."""
+    lines = [t.strip() for t in on_screen_text if t.strip()]
+    if any(is_cut_copy(t, narration) or is_full_copy(t, narration) for t in lines):
+        return []
+    return lines
 
 
 def headline_text(on_screen_text: Sequence[str], narration: str, title: str) -> str:
