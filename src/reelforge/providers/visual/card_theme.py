@@ -107,7 +107,7 @@ TOPICS: tuple[Topic, ...] = (
           (_pal("chalk", "#1b2a25", "#2d4239", "#ffe066", "#a5d8ff", muted="#cfe0d6"),
            _pal("paper", "#fbf8f1", "#ece1c9", "#c92a2a", "#1864ab", "#1b1b1b", "#5a5246")),
           {"en": "LEARN", "ko": "공부", "ja": "学び", "zh": "学习"}),
-    Topic("tech", ("code", "software", "app", "apps", "computer", "ai", "python", "program", "phone", "data",
+    Topic("tech", ("code", "software", "app", "apps", "computer", "ai", "python", "program", "data",
                    "api", "developer", "tech", "코드", "앱", "コード", "アプリ", "代码", "软件"),
           ("laptop", "code_tags", "robot", "cellphone", "rocket_launch"),
           (_pal("midnight", "#0f1530", "#231340", "#ff5e7e", "#4cc9f0", muted="#b8c1ec"),
