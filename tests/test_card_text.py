@@ -106,3 +106,29 @@ def test_a_word_longer_than_the_line_is_split_not_cut() -> None:
     lines = wrap(text, font.getlength, 500)
     assert len(lines) > 1 and all(font.getlength(line) <= 500 for line in lines)
     assert "".join(line.rstrip("-") for line in lines) == text
+
+
+BRIEFS = [
+    "How to sleep better: keep the room cool, wake up at the same time every day and put the phone away an "
+    "hour before bed.",
+    "Perfect pasta: salt the water until it tastes like the sea. Cook it two minutes less than the packet says. "
+    "Finish it in the pan with a splash of pasta water and a knob of butter for a glossy sauce.",
+    "Save money without noticing by moving ten percent of your salary to savings on the very day it arrives, "
+    "before you have any chance to spend it on things you did not plan to buy this month.",
+    "잠을 잘 자려면 자기 전 한 시간 동안 화면을 어둡게 하세요. 방을 시원하게 유지하세요.",
+]
+
+
+@pytest.mark.parametrize("brief", BRIEFS)
+def test_no_card_text_drafted_from_a_brief_has_an_ellipsis(brief: str) -> None:
+    from reelforge.pipeline.skeleton import skeleton_script
+    from reelforge.providers.visual.card_theme import choose_look, language_of
+    from reelforge.providers.visual.designed import kicker_text
+
+    script = skeleton_script(brief, mode="shorts", aspect="9:16", locale="en")
+    look = choose_look(brief, seed=1)
+    for index, scene in enumerate(script.scenes):
+        headline = headline_text(scene.on_screen_text, scene.narration, script.title)
+        kicker = kicker_text(look, language_of(headline), index, len(script.scenes))
+        for text in (headline, kicker):
+            assert text.strip() and not any(mark in text for mark in ELLIPSES), text

@@ -433,6 +433,7 @@ def _landscape(content: Content, frame: Frame, layout: LayoutName, head_font: Sc
         else:
             cx = max(side[0] + gap, _text_right(headline, kicker) + gap) + d / 2
         decorations.append(Decoration("ring", (cx - d / 2, cy - d / 2, cx + d / 2, cy + d / 2), content.icon))
+        decorations.append(_dots(frame.free_below(), frame))
     return headline, kicker, decorations
 
 
