@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import math
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from PIL import ImageFont
@@ -52,13 +54,18 @@ def _union(a: Box, b: Box) -> Box:
 
 
 _FONT_LOCK = threading.Lock()
-_FONTS: dict[tuple[str, int], ImageFont.FreeTypeFont] = {}
+_FONTS: OrderedDict[tuple[str, int], ImageFont.FreeTypeFont] = OrderedDict()
+_FONT_CACHE_SIZE = 48  # a CJK face costs ~2.3 MB; fitting tries ~10 sizes per card
 
 
 def pil_font(font: ScriptFont, size: int) -> ImageFont.FreeTypeFont:
     key = (f"{font.path}:{font.weight}", size)
     with _FONT_LOCK:
-        if key not in _FONTS:
+        if key in _FONTS:
+            _FONTS.move_to_end(key)
+        else:
+            while len(_FONTS) >= _FONT_CACHE_SIZE:
+                _FONTS.popitem(last=False)
             loaded = ImageFont.truetype(str(font.path), size)
             if font.variation:
                 values = []
@@ -208,6 +215,11 @@ def frame_geometry(width: int, height: int, *, scale: float, platform: str, capt
 # ---- text fitting ----------------------------------------------------------------------------------------
 
 def _pitch(font: ScriptFont, text: str) -> float:
+    return _script_pitch(text)
+
+
+@lru_cache(maxsize=256)
+def _script_pitch(text: str) -> float:
     return CJK_PITCH if dominant_script(text) in ("han", "kana", "hangul", "arabic") else LINE_PITCH
 
 
@@ -245,13 +257,35 @@ def _block_height(font: ScriptFont, text: str, size: int, n_lines: int) -> float
     return ascent + descent + (n_lines - 1) * size * _pitch(font, text)
 
 
-def _fits(text: str, font: ScriptFont, size: int, width: float, height: float, max_lines: int) -> list[str] | None:
+class _Scaled:
+    """Advance widths measured once at a reference size and scaled linearly to the size being tried
+    (shaping is the slow part of fitting); the lines finally chosen are measured for real."""
+
+    def __init__(self, font: ScriptFont, reference: int) -> None:
+        self.pil = pil_font(font, reference)
+        self.reference = reference
+        self.cache: dict[str, float] = {}
+
+    def at(self, size: int) -> card_wrap.Measure:
+        factor = size / self.reference
+
+        def measure(text: str) -> float:
+            if text not in self.cache:
+                self.cache[text] = self.pil.getlength(text)
+            return self.cache[text] * factor
+
+        return measure
+
+
+def _fits(text: str, font: ScriptFont, size: int, width: float, height: float, max_lines: int,
+          scaled: _Scaled | None = None) -> list[str] | None:
     pil = pil_font(font, size)
     ascent, descent = pil.getmetrics()
     limit = min(max_lines, int((height - ascent - descent) // (size * _pitch(font, text))) + 1)
-    if limit < 1 or len(card_wrap.wrap(text, pil.getlength, width)) > limit:
+    measure = scaled.at(size) if scaled is not None else pil.getlength
+    if limit < 1 or len(card_wrap.wrap(text, measure, width)) > limit:
         return None
-    lines = card_wrap.balanced_wrap(text, pil.getlength, width, max_lines=limit)
+    lines = card_wrap.balanced_wrap(text, measure, width, max_lines=limit)
     return lines if all(_ink_width(pil, line) <= width for line in lines) else None
 
 
@@ -267,15 +301,16 @@ def fit_text(text: str, font: ScriptFont, width: float, height: float, *, start:
     ``max_lines`` lines, every character kept; below ``minimum`` more lines are allowed before giving up."""
     size = start
     floor = max(8, minimum // 2)
+    scaled = _Scaled(font, start)
     while size >= floor:
-        lines = _fits(text, font, size, width, height, max_lines if size >= minimum else max_lines * 2)
+        lines = _fits(text, font, size, width, height, max_lines if size >= minimum else max_lines * 2, scaled)
         if lines is not None:
             if card_wrap.break_cost(lines) >= 1.0 and size >= minimum:
                 # a Japanese/Chinese line cut mid-word: one or two sizes down may break at phrase ends
                 for smaller in (int(size * 0.93), int(size * 0.86)):
                     if smaller < minimum:
                         break
-                    found = _fits(text, font, smaller, width, height, max_lines)
+                    found = _fits(text, font, smaller, width, height, max_lines, scaled)
                     if found is not None and card_wrap.break_cost(found) < 1.0:
                         return smaller, found
             return size, lines

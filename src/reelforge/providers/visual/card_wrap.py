@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from reelforge.text.scripts import UNSPACED_SCRIPTS, char_script
@@ -37,6 +38,11 @@ def _is_unspaced_char(ch: str) -> bool:
 
 def units(text: str) -> list[Unit]:
     """Split ``text`` into the pieces a line may break between."""
+    return list(_units(text))
+
+
+@lru_cache(maxsize=256)
+def _units(text: str) -> tuple[Unit, ...]:
     out: list[Unit] = []
     word = ""
     space = False
@@ -57,7 +63,7 @@ def units(text: str) -> list[Unit]:
         word += ch
     if word:
         out.append(Unit(word, space))
-    return _kinsoku(out)
+    return tuple(_kinsoku(out))
 
 
 def _kinsoku(pieces: list[Unit]) -> list[Unit]:
