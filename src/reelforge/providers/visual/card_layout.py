@@ -305,13 +305,13 @@ def fit_text(text: str, font: ScriptFont, width: float, height: float, *, start:
     while size >= floor:
         lines = _fits(text, font, size, width, height, max_lines if size >= minimum else max_lines * 2, scaled)
         if lines is not None:
-            if card_wrap.break_cost(lines) >= 1.0 and size >= minimum:
+            if card_wrap.break_cost(lines) >= 0.5 and size >= minimum:
                 # a Japanese/Chinese line cut mid-word: one or two sizes down may break at phrase ends
                 for smaller in (int(size * 0.93), int(size * 0.86)):
                     if smaller < minimum:
                         break
                     found = _fits(text, font, smaller, width, height, max_lines, scaled)
-                    if found is not None and card_wrap.break_cost(found) < 1.0:
+                    if found is not None and card_wrap.break_cost(found) < card_wrap.break_cost(lines):
                         return smaller, found
             return size, lines
         size = int(size * 0.93) if size > 40 else size - 2

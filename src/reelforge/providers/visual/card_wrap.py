@@ -163,7 +163,7 @@ _PUNCT_BREAK_AFTER = frozenset("、。，．！？」』）】,.!?")
 _PARTICLES = frozenset("はがをにでともへやのね")
 _HIRAGANA = frozenset(chr(c) for c in range(0x3041, 0x3097))
 LINE_COST = 0.3
-BAD_BREAK = {"ja": 1.0, "zh": 0.3}
+BAD_BREAK = {"ja": 1.0, "zh": 0.5}
 
 
 def _break_penalty(before: Unit, after: Unit, language: str | None) -> float:
