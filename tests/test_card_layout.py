@@ -103,3 +103,23 @@ def test_portrait_uses_the_whole_frame() -> None:
         lowest = max(d.box[3] for d in card.decorations)
         assert lowest > card.caption_band[3], f"{layout}: nothing below the captions"
         assert card.headline.box[1] < card.height * 0.4
+
+
+@pytest.mark.parametrize("aspect", list(ASPECTS))
+@pytest.mark.parametrize("band", [(0.42, 0.58), (0.22, 0.36)])
+def test_captions_in_the_middle_or_top_stay_clear(aspect: str, band: tuple[float, float],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A centred caption preset (big words mid-frame) or captions placed high: text moves to the larger
+    side of the band and the decorations to the other, never under it."""
+    from reelforge.providers.visual import card_layout
+
+    def fake_band(style: str, area: object) -> tuple[float, float, float, float]:
+        width, height = ASPECTS[aspect]
+        return 0.0, height * band[0], float(width), height * band[1]
+
+    monkeypatch.setattr(card_layout, "caption_band", fake_band)
+    for layout in LAYOUTS:
+        for kind in ("hook", "long", "japanese"):
+            card = _layout(layout, aspect, TEXTS[kind])
+            assert card.caption_band[1] == pytest.approx(ASPECTS[aspect][1] * band[0] * 1.2)
+            _assert_clear(card)

@@ -144,17 +144,24 @@ def _fmt(box: Box) -> str:
 
 
 def caption_band(caption_style: str, area: SafeArea) -> Box:
-    """The on-screen box the captions of ``caption_style`` use (frame pixels), two lines high."""
+    """The on-screen box the captions of ``caption_style`` may cover (frame pixels).
+
+    The captions package's own ``caption_band`` is used when it has one (it knows its presets); else the
+    band is estimated from the style's metrics, two lines high. ``none`` or an unknown style keeps the
+    default style's band free, so the layout does not change with the caption choice."""
     from reelforge.compose.captions import layout as captions_layout
 
     try:
         style = captions_layout.style_named(caption_style)
+        own = getattr(captions_layout, "caption_band", None)
+        if callable(own):
+            left, top, right, bottom = own(style, area)
+            return float(left), float(top), float(right), float(bottom)
         m = captions_layout.metrics_for(style, area)
         size, y, anchor = float(m.base_size), float(m.y), str(style.anchor)
         pad = float(m.outline + m.shadow + m.pad_y)
-    except (InvalidInputError, AttributeError, TypeError):
-        # no captions (or a style this code does not know): keep the default style's band free anyway
-        return caption_band("tiktok", area)
+    except (InvalidInputError, AttributeError, TypeError, ValueError):
+        return caption_band("tiktok", area) if caption_style != "tiktok" else _default_band(area)
     lines_h = 2 * 1.3 * size
     if anchor.startswith("bottom"):
         top, bottom = y - lines_h - pad, y + pad
@@ -163,6 +170,11 @@ def caption_band(caption_style: str, area: SafeArea) -> Box:
     else:
         top, bottom = y - lines_h / 2 - pad, y + lines_h / 2 + pad
     return float(area.x0), max(0.0, top - 0.1 * size), float(area.x1), min(float(area.height), bottom + 0.1 * size)
+
+
+def _default_band(area: SafeArea) -> Box:
+    """The lowest 30 % of the safe area (where bottom captions sit) when no style can be read."""
+    return float(area.x0), area.y1 - 0.3 * area.h, float(area.x1), float(area.y1)
 
 
 @dataclass(frozen=True)
@@ -193,9 +205,13 @@ class Frame:
         below = (left, max(top, self.keepout[3] + gap), right, bottom)
         return above if above[3] - above[1] >= below[3] - below[1] else below
 
-    def free_below(self) -> Box:
-        """Frame below the caption band (decoration only: app UI may cover part of it)."""
-        return 0.0, self.keepout[3] + self.short * 0.04, float(self.width), float(self.height)
+    def free_area(self) -> Box:
+        """The frame on the other side of the caption band from the text (decoration only: app UI may
+        cover part of it): below the band when the text is above it, as it usually is."""
+        gap = self.short * 0.04
+        if self.zone()[1] < self.keepout[1]:
+            return 0.0, self.keepout[3] + gap, float(self.width), float(self.height)
+        return 0.0, 0.0, float(self.width), max(0.0, self.keepout[1] - gap)
 
 
 def frame_geometry(width: int, height: int, *, scale: float, platform: str, caption_style: str) -> Frame:
@@ -383,7 +399,7 @@ def _portrait(content: Content, frame: Frame, layout: LayoutName, head_font: Scr
               kick_font: ScriptFont | None, rtl: bool, index: int) -> Parts:
     zone = frame.zone()
     short = frame.short
-    below = frame.free_below()
+    below = frame.free_area()
     decorations: list[Decoration] = []
     gap = short * 0.04
     if layout == "badge":
@@ -432,7 +448,7 @@ def _landscape(content: Content, frame: Frame, layout: LayoutName, head_font: Sc
         column = (zx0 + zw * 0.06, zy0 + d + short * 0.035, zx1 - zw * 0.06, zy1)
         headline, kicker = _text_column(content, frame, column, "center", head_font, kick_font,
                                         max_lines=3, vcenter=0.25)
-        decorations.append(_dots(frame.free_below(), frame))
+        decorations.append(_dots(frame.free_area(), frame))
         return headline, kicker, decorations
     # editorial and spotlight: a text column on one side, the pictogram on the other
     split = 0.64 if square else 0.6
@@ -468,7 +484,7 @@ def _landscape(content: Content, frame: Frame, layout: LayoutName, head_font: Sc
         else:
             cx = max(side[0] + gap, _text_right(headline, kicker) + gap) + d / 2
         decorations.append(Decoration("ring", (cx - d / 2, cy - d / 2, cx + d / 2, cy + d / 2), content.icon))
-        decorations.append(_dots(frame.free_below(), frame))
+        decorations.append(_dots(frame.free_area(), frame))
     return headline, kicker, decorations
 
 

@@ -176,11 +176,12 @@ def _draw_decorations(img: Image.Image, layout: CardLayout, palette: Palette) ->
     draw = ImageDraw.Draw(layer)
     short = min(layout.width, layout.height)
     for deco in layout.decorations:
-        _decoration(draw, deco, palette, short)
+        _decoration(layer, draw, deco, palette, short)
     img.alpha_composite(layer)
 
 
-def _decoration(draw: ImageDraw.ImageDraw, deco: Decoration, palette: Palette, short: float) -> None:
+def _decoration(layer: Image.Image, draw: ImageDraw.ImageDraw, deco: Decoration, palette: Palette,
+                short: float) -> None:
     x0, y0, x1, y1 = deco.box
     if deco.kind == "badge":
         draw.ellipse(deco.box, fill=(*palette.accent, 255))
@@ -197,14 +198,17 @@ def _decoration(draw: ImageDraw.ImageDraw, deco: Decoration, palette: Palette, s
         _icon(draw, deco.icon, deco.box, (*palette.accent, 60 if palette.light else 48))
     elif deco.kind in ("bar", "underline"):
         draw.rectangle(deco.box, fill=(*palette.accent, 255))
-    elif deco.kind == "arcs":  # concentric arcs rising from below the frame, inside the box
-        cx, cy = (x0 + x1) / 2, y1 + (y1 - y0) * 0.35
-        top_r = cy - y0
+    elif deco.kind == "arcs":  # concentric arcs rising from the box's bottom edge, clipped to the box
+        w, h = max(1, round(x1 - x0)), max(1, round(y1 - y0))
+        arcs = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+        adraw = ImageDraw.Draw(arcs)
+        cx, cy = w / 2, h * 1.35
         stroke = max(2, round(short * 0.008))
         for k in range(6):
-            r = top_r * (1 - k * 0.16)
+            r = cy * (1 - k * 0.16)
             colour = palette.accent if k % 2 == 0 else palette.accent2
-            draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=(*colour, 150 - k * 18), width=stroke)
+            adraw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=(*colour, 150 - k * 18), width=stroke)
+        layer.alpha_composite(arcs, dest=(max(0, round(x0)), max(0, round(y0))))
     elif deco.kind == "dots":
         step = short * 0.055
         r = short * 0.0065
