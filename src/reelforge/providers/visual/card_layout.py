@@ -373,9 +373,12 @@ def _text_column(content: Content, frame: Frame, column: Box, align: Align, head
     kick_h = 0.0
     kick_lines: list[str] = []
     if kick_font is not None:
-        kick_size, kick_lines = fit_text(content.kicker, kick_font, width, short * 0.12, start=kick_size,
-                                         minimum=max(10, kick_size // 2), max_lines=1)
-        kick_h = _block_height(kick_font, content.kicker, kick_size, len(kick_lines)) + short * 0.035
+        try:
+            kick_size, kick_lines = fit_text(content.kicker, kick_font, width, short * 0.12, start=kick_size,
+                                             minimum=max(10, kick_size // 2), max_lines=1)
+            kick_h = _block_height(kick_font, content.kicker, kick_size, len(kick_lines)) + short * 0.035
+        except TextTooLongError:
+            kick_font = None  # a tiny frame: the kicker is the part to drop
     start = round(short * 0.155)
     size, lines = fit_text(content.headline, head_font, width, y1 - y0 - kick_h - 2 * pad, start=start,
                            minimum=round(short * 0.05), max_lines=max_lines)
