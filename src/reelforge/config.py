@@ -85,6 +85,14 @@ def _duration(value: Any) -> str:
     return text
 
 
+def _music(value: Any) -> str:
+    from reelforge.models.common import music_kind
+
+    text = _text(value)
+    music_kind(text)
+    return text
+
+
 @dataclass(frozen=True)
 class Option:
     key: str
@@ -106,8 +114,10 @@ OPTIONS: tuple[Option, ...] = (
            "seconds of silence after each scene's speech in a drafted script (scenes follow the voice)"),
     Option("voice_variation", False, _bool, "Piper's random prosody (not reproducible from the brief)"),
     Option("image_model", "", str, "hosted image key for --visual generate (empty: chosen by the key that is set)"),
-    Option("music", "none", _text, "'none' or a path to an audio file"),
-    Option("music_gain_db", -18.0, _float(-60, 0), "music bed level before ducking"),
+    Option("music", "none", _music, "calm, upbeat, cinematic, lofi, piano (synthesized beds), none, or a path to "
+           "an audio file"),
+    Option("music_gain_db", -15.0, _float(-60, 0), "music level in dB: a -14 LUFS bed sits ~15 LU under the speech, "
+           "~10 dB more under words"),
     Option("duration", "auto", _duration, "target length of a skeleton script, seconds or auto"),
     Option("seed", 1, _int, "seed for layouts, palettes and motion"),
     Option("out", "videos", _text, "where run directories go (inside the workspace)"),

@@ -42,7 +42,8 @@ def video_group() -> None:
 @click.option("--voice", help="joe (default), a Piper voice .onnx path, or none.")
 @click.option("--speed", type=float, help="Speech speed, 0.5..2.0.")
 @click.option("--breath", type=float, help="Seconds of silence after each scene's speech (drafted scripts).")
-@click.option("--music", help="none, or a path to an audio file (looped, ducked under speech).")
+@click.option("--music", help="calm, upbeat, cinematic, lofi or piano (a bed synthesized from --seed), none, or a "
+                              "path to an audio file; ducked under speech.")
 @click.option("--caption-font", help="A .ttf/.otf for captions (e.g. a CJK font).")
 @click.option("--transition", type=click.Choice(["cut", "fade", "slide", "wipe"]),
               help="Default transition between scenes.")

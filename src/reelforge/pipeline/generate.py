@@ -18,6 +18,7 @@ from reelforge.pipeline import stages
 from reelforge.pipeline.cost import CostPlan, check_cost
 from reelforge.pipeline.demo import DemoRequest, build_polish_spec, capture_visuals, run_demo
 from reelforge.pipeline.language import check_voice_speaks, settle_locale
+from reelforge.pipeline.music_stage import music_choice
 from reelforge.pipeline.pacing import pacing_for
 from reelforge.pipeline.progress import Reporter, SilentReporter
 from reelforge.pipeline.recorder import RunRecorder, StageOutcome
@@ -132,6 +133,7 @@ def _run(request: GenerateRequest, script_source: str, script: Script, run_dir: 
                 recorder.succeed()
             return demo.video
 
+    music_choice(script, settings)  # a bad script.json music value fails before any media is made
     plan = CostPlan.for_settings(settings, scenes=len(script.scenes), dry_run=request.dry_run)
     recorder.manifest.cost = plan.as_cost()
     check_cost(plan, max_usd=settings["max_usd"], yes=request.yes)
@@ -145,7 +147,8 @@ def _run(request: GenerateRequest, script_source: str, script: Script, run_dir: 
         visuals = stages.run_visuals(script, run_dir, settings, recorder, report, workspace=request.workspace,
                                      media_dir=request.media_dir, dry_run=request.dry_run)
     captions = stages.run_captions(narration.timing, script, run_dir, settings, recorder, report)
-    music = stages.run_music(run_dir, settings, script, recorder, request.workspace)
+    seconds = max([narration.timing.total_sec, *(seg.end_sec for seg in narration.timing.segments)])
+    music = stages.run_music(run_dir, settings, script, recorder, request.workspace, seconds=seconds)
 
     with recorder.stage("spec") as out:
         spec = build_render_spec(SpecInputs(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
 from reelforge.compose.captions import CaptionResult, write_captions
 from reelforge.config import Settings
-from reelforge.errors import InvalidInputError, NotFoundError
+from reelforge.errors import NotFoundError
 from reelforge.models.common import FRAME_SIZES
 from reelforge.models.render_spec import FileRef
 from reelforge.models.script import Script
@@ -170,37 +169,8 @@ def run_captions(timing: Timing, script: Script, run_dir: Path, settings: Settin
 
 
 def run_music(run_dir: Path, settings: Settings, script: Script, recorder: RunRecorder,
-              workspace: Workspace) -> FileRef | None:
-    """Copy the music bed into the run dir (the script's `music` wins over --music), probed as real audio."""
-    choice = script.music if script.music != "none" else settings["music"]
-    if choice == "none":
-        return None
-    with recorder.stage("music") as out:
-        source = Path(choice)
-        source = source if source.is_absolute() else workspace.root / source
-        source = ensure_inside(source, workspace.root, what="music file", flag="--allow-external-input")
-        if not source.is_file():
-            raise NotFoundError(f"music file {source} does not exist",
-                                hint="pass --music PATH to an audio file inside the workspace, or --music none")
-        _require_audio(source)
-        target = run_dir / "audio" / f"music{source.suffix.lower()}"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-        recorder.add_asset(target)
-        recorder.set_provider("music", "user-file")
-        out.append(StageOutcome(provider="user-file", path_taken="real",
-                                params={"source": source.name, "gainDb": settings["music_gain_db"]}))
-    return FileRef(src=target.relative_to(run_dir).as_posix(), sha256=sha256_file(target))
+              workspace: Workspace, *, seconds: float) -> FileRef | None:
+    """The music bed: a synthesized mood, the user's file, or None (see pipeline/music_stage.py)."""
+    from reelforge.pipeline.music_stage import run_music as music
 
-
-def _require_audio(path: Path) -> None:
-    import av
-
-    try:
-        with av.open(str(path)) as container:
-            if not container.streams.audio:
-                raise InvalidInputError(f"music file {path} has no audio stream", file=str(path),
-                                        hint="pass an audio file (wav, mp3, m4a, ogg, flac)")
-    except av.FFmpegError as exc:
-        raise InvalidInputError(f"music file {path} is not readable media: {exc}", file=str(path),
-                                hint="pass an audio file (wav, mp3, m4a, ogg, flac)") from None
+    return music(run_dir, settings, script, recorder, workspace, seconds=seconds)

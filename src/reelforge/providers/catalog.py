@@ -38,6 +38,7 @@ def list_providers() -> list[dict[str, Any]]:
         ("visual", "pexels", _avail(pexels, "PEXELS_API_KEY not set", "export PEXELS_API_KEY=..."), "free key"),
         ("caption", "libass", _avail(_module("font_roboto"), "font-roboto missing", "pip install font-roboto"),
          "key-free"),
+        ("music", "reelforge-synth", _avail(True), "key-free"),
         ("music", "user-file", _avail(True), "key-free"),
         ("compositor", "ffmpeg", _avail(_module("imageio_ffmpeg"), "imageio-ffmpeg missing",
                                         "pip install imageio-ffmpeg"), "key-free"),
