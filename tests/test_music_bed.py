@@ -61,7 +61,7 @@ def test_seed_and_mood_change_the_bytes(tmp_path: Path) -> None:
 @pytest.mark.parametrize("mood", MUSIC_MOODS)
 def test_bed_is_music_in_its_key_not_a_tone(tmp_path: Path, mood: str) -> None:
     """Most tonal energy lies on the plan's scale, spread over several notes, and the chords change."""
-    path, bed = _bed(tmp_path, mood, 5, 9.0)
+    path, bed = _bed(tmp_path, mood, 5, 14.0)
     x = _floats(path).mean(axis=1)
     params = bed.params  # type: ignore[attr-defined]
     names = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
