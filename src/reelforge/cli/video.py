@@ -36,10 +36,13 @@ def video_group() -> None:
 @click.option("--captions", type=click.Choice(["tiktok", "lower-third", "none"]))
 @click.option("--platform", type=click.Choice(["tiktok", "reels", "shorts", "generic"]),
               help="Caption safe-area preset.")
-@click.option("--visual", type=click.Choice(["auto", "card", "stock", "generate"]))
+@click.option("--visual", type=click.Choice(["auto", "card", "stock", "generate", "slide", "aigc"]),
+              help="auto, card, stock (Pexels), generate (hosted stills), slide (typeset frames), aigc (hosted "
+                   "generated clips).")
 @click.option("--media", "media_dir", type=click.Path(file_okay=False),
               help="A folder of your images/clips, used in scene order.")
-@click.option("--voice", help="joe (default), a Piper voice .onnx path, or none.")
+@click.option("--voice", help="joe (default), a [voices.NAME] profile from reelforge.toml, a Piper voice .onnx path, "
+                              "or none.")
 @click.option("--speed", type=float, help="Speech speed, 0.5..2.0.")
 @click.option("--breath", type=float, help="Seconds of silence after each scene's speech (drafted scripts).")
 @click.option("--music", help="calm, upbeat, cinematic, lofi or piano (a bed synthesized from --seed), none, or a "
@@ -48,6 +51,7 @@ def video_group() -> None:
 @click.option("--transition", type=click.Choice(["cut", "fade", "slide", "wipe"]),
               help="Default transition between scenes.")
 @click.option("--duration", help="Target seconds for a skeleton script, or auto.")
+@click.option("--compositor", help="ffmpeg (the only one reelforge has; remotion/mpt are refused, never swapped).")
 @click.option("--seed", type=int, help="Seed for palettes, layouts and motion.")
 @click.option("--out", help="Directory for run folders (inside the workspace).")
 @click.option("--allow-external-out", is_flag=True, help="Allow --out outside the workspace.")

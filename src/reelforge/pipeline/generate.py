@@ -163,8 +163,10 @@ def _run(request: GenerateRequest, script_source: str, script: Script, run_dir: 
         spec_path = run_dir / "render-spec.json"
         write_json_atomic(spec_path, spec.to_json_dict())
         recorder.add_asset(spec_path, seed=seed)
+        recorder.set_provider("compositor", spec.compositor)  # the one that renders it, also on a dry run
         out.append(StageOutcome(provider="spec-builder", path_taken="real",
                                 params={"frames": spec.duration_in_frames, "fps": spec.fps,
+                                        "compositor": spec.compositor,
                                         "size": f"{spec.dimensions.width}x{spec.dimensions.height}"}))
 
     if request.dry_run:
