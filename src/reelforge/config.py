@@ -138,7 +138,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("seed", 1, _int, "seed for layouts, palettes and motion"),
     Option("out", "videos", _text, "where run directories go (inside the workspace)"),
     Option("max_usd", 0.20, _float(0, 10_000), "cost guardrail: paid plans at or above need --yes"),
-    Option("timeout", 1800, _int, "whole-run deadline in seconds"),
+    Option("timeout", 1800, _int, "seconds to wait for a hosted job (an aigc clip) before falling back"),
     Option("caption_font", "", str, "path to a caption font (.ttf/.otf); empty: Roboto Black"),
     Option("transition", "fade", _choice("cut", "fade", "slide", "wipe"), "default transition between scenes"),
     Option("compositor", "ffmpeg", _compositor, "the compositor (ffmpeg; the seed's remotion/mpt are refused)"),

@@ -134,7 +134,7 @@ def _run(request: GenerateRequest, script_source: str, script: Script, run_dir: 
             return demo.video
 
     music_choice(script, settings)  # a bad script.json music value fails before any media is made
-    plan = CostPlan.for_settings(settings, scenes=len(script.scenes), dry_run=request.dry_run)
+    plan = CostPlan.for_settings(settings, scenes=len(script.scenes), dry_run=request.dry_run, script=script)
     recorder.manifest.cost = plan.as_cost()
     check_cost(plan, max_usd=settings["max_usd"], yes=request.yes)
 

@@ -107,7 +107,7 @@ def run_visuals(script: Script, run_dir: Path, settings: Settings, recorder: Run
             recorder.warn("dry run: Pexels was not called; designed cards stand in for stock")
         # generate: the chain's auto pass (user media, explainer frames, cards) first; cards then become stills
         results = produce_visuals(script.scenes, run_dir=run_dir, workspace=workspace.root,
-                                  mode="auto" if mode == "generate" else mode, seed=seed,
+                                  mode="auto" if mode in ("generate", "aigc") else mode, seed=seed,
                                   width=width, height=height, title=script.title, media_dir=media_dir)
         assets: list[VisualAsset] = []
         warnings: list[str] = []
@@ -123,6 +123,15 @@ def run_visuals(script: Script, run_dir: Path, settings: Settings, recorder: Run
             if stills.requests_file is not None:
                 recorder.add_asset(stills.requests_file)
             extra = {"imageModel": stills.plan.model, "imageEstimateUsd": stills.estimate_usd}
+        if mode == "aigc":
+            from reelforge.providers.visual.aigc import generate_clips, plan_clips
+
+            clips = generate_clips(script, results, run_dir=run_dir, run_id=recorder.manifest.run_id,
+                                   workspace=workspace, seed=seed, plan=plan_clips(),
+                                   approved=recorder.manifest.cost.breakdown, dry_run=dry_run,
+                                   wait_sec=float(settings["timeout"]))
+            results = clips.results
+            extra = {"videoModel": clips.plan.model, "clipEstimateUsd": clips.estimate_usd, "renderJobs": clips.jobs}
         for result in results:
             recorder.add_asset(run_dir / result.src, seed=seed)
             spec = result.visual_spec(seed)
