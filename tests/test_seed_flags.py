@@ -192,8 +192,8 @@ def ark(workspace: Path, monkeypatch: pytest.MonkeyPatch, real_clip: bytes) -> I
 
 def _script(workspace: Path) -> None:
     script = {"schemaVersion": "1.0", "mode": "shorts", "aspect": "9:16", "locale": "en", "title": "Night routine",
-              "music": "none", "scenes": [{"id": "a", "durationSec": 3, "narration": "Dim the lights."},
-                                          {"id": "b", "durationSec": 5.5, "narration": "Keep the room cool."}]}
+              "music": "none", "scenes": [{"id": "a", "durationSec": 1.5, "narration": "Dim the lights."},
+                                          {"id": "b", "durationSec": 1, "narration": "Keep the room cool."}]}
     (workspace / "s.json").write_text(json.dumps(script))
 
 
@@ -202,11 +202,12 @@ def test_aigc_is_priced_and_gated_before_anything_is_sent(capsys: pytest.Capture
     _script(workspace)
     code, out = run_json(capsys, "video", "generate", "--script", "s.json", "--visual", "aigc", "--voice", "none")
     assert code == 4
-    # 4 s + 6 s of Seedance 2.0 fast at 720p ($0.24/s) = $2.40, over the $0.20 guardrail
-    assert "$2.40" in out["error"]["message"] and "video-seedance-2-fast" in out["error"]["message"]
+    # two 4 s clips (Seedance's shortest) of Seedance 2.0 fast at 720p ($0.24/s) = $1.92, over the $0.20 guardrail
+    assert "$1.92" in out["error"]["message"] and "video-seedance-2-fast" in out["error"]["message"]
     assert ark.hits == 0
 
 
+@pytest.mark.slow
 def test_aigc_renders_a_clip_per_scene_through_the_render_runner(capsys: pytest.CaptureFixture[str],
                                                                  workspace: Path, ark: _ClipFake) -> None:
     _script(workspace)
@@ -217,10 +218,10 @@ def test_aigc_renders_a_clip_per_scene_through_the_render_runner(capsys: pytest.
                          "--yes")
     assert code == 0, out
     assert ark.submits == 2
-    assert [r["duration"] for r in ark.requests] == [4, 6] and all(r["ratio"] == "9:16" for r in ark.requests)
+    assert [r["duration"] for r in ark.requests] == [4, 4] and all(r["ratio"] == "9:16" for r in ark.requests)
     run_dir = Path(out["runDir"])
     manifest = json.loads((run_dir / "manifest.json").read_text())
-    assert manifest["cost"]["breakdown"]["video-seedance-2-fast"] == pytest.approx(2.40)
+    assert manifest["cost"]["breakdown"]["video-seedance-2-fast"] == pytest.approx(1.92)
     stage = next(s for s in manifest["stages"] if s["stage"] == "visuals")
     assert stage["pathTaken"] == "real" and len(stage["params"]["renderJobs"]) == 2
     spec = json.loads((run_dir / "render-spec.json").read_text())
@@ -230,6 +231,7 @@ def test_aigc_renders_a_clip_per_scene_through_the_render_runner(capsys: pytest.
     assert Path(out["video"]).is_file()
 
 
+@pytest.mark.slow
 def test_aigc_failed_job_falls_back_recorded(capsys: pytest.CaptureFixture[str], workspace: Path,
                                              ark: _ClipFake) -> None:
     ark.plan = ["queued", "failed"]
@@ -244,6 +246,28 @@ def test_aigc_failed_job_falls_back_recorded(capsys: pytest.CaptureFixture[str],
     stage = next(s for s in manifest["stages"] if s["stage"] == "visuals")
     assert stage["pathTaken"] == "fallback"
     assert any(w.startswith("aigc clip unavailable: video-seedance-2-fast") for w in manifest["warnings"])
+
+
+def test_clip_length_follows_the_scene_within_seedances_range() -> None:
+    from reelforge.models.script import Scene
+    from reelforge.providers.visual.aigc import clip_seconds
+
+    lengths = [clip_seconds(Scene.model_validate({"id": "s", "durationSec": d})) for d in (1, 4, 5.5, 30)]
+    assert lengths == [4, 4, 6, 15]
+
+
+def test_show_cursor_and_capture_timeout_reach_the_web_capture() -> None:
+    from reelforge.pipeline.demo import DemoRequest, check_request, web_options
+
+    request = DemoRequest(source="web", url="https://example.com/app?token=abc", show_cursor=True,
+                          capture_timeout=42)
+    check_request(request)
+    options = web_options(request, "16:9")
+    assert options.show_cursor and options.max_seconds == 42
+    with pytest.raises(InvalidInputError, match="--capture-timeout"):
+        check_request(DemoRequest(source="web", url="https://example.com", capture_timeout=500))
+    with pytest.raises(InvalidInputError, match="--show-cursor only applies to --source web"):
+        check_request(DemoRequest(source="file", show_cursor=True))
 
 
 def test_help_lists_the_seed_values() -> None:
