@@ -185,3 +185,22 @@ def test_rendered_short_carries_the_bed_under_speech(capsys: pytest.CaptureFixtu
     audio = np.frombuffer(raw, "<f4").reshape(-1, 2).astype(np.float64)
     assert audio.shape[0] / 48000 == pytest.approx(out["durationSec"], abs=0.05)
     assert integrated_lufs(audio) > -30  # the bed is heard (no speech in this run)
+
+
+def test_bed_is_reused_from_the_cache_only_when_its_inputs_match(capsys: pytest.CaptureFixture[str],
+                                                                 workspace: Path) -> None:
+    def run(*extra: str) -> tuple[dict, bytes]:
+        code, out = run_json(capsys, "video", "generate", BRIEF, "--voice", "none", "--music", "lofi", "--dry-run",
+                             *extra)
+        assert code == 0, out
+        run_dir = Path(out["runDir"])
+        manifest = json.loads((run_dir / "manifest.json").read_text())
+        stage = next(s for s in manifest["stages"] if s["stage"] == "music")
+        return stage, (run_dir / "audio" / "music-lofi.wav").read_bytes()
+
+    first, first_bytes = run("--seed", "3")
+    again, again_bytes = run("--seed", "3")
+    other, other_bytes = run("--seed", "4")
+    assert not first["reused"] and again["reused"] and not other["reused"]
+    assert again_bytes == first_bytes != other_bytes
+    assert again["params"]["lufs"] == first["params"]["lufs"]

@@ -8,6 +8,7 @@ record, as does a user file's.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,8 @@ from reelforge.models.common import MUSIC_CHOICES, music_kind
 from reelforge.models.render_spec import FileRef
 from reelforge.models.script import Script
 from reelforge.pipeline.recorder import RunRecorder, StageOutcome
-from reelforge.workspace.hashing import sha256_file
+from reelforge.workspace.atomic import write_json_atomic
+from reelforge.workspace.hashing import sha256_file, sha256_json
 from reelforge.workspace.paths import Workspace, ensure_inside
 
 BED_MARGIN_SEC = 1.0
@@ -48,15 +50,16 @@ def run_music(run_dir: Path, settings: Settings, script: Script, recorder: RunRe
         return None
     with recorder.stage("music") as out:
         if kind == "mood":
-            from reelforge.providers.music import PROVIDER_ID, make_bed
+            from reelforge.providers.music import PROVIDER_ID
 
             seed = settings["seed"]
-            bed = make_bed(choice, seed, seconds + BED_MARGIN_SEC, run_dir / "audio" / f"music-{choice}.wav")
-            target = bed.path
+            target = run_dir / "audio" / f"music-{choice}.wav"
+            params, key, reused = _bed(choice, seed, seconds + BED_MARGIN_SEC, target,
+                                       workspace.internal / "cache" / "music")
             recorder.add_asset(target, seed=seed)
             recorder.set_provider("music", PROVIDER_ID)
-            out.append(StageOutcome(provider=PROVIDER_ID, path_taken="real",
-                                    params={**bed.params, "gainDb": settings["music_gain_db"]}))
+            out.append(StageOutcome(provider=PROVIDER_ID, path_taken="real", fingerprint=key, reused=reused,
+                                    params={**params, "gainDb": settings["music_gain_db"]}))
         else:
             target, params = _user_file(Path(choice), run_dir, workspace)
             recorder.add_asset(target)
@@ -64,6 +67,34 @@ def run_music(run_dir: Path, settings: Settings, script: Script, recorder: RunRe
             out.append(StageOutcome(provider="user-file", path_taken="real",
                                     params={**params, "gainDb": settings["music_gain_db"]}))
     return FileRef(src=target.relative_to(run_dir).as_posix(), sha256=sha256_file(target))
+
+
+def _code_version() -> str:
+    """sha256 of the synthesizer's source: a change to any of it misses every cached bed."""
+    folder = Path(__file__).resolve().parent.parent / "providers" / "music"
+    return sha256_json({p.name: sha256_file(p) for p in sorted(folder.glob("*.py"))})
+
+
+def _bed(mood: str, seed: int, seconds: float, target: Path, cache_root: Path) -> tuple[dict[str, Any], str, bool]:
+    """Synthesize the bed into ``target``, or copy a verified cached one (same code, mood, seed, length)."""
+    from reelforge.providers.music import make_bed
+    from reelforge.providers.music.bed import RATE
+
+    key = sha256_json({"code": _code_version(), "mood": mood, "seed": seed, "samples": round(seconds * RATE)})
+    folder = cache_root / key
+    try:
+        entry = json.loads((folder / "entry.json").read_text(encoding="utf-8"))
+        if sha256_file(folder / "bed.wav") == entry["sha256"]:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(folder / "bed.wav", target)
+            return dict(entry["params"]), key, True
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # any miss or damage: make it again
+    bed = make_bed(mood, seed, seconds, target)
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(target, folder / "bed.wav")
+    write_json_atomic(folder / "entry.json", {"sha256": sha256_file(target), "params": bed.params})
+    return bed.params, key, False
 
 
 def _user_file(source: Path, run_dir: Path, workspace: Workspace) -> tuple[Path, dict[str, Any]]:
