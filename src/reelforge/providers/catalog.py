@@ -36,6 +36,8 @@ def list_providers() -> list[dict[str, Any]]:
         ("visual", "user-media", _avail(True), "key-free"),
         ("visual", "designed-card", _avail(True), "key-free"),
         ("visual", "pexels", _avail(pexels, "PEXELS_API_KEY not set", "export PEXELS_API_KEY=..."), "free key"),
+        ("visual", "video-seedance-2-fast", _avail(bool(os.environ.get("ARK_API_KEY")), "ARK_API_KEY not set",
+                                                   "export ARK_API_KEY=... (--visual aigc)"), "paid"),
         ("caption", "libass", _avail(_module("font_roboto"), "font-roboto missing", "pip install font-roboto"),
          "key-free"),
         ("music", "reelforge-synth", _avail(True), "key-free"),

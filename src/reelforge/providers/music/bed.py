@@ -169,7 +169,6 @@ def synthesize(mood_name: str, seed: int, seconds: float) -> tuple[np.ndarray, d
         kicks = [note.start for note in notes if note.voice == "kick"]
         gain = _pump(kicks, n + pad)[:, None]
         dry += pumped * gain
-        send += pumped * gain * 0.3
     if mood.name == "lofi":
         crackle = ins.vinyl(_rng(seed, mood_name, "vinyl"), n + pad)
         dry += np.stack([crackle, np.roll(crackle, 331)], axis=1) * 0.05
