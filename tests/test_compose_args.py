@@ -188,7 +188,18 @@ def test_measure_pass_is_audio_only() -> None:
     assert argv is not None
     assert "print_format=json" in graph_of(argv) and argv[-3:] == ["-f", "null", "-"]
     assert not any(a.endswith(".png") for a in argv)
-    assert "[0:a]" in graph_of(argv) and "[1:a]" in graph_of(argv)
+    # under a music bed only the speech is measured: it alone is normalized, the bed keeps its gain
+    assert "[0:a]" in graph_of(argv) and "[1:a]" not in graph_of(argv)
+    assert "/run/audio/music.wav" not in argv
+
+
+def test_bed_is_laid_under_normalized_speech_not_normalized_with_it() -> None:
+    measured = {"input_i": "-20.0", "input_tp": "-2.0", "input_lra": "4.0", "input_thresh": "-30.0",
+                "target_offset": "0.1"}
+    graph = graph_of(build_audio_args(spec_of(), Path("/run"), Path("/a.mp4"), "ffmpeg", loudnorm=measured))
+    speech, mix = graph.split("[nar]")[0], graph.split("[mix]")[-1]
+    assert "loudnorm=" in speech and "measured_I=-20.00" in speech
+    assert "loudnorm=" not in mix and "alimiter=" in mix
 
 
 def test_filter_path_escaping() -> None:

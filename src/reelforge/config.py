@@ -85,6 +85,30 @@ def _duration(value: Any) -> str:
     return text
 
 
+def _music(value: Any) -> str:
+    from reelforge.models.common import music_kind
+
+    text = _text(value)
+    music_kind(text)
+    return text
+
+
+COMPOSITORS = ("ffmpeg",)
+# The seed tool's compositors: named so a refusal can say what they are instead of "not a choice".
+FOREIGN_COMPOSITORS = {"remotion": "Remotion (React, headless Chrome)", "mpt": "MoneyPrinterTurbo",
+                       "hyperframes": "HyperFrames (HTML + GSAP)"}
+
+
+def _compositor(value: Any) -> str:
+    text = _text(value).lower()
+    if text in COMPOSITORS:
+        return text
+    what = FOREIGN_COMPOSITORS.get(text)
+    label = f"{what}, the seed tool's compositor," if what else "that compositor"
+    raise ValueError(f"is refused: {label} is not part of reelforge, which composites with ffmpeg only; "
+                     "it is never swapped in silently (pass --compositor ffmpeg or leave it out)")
+
+
 @dataclass(frozen=True)
 class Option:
     key: str
@@ -99,22 +123,25 @@ OPTIONS: tuple[Option, ...] = (
     Option("locale", "en", _text, "voice and caption language (BCP 47)"),
     Option("captions", "tiktok", _choice("tiktok", "lower-third", "none"), "caption style"),
     Option("platform", "tiktok", _choice("tiktok", "reels", "shorts", "generic"), "safe-area preset"),
-    Option("visual", "auto", _choice("auto", "card", "stock", "generate"), "visual provider chain"),
+    Option("visual", "auto", _choice("auto", "card", "stock", "generate", "slide", "aigc"), "visual provider chain"),
     Option("voice", "joe", _text, "voice profile (joe, a Piper .onnx path, or none)"),
     Option("speed", 1.0, _float(0.5, 2.0), "speech speed (1.0 = voice default)"),
     Option("breath", 0.25, _float(0, 2.0),
            "seconds of silence after each scene's speech in a drafted script (scenes follow the voice)"),
     Option("voice_variation", False, _bool, "Piper's random prosody (not reproducible from the brief)"),
     Option("image_model", "", str, "hosted image key for --visual generate (empty: chosen by the key that is set)"),
-    Option("music", "none", _text, "'none' or a path to an audio file"),
-    Option("music_gain_db", -18.0, _float(-60, 0), "music bed level before ducking"),
+    Option("music", "none", _music, "calm, upbeat, cinematic, lofi, piano (synthesized beds), none, or a path to "
+           "an audio file"),
+    Option("music_gain_db", -15.0, _float(-60, 0), "music level in dB: a -14 LUFS bed sits ~15 LU under the speech, "
+           "~10 dB more under words"),
     Option("duration", "auto", _duration, "target length of a skeleton script, seconds or auto"),
     Option("seed", 1, _int, "seed for layouts, palettes and motion"),
     Option("out", "videos", _text, "where run directories go (inside the workspace)"),
     Option("max_usd", 0.20, _float(0, 10_000), "cost guardrail: paid plans at or above need --yes"),
-    Option("timeout", 1800, _int, "whole-run deadline in seconds"),
+    Option("timeout", 1800, _int, "seconds to wait for a hosted job (an aigc clip) before falling back"),
     Option("caption_font", "", str, "path to a caption font (.ttf/.otf); empty: Roboto Black"),
     Option("transition", "fade", _choice("cut", "fade", "slide", "wipe"), "default transition between scenes"),
+    Option("compositor", "ffmpeg", _compositor, "the compositor (ffmpeg; the seed's remotion/mpt are refused)"),
     Option("crf", 21, _int, "x264 quality (lower is better, bigger)"),
     Option("check", True, _bool, "run the pre-publish check (reelforge check) at the end of generate"),
     Option("credentials", "auto", _choice("auto", "on", "off"),
@@ -177,6 +204,69 @@ def read_toml_layer(path: Path) -> dict[str, Any]:
     return layer
 
 
+VOICE_PROFILE_KEYS = ("model", "speed")
+
+
+@dataclass(frozen=True)
+class VoiceProfileEntry:
+    """A ``[voices.<name>]`` table: a Piper model (workspace-relative or absolute) and an optional speed."""
+
+    name: str
+    model: Path
+    speed: float | None
+
+
+def read_voice_profiles(path: Path) -> dict[str, VoiceProfileEntry]:
+    """The ``[voices.<name>]`` tables of reelforge.toml, checked (exit 4 naming the table and key)."""
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return {}  # read_toml_layer reports the broken file
+    tables = data.get("voices", {})
+    if not isinstance(tables, dict):
+        raise InvalidInputError(f"{path}: [voices] must hold tables like [voices.narrator]", file=str(path),
+                                hint='write [voices.narrator] with model = "voices/en_GB-alba-medium.onnx"')
+    profiles: dict[str, VoiceProfileEntry] = {}
+    for name, table in tables.items():
+        where = f"{path}: [voices.{name}]"
+        if name == "none" or not isinstance(table, dict):
+            raise InvalidInputError(f"{where} must be a table and not named 'none'", file=str(path),
+                                    hint='write [voices.narrator] with model = "voices/x.onnx"')
+        unknown = sorted(set(table) - set(VOICE_PROFILE_KEYS))
+        if unknown:
+            raise InvalidInputError(f"{where}: unknown key(s) {', '.join(unknown)}", file=str(path),
+                                    hint=f"a voice profile has {', '.join(VOICE_PROFILE_KEYS)}")
+        model = table.get("model")
+        if not isinstance(model, str) or not model.strip():
+            raise InvalidInputError(f"{where}: model must be the path of a Piper .onnx voice", file=str(path),
+                                    hint='model = "voices/en_US-lessac-medium.onnx" (its .onnx.json beside it)')
+        speed = None
+        if "speed" in table:
+            try:
+                speed = _float(0.5, 2.0)(table["speed"])
+            except ValueError as exc:
+                raise InvalidInputError(f"{where}: speed {exc}", file=str(path), hint="speed = 1.1") from None
+        model_path = Path(model).expanduser()
+        profiles[str(name)] = VoiceProfileEntry(str(name), model_path if model_path.is_absolute()
+                                                else path.parent / model_path, speed)
+    return profiles
+
+
+def _apply_voice_profile(settings: Settings, profiles: Mapping[str, VoiceProfileEntry]) -> None:
+    """``voice = NAME`` of a ``[voices.NAME]`` table becomes its model path (the origin keeps the name); the
+    profile's speed applies unless --speed or REELFORGE_SPEED set one."""
+    voice = settings.values["voice"]
+    profile = profiles.get(str(voice.value))
+    if profile is None:
+        return
+    label = f"reelforge.toml [voices.{profile.name}]"
+    settings.values["voice"] = Setting(str(profile.model), f"{label} via {voice.origin}")
+    if profile.speed is not None and not settings.origin("speed").startswith(("flag:", "env:")):
+        settings.values["speed"] = Setting(profile.speed, label)
+
+
 def read_env_layer(environ: Mapping[str, str]) -> dict[str, Any]:
     layer: dict[str, Any] = {}
     for name, value in environ.items():
@@ -215,6 +305,7 @@ def resolve_settings(*, workspace_root: Path, flags: Mapping[str, Any] | None = 
                 raise InvalidInputError(f"{origin}: {key}={raw!r} {exc}",
                                         hint=f"fix {origin} ({option.help})") from None
             settings.values[key] = Setting(value, origin)
+    _apply_voice_profile(settings, read_voice_profiles(toml_path))
     return settings
 
 

@@ -75,6 +75,7 @@ class WebCaptureOptions:
     load_timeout_sec: float = 30.0
     max_seconds: float = MAX_CAPTURE_SEC
     browser_path: str | None = None
+    show_cursor: bool = False
 
     def __post_init__(self) -> None:
         width, height = self.viewport

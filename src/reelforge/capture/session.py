@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from reelforge.capture.cursor import CURSOR_SCRIPT
 from reelforge.capture.mask import SecretUrl
 from reelforge.capture.options import WebCaptureOptions
 from reelforge.capture.timeline import FrontTracker
@@ -102,6 +103,8 @@ class Session:
             record_video_dir=str(self.work_dir / "pages"), record_video_size={"width": width, "height": height},
             accept_downloads=False)
         context.on("page", self._on_page)
+        if self.options.show_cursor:
+            context.add_init_script(CURSOR_SCRIPT)
         try:
             first = context.new_page()
             self._open(first)

@@ -14,7 +14,7 @@ from reelforge.errors import InvalidInputError
 from reelforge.pipeline.progress import Reporter, SilentReporter, StderrReporter
 
 _DEMO_FLAGS = ("source", "capture", "url", "polish", "capture_stop", "device", "ready_selector", "zoom",
-               "allow_external_input")
+               "allow_external_input", "show_cursor", "capture_timeout")
 
 
 def _reporter(output: Output) -> Reporter:
@@ -36,17 +36,23 @@ def video_group() -> None:
 @click.option("--captions", type=click.Choice(["tiktok", "lower-third", "none"]))
 @click.option("--platform", type=click.Choice(["tiktok", "reels", "shorts", "generic"]),
               help="Caption safe-area preset.")
-@click.option("--visual", type=click.Choice(["auto", "card", "stock", "generate"]))
+@click.option("--visual", type=click.Choice(["auto", "card", "stock", "generate", "slide", "aigc"]),
+              help="auto, card, stock (Pexels), generate (hosted stills), slide (typeset frames), aigc (hosted "
+                   "generated clips).")
 @click.option("--media", "media_dir", type=click.Path(file_okay=False),
               help="A folder of your images/clips, used in scene order.")
-@click.option("--voice", help="joe (default), a Piper voice .onnx path, or none.")
+@click.option("--voice", help="joe (default), a [voices.NAME] profile from reelforge.toml, a Piper voice .onnx path, "
+                              "or none.")
 @click.option("--speed", type=float, help="Speech speed, 0.5..2.0.")
 @click.option("--breath", type=float, help="Seconds of silence after each scene's speech (drafted scripts).")
-@click.option("--music", help="none, or a path to an audio file (looped, ducked under speech).")
+@click.option("--music", help="calm, upbeat, cinematic, lofi or piano (a bed synthesized from --seed), none, or a "
+                              "path to an audio file; ducked under speech.")
 @click.option("--caption-font", help="A .ttf/.otf for captions (e.g. a CJK font).")
 @click.option("--transition", type=click.Choice(["cut", "fade", "slide", "wipe"]),
               help="Default transition between scenes.")
 @click.option("--duration", help="Target seconds for a skeleton script, or auto.")
+@click.option("--timeout", type=int, help="Seconds to wait for a hosted job (an aigc clip) before it falls back.")
+@click.option("--compositor", help="ffmpeg (the only one reelforge has; remotion/mpt are refused, never swapped).")
 @click.option("--seed", type=int, help="Seed for palettes, layouts and motion.")
 @click.option("--out", help="Directory for run folders (inside the workspace).")
 @click.option("--allow-external-out", is_flag=True, help="Allow --out outside the workspace.")
@@ -62,6 +68,8 @@ def video_group() -> None:
 @click.option("--device", type=click.Choice(["desktop", "laptop", "tablet", "mobile"], case_sensitive=False),
               help="Demo web: viewport preset.")
 @click.option("--ready-selector", help="Demo web: wait for this CSS selector before recording.")
+@click.option("--show-cursor", is_flag=True, help="Demo web: draw a red dot that follows the mouse.")
+@click.option("--capture-timeout", type=float, help="Demo web: hard ceiling of the recording, seconds (<= 180).")
 @click.option("--zoom", multiple=True, help="Demo --polish: zoom at SECONDS:X,Y (X, Y as 0..1 fractions).")
 @click.option("--polish", is_flag=True, help="Demo: render intro, narration and captions over the footage.")
 @click.option("--allow-external-input", is_flag=True, help="Allow --capture/--media/--music outside the workspace.")
@@ -138,7 +146,8 @@ def _demo_request(mode: str, flags: dict[str, Any], brief: str) -> Any:
                        url=flags["url"], capture_stop=flags["capture_stop"],
                        device=flags["device"].lower() if flags["device"] else None,
                        ready_selector=flags["ready_selector"], allow_external_input=flags["allow_external_input"],
-                       polish=flags["polish"], zoom=tuple(flags["zoom"]), brief=brief)
+                       polish=flags["polish"], zoom=tuple(flags["zoom"]), brief=brief,
+                       show_cursor=flags["show_cursor"], capture_timeout=flags["capture_timeout"])
 
 
 @video_group.command("render")

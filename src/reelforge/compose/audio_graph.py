@@ -1,4 +1,4 @@
-"""The audio half of the filter graph: narration + music (looped, ducked, faded) -> loudnorm.
+"""The audio half of the filter graph: narration (loudnorm) + music (looped, ducked, faded) -> limiter.
 
 Shared by the main render and by the cheap loudness-measuring pass, so both hear the same mix.
 """
@@ -66,9 +66,21 @@ def audio_graph(spec: RenderSpec, inputs: AudioInputs, *, loudnorm: dict[str, An
     if inputs.narration is None and inputs.music is None:
         return [f"anullsrc=r={rate}:cl=stereo,atrim=end_sample={n}[{out_label}]"]
 
-    if inputs.narration is not None:
-        chains.append(f"[{inputs.narration}:a]{_fmt(rate)},apad=whole_len={n},atrim=end_sample={n}[nar]")
     music = spec.audio.music
+    limiter = "" if measure else f",alimiter=limit={10 ** ((spec.audio.true_peak_db - LIMIT_MARGIN_DB) / 20):.4f}" \
+        ":attack=5:release=50:level=false"
+    bed = inputs.music is not None and music is not None
+    if inputs.narration is not None:
+        nar = f"[{inputs.narration}:a]{_fmt(rate)},apad=whole_len={n},atrim=end_sample={n}"
+        if bed:
+            # Under a bed the speech alone is normalized and the bed laid under it at its fixed gain. A
+            # loudness pass over the whole mix falls back to loudnorm's dynamic mode (speech peaks rule out
+            # one linear gain), which acts as an AGC and lifted the bed between sentences to 2.5 LU under
+            # the speech (measured); this way it stays where music.gainDb puts it.
+            nar += f",{loudnorm_filter(spec, loudnorm, measure=measure)},{_fmt(rate)}"
+            if measure:
+                return [f"{nar}[{out_label}]"]
+        chains.append(f"{nar}[nar]")
     if inputs.music is not None and music is not None:
         mus = f"[{inputs.music}:a]{_fmt(rate)},atrim=end_sample={n},volume={music.gain_db:g}dB"
         if music.fade_out_sec > 0:
@@ -91,8 +103,7 @@ def audio_graph(spec: RenderSpec, inputs: AudioInputs, *, loudnorm: dict[str, An
     else:
         chains.append("[nar]anull[mix]")
     # loudnorm works at 192 kHz internally; bring it back to the output rate and the exact length.
-    limiter = "" if measure else f",alimiter=limit={10 ** ((spec.audio.true_peak_db - LIMIT_MARGIN_DB) / 20):.4f}" \
-        ":attack=5:release=50:level=false"
-    chains.append(f"[mix]{loudnorm_filter(spec, loudnorm, measure=measure)},{_fmt(rate)}{limiter},"
-                  f"apad=whole_len={n},atrim=end_sample={n}[{out_label}]")
+    normalize = "" if (bed and inputs.narration is not None) else \
+        f"{loudnorm_filter(spec, loudnorm, measure=measure)},{_fmt(rate)}"
+    chains.append(f"[mix]{normalize or 'anull'}{limiter},apad=whole_len={n},atrim=end_sample={n}[{out_label}]")
     return chains

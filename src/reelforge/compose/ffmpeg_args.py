@@ -95,5 +95,7 @@ def build_measure_args(spec: RenderSpec, run_dir: Path, ffmpeg: str) -> list[str
     if audio_inputs.narration is None and audio_inputs.music is None:
         return None
     graph = audio_graph(spec, audio_inputs, loudnorm=None, measure=True)
+    if audio_inputs.narration is not None and audio_inputs.music is not None:
+        inputs = inputs[:2]  # under a bed only the speech is measured (audio_graph normalizes it alone)
     return [ffmpeg, "-hide_banner", "-nostdin", "-nostats", *inputs, "-filter_complex", ";".join(graph),
             "-map", "[aout]", "-f", "null", "-"]

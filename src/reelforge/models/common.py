@@ -27,6 +27,23 @@ MAX_SCENES = 40
 
 FRAME_SIZES: dict[str, tuple[int, int]] = {"9:16": (1080, 1920), "16:9": (1920, 1080), "1:1": (1080, 1080)}
 
+# Music beds reelforge synthesizes itself (the seed tool's five moods); anything else is "none" or a file.
+MUSIC_MOODS: tuple[str, ...] = ("calm", "upbeat", "cinematic", "lofi", "piano")
+MUSIC_CHOICES = f"{' | '.join(MUSIC_MOODS)} | none | PATH to an audio file"
+
+
+def music_kind(value: str) -> Literal["none", "mood", "path"]:
+    """Classify a ``music`` value. A bare word that is no mood is refused (ValueError) rather than looked
+    up as a file, so a typo such as ``clam`` is named as a bad choice; write ``./clam`` for a file."""
+    text = value.strip()
+    if text == "none":
+        return "none"
+    if text in MUSIC_MOODS:
+        return "mood"
+    if "/" in text or "\\" in text or "." in text:
+        return "path"
+    raise ValueError(f"must be one of {MUSIC_CHOICES} (a file path has a suffix or a '/')")
+
 
 class Contract(BaseModel):
     """Base of every JSON contract: camelCase keys as written, unknown keys refused."""

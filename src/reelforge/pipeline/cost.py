@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from reelforge.config import Settings
 from reelforge.errors import InvalidInputError
 from reelforge.models.manifest import Cost
+from reelforge.models.script import Script
 
 
 @dataclass(frozen=True)
@@ -20,10 +21,11 @@ class CostPlan:
 
     @classmethod
     def for_settings(cls, settings: Settings, *, scenes: int, dry_run: bool,
-                     environ: Mapping[str, str] | None = None) -> CostPlan:
+                     environ: Mapping[str, str] | None = None, script: Script | None = None) -> CostPlan:
         """Piper, designed cards and Pexels are free. ``--visual generate`` with a hosted key adds the
         model's per-image list price (batch/catalog.py) x scenes: an upper bound, since scenes with their own
-        media are not generated. A dry run calls nothing, so its line is 0."""
+        media are not generated. ``--visual aigc`` with ARK_API_KEY adds Seedance's per-second price x each
+        scene's clip length (needs ``script``). A dry run calls nothing, so its line is 0."""
         breakdown: dict[str, float] = {"piper": 0.0, "designed-card": 0.0}
         if settings["visual"] == "stock":
             breakdown["pexels"] = 0.0
@@ -33,6 +35,12 @@ class CostPlan:
             images = plan_images(model_setting(settings), environ=environ)
             if images.model is not None:
                 breakdown[images.model] = 0.0 if dry_run else images.usd(scenes)
+        if settings["visual"] == "aigc":
+            from reelforge.providers.visual.aigc import clip_scenes, plan_clips
+
+            clips = plan_clips(environ)
+            if clips.model is not None and script is not None:
+                breakdown[clips.model] = 0.0 if dry_run else clips.usd(clip_scenes(script))
         return cls(breakdown)
 
     def as_cost(self) -> Cost:

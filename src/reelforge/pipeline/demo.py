@@ -18,7 +18,7 @@ from typing import Literal, TextIO
 from reelforge.capture.guide import capture_required
 from reelforge.capture.ingest import ingest_file
 from reelforge.capture.mask import mask_url
-from reelforge.capture.options import WebCaptureOptions, parse_stop, viewport_for
+from reelforge.capture.options import MAX_CAPTURE_SEC, WebCaptureOptions, parse_stop, viewport_for
 from reelforge.capture.polish import ZoomPoint, build_polish_spec, parse_zoom
 from reelforge.capture.result import CAPTURE_FILE, CaptureAsset
 from reelforge.capture.web import capture_web
@@ -49,6 +49,8 @@ class DemoRequest:
     polish: bool = False
     zoom: tuple[str, ...] = ()
     brief: str = ""
+    show_cursor: bool = False
+    capture_timeout: float | None = None
 
     def __repr__(self) -> str:  # the raw URL must never reach a log or a traceback
         return f"DemoRequest(source={self.source!r}, polish={self.polish})"
@@ -67,12 +69,16 @@ def check_request(request: DemoRequest) -> tuple[ZoomPoint, ...]:
         raise InvalidInputError("--source web needs --url", hint="pass --url https://… (or use --source file)")
     if request.source == "file":
         for flag, value in (("--url", request.url), ("--capture-stop", request.capture_stop),
-                            ("--ready-selector", request.ready_selector), ("--device", request.device)):
+                            ("--ready-selector", request.ready_selector), ("--device", request.device),
+                            ("--show-cursor", request.show_cursor), ("--capture-timeout", request.capture_timeout)):
             if value:
                 raise InvalidInputError(f"{flag} only applies to --source web", hint=f"add --source web or drop {flag}")
     elif request.capture is not None:
         raise InvalidInputError("--capture only applies to --source file", hint="drop --capture or use --source file")
     parse_stop(request.capture_stop)
+    if request.capture_timeout is not None and not 0 < request.capture_timeout <= MAX_CAPTURE_SEC:
+        raise InvalidInputError(f"--capture-timeout {request.capture_timeout:g} must be in (0, {MAX_CAPTURE_SEC:g}] "
+                                "seconds", hint="pass --capture-timeout 60")
     zooms = tuple(parse_zoom(z) for z in request.zoom)
     if zooms and not request.polish:
         raise InvalidInputError("--zoom needs --polish (the raw output is the footage as recorded)",
@@ -101,6 +107,13 @@ def capture_visuals(script: Script, capture: CaptureAsset) -> list[VisualAsset]:
             for s in script.scenes]
 
 
+def web_options(request: DemoRequest, aspect: str) -> WebCaptureOptions:
+    """The browser capture's options from the demo flags (--capture-timeout is the hard ceiling)."""
+    return WebCaptureOptions(url=request.url or "", stop=parse_stop(request.capture_stop),
+                             viewport=viewport_for(request.device, aspect), ready_selector=request.ready_selector,
+                             max_seconds=request.capture_timeout or MAX_CAPTURE_SEC, show_cursor=request.show_cursor)
+
+
 def _capture_stage(request: DemoRequest, script: Script, run_dir: Path, workspace: Workspace,
                    recorder: RunRecorder, report: Reporter, *, stdin: TextIO | None,
                    prompt: TextIO | None) -> CaptureAsset:
@@ -110,9 +123,7 @@ def _capture_stage(request: DemoRequest, script: Script, run_dir: Path, workspac
     with recorder.stage("capture") as out:
         try:
             if request.source == "web":
-                options = WebCaptureOptions(
-                    url=request.url or "", stop=parse_stop(request.capture_stop),
-                    viewport=viewport_for(request.device, script.aspect), ready_selector=request.ready_selector)
+                options = web_options(request, script.aspect)
                 recorder.manifest.capture_url_masked = mask_url(options.url)
                 capture = capture_web(options, run_dir, brief=request.brief, stdin=stdin, prompt=prompt)
             else:

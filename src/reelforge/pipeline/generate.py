@@ -18,6 +18,7 @@ from reelforge.pipeline import stages
 from reelforge.pipeline.cost import CostPlan, check_cost
 from reelforge.pipeline.demo import DemoRequest, build_polish_spec, capture_visuals, run_demo
 from reelforge.pipeline.language import check_voice_speaks, settle_locale
+from reelforge.pipeline.music_stage import music_choice
 from reelforge.pipeline.pacing import pacing_for
 from reelforge.pipeline.progress import Reporter, SilentReporter
 from reelforge.pipeline.recorder import RunRecorder, StageOutcome
@@ -140,7 +141,8 @@ def _run(request: GenerateRequest, script_source: str, script: Script, run_dir: 
                 recorder.succeed()
             return demo.video
 
-    plan = CostPlan.for_settings(settings, scenes=len(script.scenes), dry_run=request.dry_run)
+    music_choice(script, settings)  # a bad script.json music value fails before any media is made
+    plan = CostPlan.for_settings(settings, scenes=len(script.scenes), dry_run=request.dry_run, script=script)
     recorder.manifest.cost = plan.as_cost()
     check_cost(plan, max_usd=settings["max_usd"], yes=request.yes)
 
@@ -153,7 +155,8 @@ def _run(request: GenerateRequest, script_source: str, script: Script, run_dir: 
         visuals = stages.run_visuals(script, run_dir, settings, recorder, report, workspace=request.workspace,
                                      media_dir=request.media_dir, dry_run=request.dry_run)
     captions = stages.run_captions(narration.timing, script, run_dir, settings, recorder, report)
-    music = stages.run_music(run_dir, settings, script, recorder, request.workspace)
+    seconds = max([narration.timing.total_sec, *(seg.end_sec for seg in narration.timing.segments)])
+    music = stages.run_music(run_dir, settings, script, recorder, request.workspace, seconds=seconds)
 
     with recorder.stage("spec") as out:
         spec = build_render_spec(SpecInputs(
@@ -168,8 +171,10 @@ def _run(request: GenerateRequest, script_source: str, script: Script, run_dir: 
         spec_path = run_dir / "render-spec.json"
         write_json_atomic(spec_path, spec.to_json_dict())
         recorder.add_asset(spec_path, seed=seed)
+        recorder.set_provider("compositor", spec.compositor)  # the one that renders it, also on a dry run
         out.append(StageOutcome(provider="spec-builder", path_taken="real",
                                 params={"frames": spec.duration_in_frames, "fps": spec.fps,
+                                        "compositor": spec.compositor,
                                         "size": f"{spec.dimensions.width}x{spec.dimensions.height}"}))
 
     if request.dry_run:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
 from reelforge.compose.captions import CaptionResult, write_captions
 from reelforge.config import Settings
-from reelforge.errors import InvalidInputError, NotFoundError
+from reelforge.errors import NotFoundError
 from reelforge.models.common import FRAME_SIZES
 from reelforge.models.render_spec import FileRef
 from reelforge.models.script import Script
@@ -108,7 +107,7 @@ def run_visuals(script: Script, run_dir: Path, settings: Settings, recorder: Run
             recorder.warn("dry run: Pexels was not called; designed cards stand in for stock")
         # generate: the chain's auto pass (user media, explainer frames, cards) first; cards then become stills
         results = produce_visuals(script.scenes, run_dir=run_dir, workspace=workspace.root,
-                                  mode="auto" if mode == "generate" else mode, seed=seed,
+                                  mode="auto" if mode in ("generate", "aigc") else mode, seed=seed,
                                   width=width, height=height, title=script.title, media_dir=media_dir,
                                   script_mode=script.mode, platform=settings["platform"],
                                   caption_style=_caption_style(script, settings))
@@ -126,6 +125,15 @@ def run_visuals(script: Script, run_dir: Path, settings: Settings, recorder: Run
             if stills.requests_file is not None:
                 recorder.add_asset(stills.requests_file)
             extra = {"imageModel": stills.plan.model, "imageEstimateUsd": stills.estimate_usd}
+        if mode == "aigc":
+            from reelforge.providers.visual.aigc import generate_clips, plan_clips
+
+            clips = generate_clips(script, results, run_dir=run_dir, run_id=recorder.manifest.run_id,
+                                   workspace=workspace, seed=seed, plan=plan_clips(),
+                                   approved=recorder.manifest.cost.breakdown, dry_run=dry_run,
+                                   wait_sec=float(settings["timeout"]))
+            results = clips.results
+            extra = {"videoModel": clips.plan.model, "clipEstimateUsd": clips.estimate_usd, "renderJobs": clips.jobs}
         for result in results:
             recorder.add_asset(run_dir / result.src, seed=seed)
             spec = result.visual_spec(seed)
@@ -176,37 +184,8 @@ def run_captions(timing: Timing, script: Script, run_dir: Path, settings: Settin
 
 
 def run_music(run_dir: Path, settings: Settings, script: Script, recorder: RunRecorder,
-              workspace: Workspace) -> FileRef | None:
-    """Copy the music bed into the run dir (the script's `music` wins over --music), probed as real audio."""
-    choice = script.music if script.music != "none" else settings["music"]
-    if choice == "none":
-        return None
-    with recorder.stage("music") as out:
-        source = Path(choice)
-        source = source if source.is_absolute() else workspace.root / source
-        source = ensure_inside(source, workspace.root, what="music file", flag="--allow-external-input")
-        if not source.is_file():
-            raise NotFoundError(f"music file {source} does not exist",
-                                hint="pass --music PATH to an audio file inside the workspace, or --music none")
-        _require_audio(source)
-        target = run_dir / "audio" / f"music{source.suffix.lower()}"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-        recorder.add_asset(target)
-        recorder.set_provider("music", "user-file")
-        out.append(StageOutcome(provider="user-file", path_taken="real",
-                                params={"source": source.name, "gainDb": settings["music_gain_db"]}))
-    return FileRef(src=target.relative_to(run_dir).as_posix(), sha256=sha256_file(target))
+              workspace: Workspace, *, seconds: float) -> FileRef | None:
+    """The music bed: a synthesized mood, the user's file, or None (see pipeline/music_stage.py)."""
+    from reelforge.pipeline.music_stage import run_music as music
 
-
-def _require_audio(path: Path) -> None:
-    import av
-
-    try:
-        with av.open(str(path)) as container:
-            if not container.streams.audio:
-                raise InvalidInputError(f"music file {path} has no audio stream", file=str(path),
-                                        hint="pass an audio file (wav, mp3, m4a, ogg, flac)")
-    except av.FFmpegError as exc:
-        raise InvalidInputError(f"music file {path} is not readable media: {exc}", file=str(path),
-                                hint="pass an audio file (wav, mp3, m4a, ogg, flac)") from None
+    return music(run_dir, settings, script, recorder, workspace, seconds=seconds)

@@ -6,10 +6,14 @@
   stock  user media first, then Pexels; without PEXELS_API_KEY (or when Pexels fails) a designed card is
          used as a fallback, with a warning naming why.
   card   a designed card for every scene (user media is ignored).
+  slide  a typeset frame for every scene, in any mode (the seed's ``--visual slide``): a slide/code/diagram/
+         chart scene with a ``visual.ref`` gets its own frame, every other scene a title slide of its
+         on-screen text (or its narration's first phrase). User media is ignored, as for ``card``.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -22,15 +26,15 @@ from reelforge.compose.processes import default_jobs
 from reelforge.errors import AuthRequiredError, InvalidInputError, ProviderError
 from reelforge.models.common import PathTaken
 from reelforge.models.render_spec import SceneVisualSpec
-from reelforge.models.script import Scene
+from reelforge.models.script import Scene, SceneVisual
 from reelforge.providers.visual import designed, pexels, user_media
 from reelforge.providers.visual.card_text import authored_lines, headline_text, hook_phrase
 from reelforge.providers.visual.card_theme import Look, choose_look
 from reelforge.workspace.hashing import sha256_file
 from reelforge.workspace.paths import run_relative
 
-VisualMode = Literal["auto", "stock", "card"]
-VISUAL_MODES: tuple[VisualMode, ...] = ("auto", "stock", "card")
+VisualMode = Literal["auto", "stock", "card", "slide"]
+VISUAL_MODES: tuple[VisualMode, ...] = ("auto", "stock", "card", "slide")
 _TEXT_HEAVY = frozenset({"slide", "code", "diagram", "chart"})
 _VIDEO_KINDS = frozenset({"clip", "mixed", "capture"})
 EXPLAINER_PROVIDER = "explainer-frame"
@@ -127,6 +131,27 @@ def _explainer_frame(scene: Scene, index: int, run_dir: Path, *, workspace: Path
                         "real", "off", [])
 
 
+def _slide_text(scene: Scene, title: str) -> list[str]:
+    """The scene's on-screen text, else its narration as a slide: the first sentence as the title and the
+    next ones as bullets (whole sentences, never cut)."""
+    lines = [t.strip() for t in scene.on_screen_text if t.strip()]
+    if lines:
+        return lines
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", scene.narration.strip()) if s.strip()]
+    if not sentences:
+        return [title.strip() or scene.id]
+    return [sentences[0].rstrip("."), *(f"- {s}" for s in sentences[1:5])]
+
+
+def _slide(scene: Scene, index: int, run_dir: Path, *, workspace: Path, seed: int, width: int, height: int,
+           title: str) -> VisualResult:
+    if scene.visual.kind in _TEXT_HEAVY and scene.visual.ref:
+        return _explainer_frame(scene, index, run_dir, workspace=workspace, seed=seed, width=width, height=height)
+    texts = _slide_text(scene, title)
+    slide = scene.model_copy(update={"visual": SceneVisual(kind="slide"), "on_screen_text": texts})
+    return _explainer_frame(slide, index, run_dir, workspace=workspace, seed=seed, width=width, height=height)
+
+
 def produce_visuals(scenes: Sequence[Scene], *, run_dir: Path, workspace: Path, mode: VisualMode, seed: int,
                     width: int, height: int, title: str, media_dir: Path | None = None,
                     env: Mapping[str, str] | None = None,
@@ -136,7 +161,7 @@ def produce_visuals(scenes: Sequence[Scene], *, run_dir: Path, workspace: Path, 
     error (the user asked for it); everything else falls through the chain with a warning."""
     if mode not in VISUAL_MODES:
         raise InvalidInputError(f"--visual {mode!r} is not one of {', '.join(VISUAL_MODES)}",
-                                hint="use --visual auto, stock or card")
+                                hint="use --visual auto, stock, card or slide")
     media_files = user_media.media_dir_files(media_dir) if media_dir is not None else []
     client = pexels_client
     if client is None and mode == "stock":
@@ -171,6 +196,9 @@ def _scene_visual(scene: Scene, index: int, *, run_dir: Path, workspace: Path, m
                   pool: ThreadPoolExecutor, plan: CardPlan) -> VisualResult | Future[VisualResult]:
     """This scene's visual, or the future of its designed card."""
     started = time.monotonic()
+    if mode == "slide":
+        return pool.submit(_slide, scene, index, run_dir, workspace=workspace, seed=seed, width=width, height=height,
+                           title=title)
     warnings: list[str] = []
     result: VisualResult | None = None
     if scene.visual.kind in _TEXT_HEAVY and scene.visual.ref and mode != "card":
