@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from reelforge.batch.attempts import AttemptLog
+from reelforge.jobs.attempts import AttemptLog
 
 
 def test_a_kill_between_attempt_and_index_writes_is_repaired_on_read(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from reelforge.batch.batch import prepare_batch, run_batch
-from reelforge.batch.retry import Gates
+from reelforge.jobs.retry import Gates
 from tests.fakes.ark_server import ArkFake
 from tests.fakes.image_requests import request, runner
 
@@ -70,10 +70,10 @@ def test_kill_9_mid_batch_then_rerun(workspace: Path) -> None:
             state = latest["state"]
             states[state] = states.get(state, 0) + 1
             record = json.loads((log.parent / latest["attemptId"] / "attempt.json").read_text())
-            if state not in ("materialized", "submitting") or record["state"] != state:
+            if state not in ("materialized", "in_doubt") or record["state"] != state:
                 odd.append(f"run-{i:03d}: index {state}, attempt.json {record['state']}")
-        # runs caught mid-call stay "in doubt" (never resubmitted); every other run finished
-        assert set(states) <= {"materialized", "submitting"} and states.get("submitting", 0) <= 4, (
+        # runs caught mid-call (their submitter died) are recorded "in_doubt" and never resubmitted
+        assert set(states) <= {"materialized", "in_doubt"} and states.get("in_doubt", 0) <= 4, (
             f"states {states} {odd} after the rerun (exit {rerun.returncode}); its stderr ends:\n"
             f"{rerun.stderr[-3000:]}")
         assert states["materialized"] >= 16
@@ -86,7 +86,7 @@ def test_kill_9_mid_batch_then_rerun(workspace: Path) -> None:
             for entry in index["images"]:
                 assert (asset / entry["path"]).is_file()
         assert images == states["materialized"], f"{images} images indexed for {states}; {odd}"
-        assert ("in doubt" in rerun.stderr) or rerun.returncode == 0 or states.get("submitting", 0) > 0
+        assert ("in doubt" in rerun.stderr) or rerun.returncode == 0 or states.get("in_doubt", 0) > 0
         print(f"\nkill -9 after {killed_at} submits; final submits {fake.submits}; states {states}")
 
 

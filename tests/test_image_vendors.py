@@ -10,7 +10,13 @@ from typing import Any
 
 import pytest
 
-from reelforge.errors import AuthRequiredError, ProviderError, ProviderUnavailableError
+from reelforge.errors import (
+    AuthRequiredError,
+    InvalidInputError,
+    ProviderError,
+    ProviderUnavailableError,
+    ReelforgeError,
+)
 from tests.fakes._http import SECRET_SIG, FakeVendor
 from tests.fakes.ark_server import ArkFake
 from tests.fakes.gemini_server import GeminiFake
@@ -98,7 +104,31 @@ def test_malformed_body_is_saved_not_a_crash(vendor: tuple[FakeVendor, str, str]
     saved = item.log.attempt_dir("attempt-001") / "malformed-response.txt"
     assert saved.read_text().startswith('{"data": [ {"b64_json": "trunc')
     assert info.value.file == str(saved)
-    assert item.log.latest()["state"] == "provider_response_malformed"
+    # a malformed answer to a submit is an unknown outcome: in doubt, exactly as for render jobs
+    assert item.log.latest()["state"] == "in_doubt"
+    manifest = json.loads((item.log.run_dir / "manifest.json").read_text())
+    assert manifest["attemptState"] == "in_doubt" and manifest["attemptPhase"] == "in_doubt"
+    with pytest.raises(InvalidInputError, match="already submitted"):
+        run.submit(item)  # never resubmitted without --new-attempt (refused before any network call)
+
+
+@pytest.mark.parametrize("script", [["400"], ["401"], ["500", "500", "500", "500"]],
+                         ids=["400", "401", "retries-exhausted"])
+def test_manifest_and_attempt_log_agree_after_a_definite_refusal(
+        vendor: tuple[FakeVendor, str, str], workspace: Path, script: list[str]) -> None:
+    fake, model, _env = vendor
+    fake.script.extend(script)
+    run, item = _go(workspace, model)
+    with pytest.raises(ReelforgeError):
+        run.submit(item)
+    attempt = item.log.latest()
+    assert attempt is not None and attempt["state"] == "not_submitted" and attempt["phase"] == "failed"
+    for manifest_path in (item.log.run_dir / "manifest.json",
+                          item.log.attempt_dir(attempt["attemptId"]) / "manifest.json"):
+        manifest = json.loads(manifest_path.read_text())
+        assert manifest["attemptState"] == "not_submitted", manifest_path
+        assert manifest["nextAction"] == attempt["nextAction"]
+        assert "in doubt" not in manifest["nextAction"] and "pay" not in manifest["nextAction"]
 
 
 @pytest.fixture(params=URL_VENDORS, ids=[v[0] for v in URL_VENDORS])
@@ -114,7 +144,7 @@ def url_vendor(request: pytest.FixtureRequest, workspace: Path,
 def test_download_breaks_halfway_then_poll_rebuilds(url_vendor: tuple[FakeVendor, str, str],
                                                     workspace: Path) -> None:
     fake, model, _env = url_vendor
-    fake.break_downloads = 1
+    fake.break_downloads = 3  # every try of the one download (providers.http.RESUME_TRIES) breaks
     run, item = _go(workspace, model)
     with pytest.raises(ProviderUnavailableError) as info:
         run.submit(item)
@@ -134,3 +164,14 @@ def test_download_breaks_halfway_then_poll_rebuilds(url_vendor: tuple[FakeVendor
     assert json.loads((asset / "index.json").read_text())["recoverableFailures"] == []
     assert not list((workspace / ".reelforge/vault").rglob("*.json"))  # signed URLs dropped once used
     assert SECRET_SIG not in all_text(workspace)
+
+
+def test_one_broken_transfer_is_fetched_again_within_the_same_call(url_vendor: tuple[FakeVendor, str, str],
+                                                                   workspace: Path) -> None:
+    fake, model, _env = url_vendor
+    fake.break_downloads = 1
+    run, item = _go(workspace, model)
+    result = run.submit(item)
+    assert result.state == "materialized" and fake.downloads == 2 and fake.submits == 1
+    png = workspace / "assets" / "female-1-cover-v1" / result.files[0]
+    assert png.read_bytes() == next(iter(fake.files.values()))

@@ -141,3 +141,20 @@ def test_resolution_defaults_to_best_tier_and_draft_to_cheapest(workspace: Path)
     assert (best["resolution"], best["resolutionSource"]) == ("1080p", "default-highest")
     assert (draft["resolution"], draft["resolutionSource"]) == ("480p", "draft")
     assert run.prepare(motion(), check_key=False).request.data["vendorModel"].endswith("/pro/motion-control")
+
+
+def test_a_seedance_frame_from_the_store_must_be_an_approved_file(workspace: Path, fakes: list[VideoFake]) -> None:
+    upstream(workspace, image=False)  # the image asset's file stays under images/candidates/
+    candidate = f"assets/{IMAGE}/images/candidates/{IMAGE}-img-001.png"
+    err = _refused(workspace, fakes, seedance(image=candidate), "image")
+    assert "not approved" in err.message and f"reelforge asset approve {IMAGE}" in err.message
+
+
+def test_a_frame_from_outside_the_store_is_an_explicit_external_ref(workspace: Path, fakes: list[VideoFake]) -> None:
+    upstream(workspace)
+    outside = workspace / "refs" / "frame.png"
+    outside.parent.mkdir()
+    outside.write_bytes((workspace / f"assets/{IMAGE}/images/approved/{IMAGE}-img-001.png").read_bytes())
+    result = api.submit(seedance(image="refs/frame.png"), workspace=workspace, yes=True, runner=runner(workspace))
+    request = (workspace / "renders" / result.job_id / "request.json").read_text()
+    assert '"approval": "external"' in request and '"sha256"' in request

@@ -250,7 +250,7 @@ def test_aigc_failed_job_falls_back_recorded(capsys: pytest.CaptureFixture[str],
 
 def test_clip_length_follows_the_scene_within_seedances_range() -> None:
     from reelforge.models.script import Scene
-    from reelforge.providers.visual.aigc import clip_seconds
+    from reelforge.pipeline.aigc_clips import clip_seconds
 
     lengths = [clip_seconds(Scene.model_validate({"id": "s", "durationSec": d})) for d in (1, 4, 5.5, 30)]
     assert lengths == [4, 4, 6, 15]

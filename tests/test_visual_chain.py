@@ -7,7 +7,7 @@ from PIL import Image
 
 from reelforge.errors import InvalidInputError, NotFoundError, SafetyError
 from reelforge.models.script import Scene
-from reelforge.providers.visual.chain import produce_visuals
+from reelforge.pipeline.visual_chain import produce_visuals
 from reelforge.providers.visual.pexels import PexelsClient
 from reelforge.workspace.hashing import sha256_file
 from tests.fakes.pexels_server import PexelsFake, serve

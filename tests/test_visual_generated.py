@@ -14,10 +14,10 @@ from reelforge.errors import SchemaValidationError
 from reelforge.models.script import Script
 from reelforge.pipeline import stages
 from reelforge.pipeline.cost import CostPlan, check_cost
+from reelforge.pipeline.generated_stills import plan_images, scene_asset_id, scene_request
 from reelforge.pipeline.progress import SilentReporter
 from reelforge.pipeline.recorder import RunRecorder
 from reelforge.pipeline.spec_builder import SpecInputs, build_render_spec
-from reelforge.providers.visual.generated import plan_images, scene_asset_id, scene_request
 from reelforge.workspace.atomic import write_json_atomic
 from reelforge.workspace.hashing import sha256_file
 from reelforge.workspace.paths import Workspace

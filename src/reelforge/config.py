@@ -153,6 +153,16 @@ OPTIONS: tuple[Option, ...] = (
            "signature algorithm of credentials_signer"),
     Option("preset", "veryfast", _choice("ultrafast", "superfast", "veryfast", "faster", "fast", "medium"),
            "x264 preset"),
+    # hosted vendor calls (image jobs, render jobs, generated stills): see README "Vendor deadlines"
+    Option("vendor_connect_timeout", 10.0, _float(0.1, 600), "seconds to open a connection to a vendor"),
+    Option("vendor_deadline", 45.0, _float(0.5, 3600),
+           "overall seconds for one vendor call (connect + send + the whole answer); a hung or dripping "
+           "vendor ends with exit 6"),
+    Option("download_deadline", 300.0, _float(0.5, 7200), "overall seconds for one output download"),
+    Option("retry_attempts", 5, _int, "tries per vendor call, the first included (429/5xx/connect errors)"),
+    Option("retry_base_s", 0.5, _float(0, 600), "backoff base in seconds (full jitter, doubled per try)"),
+    Option("retry_cap_s", 30.0, _float(0, 3600), "longest wait between two tries"),
+    Option("render_poll_interval_s", 8.0, _float(0, 3600), "seconds between two polls of a render job"),
 )
 OPTIONS_BY_KEY = {o.key: o for o in OPTIONS}
 ENV_PREFIX = "REELFORGE_"
@@ -276,6 +286,15 @@ def read_env_layer(environ: Mapping[str, str]) -> dict[str, Any]:
         if key in OPTIONS_BY_KEY:
             layer[key] = value
     return layer
+
+
+def environ_value(name: str) -> str | None:
+    """A non-setting environment value (API keys, base URLs, per-vendor overrides), stripped; None if unset.
+
+    The one place outside ``resolve_settings`` that reads the environment, so every read is auditable here.
+    """
+    value = os.environ.get(name, "").strip()
+    return value or None
 
 
 def resolve_settings(*, workspace_root: Path, flags: Mapping[str, Any] | None = None,

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reelforge.config import environ_value
+
 SETUP_HINT = "run the README's setup command (./setup.sh) in this checkout"
 
 
@@ -188,18 +190,19 @@ def _check_workspace() -> tuple[bool, str]:
     return os.access(cwd, os.W_OK), str(cwd)
 
 
-PROVIDER_KEYS = (
-    ("PEXELS_API_KEY", "Pexels stock photos and videos"),
-    ("OPENAI_API_KEY", "OpenAI image models"),
-    ("GEMINI_API_KEY", "Google Gemini image models"),
-    ("ARK_API_KEY", "BytePlus/Volcengine Ark (Seedream, Seedance)"),
-    ("FAL_KEY", "fal.ai hosted models"),
-)
+def _provider_keys() -> tuple[tuple[str, str], ...]:
+    """Every key of the provider table once, labelled by the rows that use it."""
+    from reelforge.providers.registry import ROWS, key_envs
+
+    return tuple((env, next(r.label for r in ROWS if r.key_env == env and r.label) or env) for env in key_envs())
+
+
+PROVIDER_KEYS = _provider_keys()
 
 
 def _key_check(env: str, what: str) -> CheckFn:
     def run() -> tuple[bool, str]:
-        present = bool(os.environ.get(env))
+        present = bool(environ_value(env))
         return present, f"{env} {'present' if present else 'absent'} ({what}; optional)"
 
     return run

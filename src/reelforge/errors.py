@@ -12,8 +12,11 @@ names the fix. The CLI maps errors to exit codes in exactly one place (``cli/mai
     │   └── HashMismatchError (4)     a file named by a spec no longer has the recorded sha256
     ├── ProviderError (5)             auth required, provider or binary unavailable
     │   ├── AuthRequiredError (5)
-    │   └── ProviderUnavailableError (5)
+    │   ├── ProviderUnavailableError (5)
+    │   │   └── DownloadError (5)    a finished output could not be fetched or is not what it claims
+    │   └── ProviderCallError (5|6)  one failed vendor call, classified for the job kernel's retries
     ├── StageTimeoutError (6)
+    ├── JobBusyError (1)              another live process is submitting the same job right now
     ├── RenderError (1)               ffmpeg failed; carries argv and the tail of stderr
     ├── DiskFullError (1)             no space left (ENOSPC/EDQUOT); names the folder and its free space
     └── InterruptedRunError (130)     Ctrl-C / SIGTERM
@@ -22,7 +25,7 @@ names the fix. The CLI maps errors to exit codes in exactly one place (``cli/mai
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 EXIT_OK = 0
 EXIT_GENERIC = 1
@@ -146,6 +149,60 @@ class AuthRequiredError(ProviderError):
 
 class ProviderUnavailableError(ProviderError):
     """Raised when every provider of a capability's chain failed or none is installed."""
+
+
+class DownloadError(ProviderUnavailableError):
+    """Raised when an output URL cannot be fetched, or the bytes are not the media the vendor claimed."""
+
+    kind = "download-failed"
+
+
+CallKind = Literal["http", "connect", "timeout", "connection", "malformed"]
+
+
+class ProviderCallError(ProviderError):
+    """Raised by the HTTP layer and the adapters for one failed vendor call, classified for the job kernel.
+
+    ``connect`` means the request never left this machine (safe to retry, nothing charged); ``timeout`` and
+    ``connection`` mean it may have reached the vendor (an unknown outcome at submit); ``malformed`` keeps
+    the raw body; ``http`` carries the status and Retry-After.
+    """
+
+    kind = "provider-call"
+
+    def __init__(self, call_kind: CallKind, message: str, *, status: int | None = None,
+                 retry_after: float | None = None, raw_body: str | None = None) -> None:
+        super().__init__(message)
+        self.call_kind: CallKind = call_kind
+        self.status = status
+        self.retry_after = retry_after
+        self.raw_body = raw_body
+        if call_kind == "timeout":
+            self.exit_code = EXIT_TIMEOUT
+
+    @property
+    def sent(self) -> bool:
+        """False only when the request provably never reached the vendor."""
+        return self.call_kind != "connect"
+
+    @property
+    def retryable(self) -> bool:
+        """Worth another try for an idempotent call (poll, download); a submit also needs ``not sent``."""
+        if self.call_kind in ("timeout", "connection", "connect"):
+            return True
+        return self.call_kind == "http" and self.status is not None and (self.status == 429 or self.status >= 500)
+
+    @property
+    def auth(self) -> bool:
+        return self.call_kind == "http" and self.status in (401, 403)
+
+
+class JobBusyError(ReelforgeError):
+    """Raised when another live process is mid-submit on the same job: wait for it, never pay twice."""
+
+    exit_code = EXIT_GENERIC
+    kind = "job-busy"
+    default_hint = "wait for the other process to finish, then poll; do not pass --new-attempt"
 
 
 class StageTimeoutError(ReelforgeError):

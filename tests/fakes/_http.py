@@ -39,6 +39,12 @@ class FakeVendor:
         self.downloads = 0
         self.in_flight = 0
         self.peak_in_flight = 0  # most POSTs being answered at one moment: how concurrent the client was
+        self.html_downloads = False  # answer file downloads with 200 and an HTML page
+        self.echo_key = False  # echo the request headers (the key among them) in every 200 JSON body
+        self.not_image = False  # fakes that inline images send HTML bytes instead (valid base64)
+        self.drip_s = 1.0  # the "drip" step sends one byte every drip_s seconds
+        self.stop = threading.Event()  # ends "hang" and "drip" steps when the fake closes
+        self.received = 0  # every POST that reached the fake, scripted or not
         self.lock = threading.Lock()
         fake = self
 
@@ -70,12 +76,15 @@ class FakeVendor:
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        self.stop.set()
         self.server.shutdown()
         self.server.server_close()
 
     # ---- helpers for subclasses
     def send(self, handler: BaseHTTPRequestHandler, status: int, body: bytes | str | dict[str, Any],
              headers: dict[str, str] | None = None) -> None:
+        if self.echo_key and status == 200 and isinstance(body, dict):
+            body = {**body, "echo": {"headers": dict(handler.headers.items())}}
         data = json.dumps(body).encode() if isinstance(body, dict) else (
             body.encode() if isinstance(body, str) else body)
         handler.send_response(status)
@@ -98,8 +107,24 @@ class FakeVendor:
             self.send(handler, 500, self.error_body("internal"))
         elif step == "401":
             self.send(handler, 401, self.error_body("bad key"))
+        elif step == "400":
+            self.send(handler, 400, self.error_body("bad request"))
         elif step == "malformed":
             self.send(handler, 200, '{"data": [ {"b64_json": "trunc')
+        elif step == "hang":  # accept, read the request, never answer
+            self.stop.wait(120)
+        elif step == "drip":  # headers, then one byte every drip_s seconds: never a silent gap
+            handler.send_response(200)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Length", "100000")
+            handler.end_headers()
+            try:
+                while not self.stop.wait(self.drip_s):
+                    handler.wfile.write(b" ")
+                    handler.wfile.flush()
+            except OSError:
+                pass
+            handler.close_connection = True
         return True
 
     def error_body(self, message: str) -> dict[str, Any]:
@@ -120,6 +145,10 @@ class FakeVendor:
         path = handler.path.split("?", 1)[0]
         if path.startswith("/files/") and path[7:] in self.files:
             data = self.files[path[7:]]
+            if self.html_downloads:
+                self.send(handler, 200, b"<!doctype html><html><body>Access denied</body></html>",
+                          {"Content-Type": "text/html"})
+                return
             with self.lock:
                 self.downloads += 1
                 broken = self.break_downloads > 0
@@ -142,6 +171,7 @@ class FakeVendor:
         with self.lock:
             self.in_flight += 1
             self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+            self.received += 1
         try:
             self._answer_post(handler, body)
         finally:

@@ -6,6 +6,8 @@ Each task walks through ``plan`` (one status per GET, the last one repeats). ``h
 
 from __future__ import annotations
 
+import functools
+import io
 import json
 import threading
 from http.server import BaseHTTPRequestHandler
@@ -16,9 +18,24 @@ from tests.fakes._http import SECRET_SIG, FakeVendor
 TASKS = "/api/v3/contents/generations/tasks"
 
 
+@functools.lru_cache(maxsize=64)
 def mp4_bytes(n: int) -> bytes:
-    """Bytes that start like an mp4 (an ftyp box) and differ per n."""
-    return b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + bytes([n % 256]) * 2048
+    """A real two-frame 32x32 mp4 (PyAV opens and decodes it) whose colour, and so bytes, differ per n."""
+    import av
+    import numpy as np
+
+    buf = io.BytesIO()
+    with av.open(buf, "w", format="mp4") as container:
+        stream = container.add_stream("mpeg4", rate=25)
+        stream.width = stream.height = 32
+        stream.pix_fmt = "yuv420p"
+        for _ in range(2):
+            frame = av.VideoFrame.from_ndarray(np.full((32, 32, 3), (n * 53) % 256, dtype=np.uint8), format="rgb24")
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return buf.getvalue()
 
 
 class VideoFake(FakeVendor):

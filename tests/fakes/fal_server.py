@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from http.server import BaseHTTPRequestHandler
+from typing import Any
 
 from tests.fakes.ark_video_server import VideoFake
 
@@ -57,6 +58,22 @@ class FalFake(VideoFake):
         elif outcome == "expired":
             self.send(handler, 404, {"detail": "Request result not found"})
         else:
-            url = self.add_video(int(request_id[-4:]))
-            self.send(handler, 200, {"video": {"url": url, "content_type": "video/mp4", "file_name": "out.mp4",
-                                               "file_size": 2070}, "seed": 42})
+            self.send(handler, 200, self.success_body(int(request_id[-4:])))
+
+    def success_body(self, n: int) -> dict[str, Any]:
+        url = self.add_video(n)
+        return {"video": {"url": url, "content_type": "video/mp4", "file_name": "out.mp4", "file_size": 2070},
+                "seed": 42}
+
+
+class FalImageFake(FalFake):
+    """fal's hosted FLUX on the same queue: the result lists ``images`` (PNG files at signed-looking URLs)."""
+
+    def success_body(self, n: int) -> dict[str, Any]:
+        params = self.requests[n - 1]
+        count = int(params.get("num_images", 1))
+        size = params.get("image_size", {})
+        return {"images": [{"url": self.add_file(n * 100 + i), "width": size.get("width"),
+                            "height": size.get("height"), "content_type": "image/png"} for i in range(count)],
+                "seed": params.get("seed", 42), "has_nsfw_concepts": [False] * count, "prompt": params["prompt"],
+                "timings": {"inference": 1.2}}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from reelforge.batch.retry import Gates, RetryPolicy
 from reelforge.batch.runner import ImageRunner
+from reelforge.jobs.retry import Gates, RetryPolicy
 from reelforge.workspace.paths import Workspace
 
 

@@ -31,7 +31,7 @@ class OpenAIFake(FakeVendor):
             self.send(handler, 404, self.error_body("no route"))
             return
         n = self.count_submit({"path": path, **params})
-        item = {"url": self.add_file(n)} if self.mode == "url" else {
-            "b64_json": base64.b64encode(png_bytes(n)).decode()}
+        image = b"<!doctype html><html>quota page</html>" if self.not_image else png_bytes(n)
+        item = {"url": self.add_file(n)} if self.mode == "url" else {"b64_json": base64.b64encode(image).decode()}
         self.send(handler, 200, {"created": int(time.time()), "data": [item], "output_format": "png",
                                  "usage": {"input_tokens": 10, "output_tokens": 100, "total_tokens": 110}})

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.assets.store import AssetStore
-from reelforge.batch.retry import Gates, RetryPolicy
+from reelforge.jobs.retry import Gates, RetryPolicy
 from reelforge.renders.runner import RenderRunner
 from reelforge.workspace.paths import Workspace
 from tests.fakes._http import png_bytes

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.assets.lock import locked
-from reelforge.errors import InvalidInputError, NotFoundError, SchemaValidationError
+from reelforge.errors import DownloadError, InvalidInputError, NotFoundError, SchemaValidationError
 from reelforge.models.json_input import decode_json
 from reelforge.workspace import contain
 from reelforge.workspace.atomic import write_json_atomic
@@ -165,23 +165,79 @@ class AssetStore:
 
     # ---- review: approve / reject (the hero is only ever an approved file)
     def resolve_file(self, name: str, media: str = "image") -> Path:
-        candidate = Path(name)
-        options = [self.root / candidate] if len(candidate.parts) > 1 else [
-            self.media_dir(media, s) / candidate for s in STATES]
+        """The file ``name`` names: a bare file name (searched in the media's state folders), a path relative to
+        the asset folder or to the current folder (``assets/<id>/images/candidates/x.png``), or an absolute
+        path. Whatever the spelling, it must resolve (symlinks followed) inside the asset folder."""
+        given = Path(name)
+        if given.is_absolute():
+            options = [given]
+        elif len(given.parts) > 1:
+            options = [self.root / given, Path.cwd() / given]
+        else:
+            options = [self.media_dir(m, s) / given for m in (media, *(m for m in MEDIA if m != media))
+                       for s in STATES] + [Path.cwd() / given]
         for path in options:
             if path.is_file():
-                contain.inside(path, self.root, what=f"{name} (asset {self.asset_id})")
-                return path
+                # any spelling is fine as long as it resolves (symlinks followed) inside the asset: else exit 2
+                return contain.inside(path, self.root, what=f"{name} (asset {self.asset_id})")
         raise NotFoundError(f"{name} is not a file of asset {self.asset_id} ({self.root})",
-                            hint=f"list the candidates: ls {self.media_dir(media, 'candidates')}", file=name)
+                            hint=f"list its files: reelforge asset show {self.asset_id}", file=name)
+
+    def add_file(self, source: Path, media: str, *, purpose: str, source_basis: list[str],
+                 note: str | None = None) -> dict[str, Any]:
+        """Copy a file the user brings into ``<media>/candidates/`` as a candidate (never auto-approved), with
+        its sha256 in the index and a small add record under ``runs/add/`` so the index can be rebuilt."""
+        import shutil
+
+        from reelforge.media.checks import check_media_file
+        from reelforge.workspace.hashing import sha256_file
+
+        if media not in MEDIA:
+            raise InvalidInputError(f"--kind {media} is not one of {', '.join(MEDIA)}")
+        if not source.is_file():
+            raise NotFoundError(f"{source} is not a file", hint="pass the path of an image, audio or video file",
+                                file=str(source))
+        try:
+            check_media_file(source, media, what=str(source))
+        except DownloadError as exc:
+            raise InvalidInputError(f"{exc.message}; --kind {media} needs a real {media} file",
+                                    hint=exc.hint, file=str(source)) from None
+        digest = sha256_file(source)
+        self.ensure_layout(media)
+        dest = self.media_dir(media, "candidates") / source.name
+        if dest.exists() and sha256_file(dest) != digest:
+            dest = dest.with_name(f"{dest.stem}-{digest[:8]}{dest.suffix}")
+        tmp = contain.target(dest.with_name(f".{dest.name}.part"), what="asset file")
+        shutil.copyfile(source, tmp)
+        contain.replace(tmp, dest, what="asset file")
+        rel, stamp = self.rel(dest), now_iso()
+        run_id = f"add-{stamp.replace(':', '').replace('-', '').replace('.', '')[:20]}-{digest[:8]}"
+        entry = {"path": rel, "kind": "candidate", "originRunId": run_id, "sha256": digest,
+                 "source": source.name, "addedAt": stamp, **({"note": note} if note else {})}
+        write_json_atomic(self.run_dir("add", run_id) / "manifest.json",
+                          {"schemaVersion": 1, "mediaType": media, "assetId": self.asset_id, "runId": run_id,
+                           "operation": "add", "assetPurpose": purpose, "sourceBasis": source_basis,
+                           "indexEntry": entry, "createdAt": stamp})
+        key = MEDIA[media]
+
+        def change(index: dict[str, Any]) -> None:
+            index[key] = [e for e in index[key] if e["path"] != rel] + [entry]
+
+        with self.transaction():
+            self._update_index_locked(change)
+            current = self.read_asset()
+            self._upsert_asset_locked({"assetPurpose": current.get("assetPurpose") or purpose,
+                                       "sourceBasis": current.get("sourceBasis") or source_basis,
+                                       "mediaTypes": sorted({*current.get("mediaTypes", []), media})})
+        return {"assetId": self.asset_id, "path": rel, "kind": "candidate", "sha256": digest, "runId": run_id}
 
     def review(self, name: str, decision: str, *, media: str = "image", note: str | None = None) -> dict[str, Any]:
         """Move a file into approved/ or rejected/, update index and asset.json, and pick the hero."""
         state = {"approve": "approved", "reject": "rejected"}[decision]
-        top = Path(name).parts[0] if len(Path(name).parts) > 1 else None
-        media = {"audio": "audio", "videos": "video"}.get(top or "", media)  # audio/... names say their media
         with self.transaction():
             src = self.resolve_file(name, media)
+            top = self.rel(src).split("/", 1)[0]
+            media = {"images": "image", "audio": "audio", "videos": "video"}.get(top, media)  # the folder says
             dest = self.media_dir(media, state) / src.name
             contain.mkdir(dest.parent, what=f"{MEDIA[media]}/{state} folder")
             contain.inside(dest.parent, self.root, what=f"{MEDIA[media]}/{state} folder")
@@ -215,6 +271,8 @@ class AssetStore:
                 fields["heroImagePath"] = hero
                 if asset.get("status") != "materialization_failed":
                     fields["status"] = "approved" if hero else "review_pending"
+            elif not index["images"] and asset.get("status") != "materialization_failed":
+                fields["status"] = "approved" if approved else "review_pending"  # a voice take or a clip
             updated = self._upsert_asset_locked(fields)
         return {"assetId": self.asset_id, "path": new_rel, "state": state, "heroImagePath": updated.get(
             "heroImagePath"), "status": updated.get("status")}
@@ -234,6 +292,17 @@ class AssetStore:
                     if (self.media_dir("image", state) / name).is_file():
                         rel = f"images/{state}/{name}"
                         entries[rel] = {"path": rel, "kind": _KIND[state], "originRunId": manifest.get("runId")}
+        added: dict[str, list[dict[str, Any]]] = {key: [] for key in MEDIA.values()}
+        for manifest_path in sorted(self.root.glob("runs/add/*/manifest.json")):
+            manifest = read_json(manifest_path, {}) or {}
+            entry, key = manifest.get("indexEntry"), MEDIA.get(str(manifest.get("mediaType")))
+            if not entry or key is None:
+                continue
+            name = Path(entry["path"]).name
+            for state in STATES:
+                if (self.root / key / state / name).is_file():
+                    rel = f"{key}/{state}/{name}"
+                    added[key].append({**entry, "path": rel, "kind": _KIND[state]})
         uploads = []
         for manifest_path in sorted(self.root.glob("runs/upload/*/manifest.json")):
             manifest = read_json(manifest_path, {}) or {}
@@ -241,7 +310,12 @@ class AssetStore:
                 uploads.append(manifest["indexEntry"])
 
         def change(index: dict[str, Any]) -> None:
-            index["images"] = sorted(entries.values(), key=lambda e: e["path"])
+            index["images"] = sorted([*entries.values(), *(e for e in added["images"] if e["path"] not in entries)],
+                                     key=lambda e: e["path"])
+            for key in ("audio", "videos"):
+                kept = [e for e in index[key] if (self.root / e["path"]).is_file()]
+                known = {e["path"] for e in kept}
+                index[key] = kept + [e for e in added[key] if e["path"] not in known]
             index["uploads"] = uploads
 
         return self.update_index(change)

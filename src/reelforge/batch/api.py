@@ -9,15 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from reelforge.assets import api as assets_api
 from reelforge.assets.store import AssetStore
-from reelforge.batch.batch import BatchResult, Progress, prepare_batch, run_batch
-from reelforge.batch.cost import check_guardrail, estimate
+from reelforge.batch.batch import BatchResult, Progress, estimate, prepare_batch, run_batch
 from reelforge.batch.request import load_request_file
 from reelforge.batch.runner import ImageRunner, ItemResult
 from reelforge.batch.upload import upload as _upload
 from reelforge.errors import InvalidInputError
+from reelforge.jobs.cost import check_guardrail
 from reelforge.workspace.contain import confine
-from reelforge.workspace.paths import Workspace, ensure_inside
+from reelforge.workspace.paths import Workspace
 
 RequestLike = Path | str | dict[str, Any]
 
@@ -92,29 +93,14 @@ def upload(request: RequestLike, *, workspace: Workspace | Path | None = None) -
 
 def asset_store(asset_id: str, *, workspace: Workspace | Path | None = None,
                 asset_dir: Path | None = None) -> AssetStore:
-    ws = workspace if isinstance(workspace, Workspace) else Workspace.at(workspace)
-    root = asset_dir if asset_dir is not None else ws.root / "assets" / asset_id
-    root = ensure_inside(root if root.is_absolute() else ws.root / root, ws.root, what="asset folder",
-                         flag="an asset folder inside the workspace")
-    if not (root / "asset.json").is_file():
-        raise InvalidInputError(f"no asset {asset_id} at {root}", hint="pass --asset-dir, or generate it first",
-                                file=str(root))
-    return AssetStore(root, asset_id)
+    return assets_api.asset_store(asset_id, workspace=workspace, asset_dir=asset_dir)
 
 
 def approve(asset_id: str, file: str, *, workspace: Workspace | Path | None = None, asset_dir: Path | None = None,
             note: str | None = None) -> dict[str, Any]:
-    store = asset_store(asset_id, workspace=workspace, asset_dir=asset_dir)
-    with confine(_root(workspace)):
-        return store.review(file, "approve", note=note)
+    return assets_api.review(asset_id, file, "approve", workspace=workspace, asset_dir=asset_dir, note=note)
 
 
 def reject(asset_id: str, file: str, *, workspace: Workspace | Path | None = None, asset_dir: Path | None = None,
            note: str | None = None) -> dict[str, Any]:
-    store = asset_store(asset_id, workspace=workspace, asset_dir=asset_dir)
-    with confine(_root(workspace)):
-        return store.review(file, "reject", note=note)
-
-
-def _root(workspace: Workspace | Path | None) -> Path:
-    return (workspace if isinstance(workspace, Workspace) else Workspace.at(workspace)).root
+    return assets_api.review(asset_id, file, "reject", workspace=workspace, asset_dir=asset_dir, note=note)

@@ -5,18 +5,25 @@ with a per-vendor limit. A rerun resumes: runs that already have an attempt are 
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reelforge.batch.cost import Estimate, check_guardrail, estimate
-from reelforge.batch.request import load_request_file
+from reelforge.batch.request import ImageRequest, load_request_file
 from reelforge.batch.runner import ImageRunner, ItemResult, Prepared
 from reelforge.errors import FieldIssue, ReelforgeError, SchemaValidationError
+from reelforge.jobs.cost import Estimate, check_guardrail, estimate_lines
+from reelforge.providers.pricing import image_price
 
 Progress = Callable[[ItemResult], None]
+
+
+def estimate(requests: Sequence[ImageRequest]) -> Estimate:
+    """The image jobs' lines for the one cost guard (jobs.cost): outputs x list price per model."""
+    return estimate_lines((r.spec.key, r.images_out, image_price(r.spec.key, r.data.get("quality")))
+                          for r in requests)
 
 
 @dataclass

@@ -8,12 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.assets.store import AssetStore, now_iso, read_json
-from reelforge.batch.attempts import AttemptLog
-from reelforge.batch.catalog import price_per_image
-from reelforge.batch.download import DownloadFailed, download
 from reelforge.batch.request import ImageRequest
-from reelforge.providers.image.base import ProviderOutput, redact_url
+from reelforge.errors import DownloadError
+from reelforge.jobs.attempts import AttemptLog
+from reelforge.jobs.states import phase_of
+from reelforge.media.checks import check_image_bytes, check_image_file
+from reelforge.providers.http import Deadlines, download, redact_url
+from reelforge.providers.image.base import ProviderOutput, redact_text
 from reelforge.providers.image.local import LABEL as LOCAL_LABEL
+from reelforge.providers.pricing import image_price
 from reelforge.workspace.atomic import write_bytes_atomic, write_json_atomic
 from reelforge.workspace.contain import own_file
 from reelforge.workspace.hashing import sha256_file
@@ -56,13 +59,14 @@ def write_manifest(store: AssetStore, log: AttemptLog, attempt: dict[str, Any], 
         "mustAvoid": data["mustAvoid"], "promptHash": prompt_hash(data["prompt"]),
         "localAssetDir": str(store.root.resolve()), "requestPath": str(adir / "request.json"),
         "attemptId": attempt["attemptId"], "attemptPath": str(adir), "attemptIndexPath": str(log.index_path),
-        "cost": {"usdPerImage": price_per_image(req.spec, data.get("quality")), "estimatedUsd": round(
-            price_per_image(req.spec, data.get("quality")) * req.images_out, 4)},
+        "cost": {"usdPerImage": image_price(req.spec.key, data.get("quality")), "estimatedUsd": round(
+            image_price(req.spec.key, data.get("quality")) * req.images_out, 4)},
         "assets": [], "createdAt": previous.get("createdAt", now_iso()),
         **{k: v for k, v in previous.items() if k not in ("updatedAt",)},
     }
     manifest.update(fields)
     manifest["attemptState"] = attempt["state"]
+    manifest["attemptPhase"] = phase_of(attempt["state"])
     manifest["nextAction"] = attempt["nextAction"]
     manifest["updatedAt"] = now_iso()
     write_json_atomic(adir / "manifest.json", manifest)
@@ -76,26 +80,36 @@ def provider_outputs(outputs: list[ProviderOutput]) -> list[dict[str, Any]]:
 
 
 def materialize(store: AssetStore, req: ImageRequest, attempt_id: str, outputs: list[ProviderOutput],
-                urls: dict[int, str], *, timeout: float = 120.0) -> Materialized:
-    """Write every output into images/candidates/; a file that is already there is kept (resume)."""
+                urls: dict[int, str], *, deadlines: Deadlines | None = None,
+                raw_dir: Path | None = None) -> Materialized:
+    """Write every output into images/candidates/ after checking it is the image it claims to be; a file
+    that is already there is kept (resume). Bytes that are not that image are kept in ``raw_dir``."""
     store.ensure_layout()
     files: list[Path] = []
     failures: list[str] = []
     for out in outputs:
         dest = store.media_dir("image", "candidates") / candidate_name(req, attempt_id, out.index, out.mime)
+        what = f"output {out.index}"
         if own_file(dest):  # a symlink planted under this name is replaced by the write, never followed
             files.append(dest)
             continue
         try:
             if out.data is not None:
+                try:
+                    check_image_bytes(out.data, out.mime, what=what)
+                except DownloadError:
+                    if raw_dir is not None:
+                        write_bytes_atomic(raw_dir / f"output-{out.index + 1:03d}.raw", out.data)
+                    raise
                 write_bytes_atomic(dest, out.data)
             elif out.index in urls:
-                download(urls[out.index], dest, timeout=timeout)
+                download(urls[out.index], dest, deadlines=deadlines,
+                         check=lambda path, mime=out.mime, what=what: check_image_file(path, mime, what=what))
             else:
-                raise DownloadFailed(f"output {out.index} has no saved URL left to download from")
+                raise DownloadError(f"output {out.index} has no saved URL left to download from")
             files.append(dest)
-        except DownloadFailed as exc:
-            failures.append(str(exc))
+        except DownloadError as exc:
+            failures.append(exc.message)
     return Materialized(files, failures)
 
 
@@ -121,7 +135,5 @@ def outputs_from_attempt(attempt: dict[str, Any]) -> list[ProviderOutput]:
 
 
 def saved_raw_body(path: Path, body: str | None, secrets: tuple[str | None, ...]) -> Path:
-    from reelforge.providers.image.base import redact_text
-
     write_bytes_atomic(path, redact_text(body or "", secrets)[:1_000_000].encode("utf-8"))
     return path

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reelforge.batch.catalog import DEFAULT_MODEL, ModelSpec, model_spec
 from reelforge.errors import FieldIssue, InvalidInputError, SchemaValidationError
+from reelforge.providers.image.catalog import DEFAULT_MODEL, ModelSpec, model_spec
 from reelforge.workspace.documents import read_json_file, read_json_lines
 from reelforge.workspace.paths import sanitize_id
 

@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.assets.store import AssetStore
-from reelforge.batch.attempts import AttemptLog
-from reelforge.batch.catalog import VENDOR_KEY_ENV
 from reelforge.batch.materialize import (
     asset_entries,
     materialize,
@@ -24,20 +22,24 @@ from reelforge.batch.materialize import (
     write_manifest,
 )
 from reelforge.batch.request import ImageRequest, normalize
-from reelforge.batch.retry import Gates, RetryPolicy, call_with_retries
-from reelforge.batch.vault import drop, load_urls, save_urls, vault_path
+from reelforge.config import resolve_settings
 from reelforge.errors import (
     AuthRequiredError,
     InvalidInputError,
+    JobBusyError,
     NotFoundError,
-    ProviderError,
+    ProviderCallError,
     ProviderUnavailableError,
     ReelforgeError,
-    StageTimeoutError,
 )
+from reelforge.jobs import submit as submit_outcome
+from reelforge.jobs.attempts import AttemptLog
+from reelforge.jobs.retry import Gates, RetryPolicy, call_with_retries
+from reelforge.jobs.states import SUBMITTING, phase_of
+from reelforge.jobs.vault import drop, load_urls, save_urls, vault_path
+from reelforge.providers.http import Deadlines
 from reelforge.providers.image.base import (
     ImageProvider,
-    ProviderCallError,
     ProviderJob,
     ProviderResult,
     SourceImage,
@@ -45,7 +47,9 @@ from reelforge.providers.image.base import (
     redact_json,
     redact_text,
 )
+from reelforge.providers.image.catalog import VENDOR_KEY_ENV
 from reelforge.providers.image.registry import provider_for
+from reelforge.providers.registry import known_secrets
 from reelforge.workspace.atomic import write_json_atomic
 from reelforge.workspace.contain import inside, resolve_request_dir
 from reelforge.workspace.hashing import sha256_file
@@ -60,8 +64,16 @@ class Prepared:
 
     @property
     def log(self) -> AttemptLog:
-        return AttemptLog(self.store.run_dir("image", self.request.run_id), asset_id=self.request.asset_id,
-                          run_id=self.request.run_id)
+        """The job's attempt log; every state change rewrites the manifest from the attempt (one truth)."""
+        log = AttemptLog(self.store.run_dir("image", self.request.run_id), asset_id=self.request.asset_id,
+                         run_id=self.request.run_id,
+                         poll_command=f"reelforge image poll --request {self.request.source or '<request.json>'}")
+        log.on_change = lambda attempt: self._sync(log, attempt)
+        return log
+
+    def _sync(self, log: AttemptLog, attempt: dict[str, Any]) -> None:
+        if (log.attempt_dir(attempt["attemptId"]) / "manifest.json").is_file():
+            write_manifest(self.store, log, attempt, self.request)
 
 
 @dataclass
@@ -87,14 +99,17 @@ class ItemResult:
 class ImageRunner:
     def __init__(self, workspace: Workspace, *, gates: Gates | None = None, policy: RetryPolicy | None = None,
                  providers: Callable[[str], ImageProvider] | None = None,
-                 presign: Callable[[dict[str, Any]], str] | None = None, download_timeout: float = 120.0) -> None:
+                 presign: Callable[[dict[str, Any]], str] | None = None, deadlines: Deadlines | None = None,
+                 download_timeout: float | None = None) -> None:
+        settings = resolve_settings(workspace_root=workspace.root)
         self.workspace = workspace
         self.gates = gates or Gates()
-        self.policy = policy or RetryPolicy.from_env()
-        self._factory = providers or provider_for
+        self.policy = policy or RetryPolicy.from_settings(settings)
+        d = deadlines or Deadlines.from_settings(settings)
+        self.deadlines = d if download_timeout is None else Deadlines(d.connect_s, d.call_s, download_timeout)
+        self._factory = providers or (lambda vendor: provider_for(vendor, self.deadlines))
         self._providers: dict[str, ImageProvider] = {}
         self._presign = presign
-        self.download_timeout = download_timeout
 
     def provider(self, vendor: str) -> ImageProvider:
         if vendor not in self._providers:
@@ -153,11 +168,14 @@ class ImageRunner:
         job = self._job(prepared)
 
         try:
-            result = call_with_retries(lambda: provider.submit(job), gate=self.gates.get(req.spec.vendor),
-                                       policy=self.policy, on_retry=log.retry_recorder(attempt))
-        except ProviderCallError as exc:
-            raise self._submit_failed(prepared, attempt, exc) from None
-        return self._handle(prepared, attempt, result, kind="submit")
+            try:
+                result = call_with_retries(lambda: provider.submit(job), gate=self.gates.get(req.spec.vendor),
+                                           policy=self.policy, idempotent=False, on_retry=log.retry_recorder(attempt))
+            except ProviderCallError as exc:
+                raise self._submit_failed(prepared, attempt, exc) from None
+            return self._handle(prepared, attempt, result, kind="submit")  # records the answer, then unlocks
+        finally:
+            log.release(attempt)  # only a bug gets here still `submitting`: no live owner, so in doubt
 
     def _job(self, prepared: Prepared) -> ProviderJob:
         req, data = prepared.request, prepared.request.data
@@ -179,52 +197,41 @@ class ImageRunner:
 
     def _secrets(self, vendor: str) -> tuple[str | None, ...]:
         env = VENDOR_KEY_ENV.get(vendor)
-        return (api_key(env) if env else None,)
+        return (api_key(env) if env else None, *known_secrets())
 
     def _submit_failed(self, prepared: Prepared, attempt: dict[str, Any], exc: ProviderCallError) -> ReelforgeError:
+        """One classification (jobs.submit) for every job; the manifest follows the attempt's new state."""
         req, log = prepared.request, prepared.log
         adir = log.attempt_dir(attempt["attemptId"])
-        vendor, env = req.spec.vendor, VENDOR_KEY_ENV.get(req.spec.vendor) or "the key"
-        if exc.kind == "malformed":
-            raw = saved_raw_body(adir / "malformed-response.txt", exc.raw_body, self._secrets(vendor))
-            log.update(attempt, state="provider_response_malformed", error={"message": str(exc), "rawBody": raw.name})
-            write_manifest(prepared.store, log, attempt, req, error={"message": str(exc), "rawBodyPath": str(raw)})
-            return ProviderError(f"{vendor} returned a malformed response for {req.asset_id}/{req.run_id}: {exc}",
-                                 hint=f"the raw body is saved in {raw}; the vendor may have charged, so pass "
-                                      "--new-attempt to try again", file=str(raw))
-        body = redact_text(exc.raw_body or "", self._secrets(vendor))[:20_000]
-        write_json_atomic(adir / "submission-error.json", {"kind": exc.kind, "status": exc.status, "body": body})
-        if exc.kind in ("timeout", "connection"):
-            # in doubt: the vendor may have received it, so the attempt stays `submitting` and blocks resubmits
-            log.update(attempt, error={"message": str(exc), "kind": exc.kind})
-            cls = StageTimeoutError if exc.kind == "timeout" else ProviderUnavailableError
-            return cls(f"{vendor}: {exc} after {self.policy.attempts} tries ({req.asset_id}/{req.run_id})",
-                       hint="check the vendor console; pass --new-attempt to pay for a new try")
-        log.update(attempt, state="not_submitted", error={"message": str(exc), "status": exc.status})
-        if exc.auth:
-            return AuthRequiredError(f"{vendor} refused the key in {env} (HTTP {exc.status})",
-                                     hint=f"set a valid {env} (export {env}=...) and run again")
-        if exc.retryable:
-            return ProviderUnavailableError(f"{vendor}: HTTP {exc.status} after {self.policy.attempts} tries",
-                                            hint="wait and run the same command again (nothing was charged)")
-        return InvalidInputError(f"{vendor} refused the request with HTTP {exc.status}: {_short(body)}",
-                                 hint=f"fix the request; the full answer is in {adir / 'submission-error.json'}",
-                                 file=str(adir / "submission-error.json"))
+        vendor = req.spec.vendor
+        body = redact_text(exc.raw_body or "", self._secrets(vendor))
+        saved = adir / "submission-error.json"
+        write_json_atomic(saved, {"kind": exc.call_kind, "status": exc.status, "body": body[:20_000]})
+        if exc.call_kind == "malformed":
+            saved = saved_raw_body(adir / "malformed-response.txt", exc.raw_body, self._secrets(vendor))
+        outcome = submit_outcome.classify(exc, vendor=vendor, key_env=VENDOR_KEY_ENV.get(vendor),
+                                          label=f"{req.asset_id}/{req.run_id}", tries=self.policy.attempts,
+                                          saved=saved, body_excerpt=_short(body))
+        log.update(attempt, state=outcome.state, error={"message": str(exc), "kind": exc.call_kind,
+                                                        "status": exc.status, "savedBody": saved.name})
+        prepared.store.upsert_asset({"lastRunId": req.run_id, "lastRunStatus": outcome.state})
+        return outcome.error
 
     # ---- results and materialization
     def _handle(self, prepared: Prepared, attempt: dict[str, Any], result: ProviderResult, *, kind: str) -> ItemResult:
         req, store, log = prepared.request, prepared.store, prepared.log
-        response = {"providerStatus": result.status, "handle": result.handle, "body": redact_json(result.raw),
-                    "usage": result.usage, "error": result.error}
+        secrets = self._secrets(req.spec.vendor)
+        response = redact_json({"providerStatus": result.status, "handle": result.handle, "body": result.raw,
+                                "usage": result.usage, "error": result.error}, secrets)
         path = log.save_response(attempt, kind, response)
         if result.status == "processing":
-            log.update(attempt, state="submitted_processing", generationHandle=result.handle,
+            log.update(attempt, sync=False, state="submitted_processing", generationHandle=result.handle,
                        providerStatus="processing")
             write_manifest(store, log, attempt, req, generationHandle=result.handle, providerStatus="processing",
                            responsePath=str(path))
             return self._item(prepared, attempt, [], submitted=kind == "submit")
         if result.status == "failed":
-            log.update(attempt, state="provider_failed", providerStatus="failed", error=result.error)
+            log.update(attempt, sync=False, state="provider_failed", providerStatus="failed", error=result.error)
             write_manifest(store, log, attempt, req, providerStatus="failed", error=result.error,
                            responsePath=str(path))
             store.upsert_asset({"lastRunId": req.run_id, "lastRunStatus": "provider_failed"})
@@ -236,7 +243,7 @@ class ImageRunner:
         if urls:
             save_urls(vpath, urls)
         outputs = provider_outputs(result.outputs)
-        log.update(attempt, state="provider_completed", providerStatus="completed", outputs=outputs,
+        log.update(attempt, sync=False, state="provider_completed", providerStatus="completed", outputs=outputs,
                    providerOutputUrls=[o["url"] for o in outputs if "url" in o])
         write_manifest(store, log, attempt, req, providerStatus="completed", providerOutputs=outputs,
                        providerOutputUrls=[o["url"] for o in outputs if "url" in o], responsePath=str(path),
@@ -246,15 +253,17 @@ class ImageRunner:
     def _materialize(self, prepared: Prepared, attempt: dict[str, Any], outputs: list[Any], urls: dict[int, str],
                      *, submitted: bool) -> ItemResult:
         req, store, log = prepared.request, prepared.store, prepared.log
-        done = materialize(store, req, attempt["attemptId"], outputs, urls, timeout=self.download_timeout)
+        done = materialize(store, req, attempt["attemptId"], outputs, urls, deadlines=self.deadlines,
+                           raw_dir=log.attempt_dir(attempt["attemptId"]))
         vpath = vault_path(self.workspace.internal, req.asset_id, req.run_id, attempt["attemptId"])
         if done.failures:
             error = {"code": "provider_completed_asset_materialization_failed", "layer": "download",
-                     "recoverable": bool(urls), "runId": req.run_id, "attemptId": attempt["attemptId"],
+                     "recoverable": bool(urls) and not any(_not_media(m) for m in done.failures),
+                     "runId": req.run_id, "attemptId": attempt["attemptId"],
                      "providerOutputUrls": attempt.get("providerOutputUrls", []), "messages": done.failures,
                      "responsePath": str(log.run_dir / "response.json"),
                      "manifestPath": str(log.run_dir / "manifest.json")}
-            log.update(attempt, state="materialization_failed", materializationError=error)
+            log.update(attempt, sync=False, state="materialization_failed", materializationError=error)
             write_manifest(store, log, attempt, req, materializationError=error)
             store.record_recoverable_failure({"runId": req.run_id, "code": error["code"], "attemptId":
                                               attempt["attemptId"], "manifestPath": error["manifestPath"]})
@@ -270,7 +279,7 @@ class ImageRunner:
                                         "originRunId": req.run_id, "attemptId": attempt["attemptId"],
                                         "sha256": e["sha256"], "model": req.spec.key} for e in entries],
                              run_id=req.run_id)
-        log.update(attempt, state="materialized", materializationError=None)
+        log.update(attempt, sync=False, state="materialized", materializationError=None)
         write_manifest(store, log, attempt, req, assets=entries, materializationError=None)
         drop(vpath)
         return self._item(prepared, attempt, [e["assetRelativePath"] for e in entries], submitted=submitted)
@@ -301,27 +310,32 @@ class ImageRunner:
             provider = self.provider(req.spec.vendor)
             try:
                 result = call_with_retries(lambda: provider.poll(attempt["generationHandle"]),
-                                           gate=self.gates.get(req.spec.vendor), policy=self.policy)
+                                           gate=self.gates.get(req.spec.vendor), policy=self.policy, idempotent=True)
             except ProviderCallError as exc:
-                if exc.auth:
-                    env = VENDOR_KEY_ENV.get(req.spec.vendor)
-                    raise AuthRequiredError(f"{req.spec.vendor} refused the key in {env} (HTTP {exc.status})",
-                                            hint=f"set a valid {env} and poll again") from None
-                raise ProviderUnavailableError(f"polling {req.asset_id}/{req.run_id} failed: {exc}",
-                                               hint="poll again later; nothing new was charged") from None
+                raise submit_outcome.poll_error(exc, vendor=req.spec.vendor, key_env=VENDOR_KEY_ENV.get(
+                    req.spec.vendor), label=f"{req.asset_id}/{req.run_id}", poll_command=log.poll_command) from None
             return self._handle(prepared, attempt, result, kind="poll")
         raise InvalidInputError(f"run {req.run_id} attempt {attempt['attemptId']} is {state}: "
                                 f"{attempt['nextAction']}", hint="pass --new-attempt to submit again",
                                 file=str(log.index_path))
 
     def run_one(self, prepared: Prepared, *, new_attempt: bool = False) -> ItemResult:
-        """Batch semantics: resume a run that already has an attempt (never resubmit it), else submit."""
+        """Batch semantics: resume a run that already has an attempt (never resubmit it), else submit.
+
+        An attempt another live process is submitting is skipped with JobBusyError (wait, then rerun);
+        one in doubt or failed by the vendor is reported as it stands, never paid for again.
+        """
         latest = prepared.log.blocking()
         if latest is None or new_attempt:
             return self.submit(prepared, new_attempt=new_attempt)
-        if latest["state"] in ("submitting", "provider_failed", "provider_response_malformed",
-                               "provider_completed_without_outputs"):
-            attempt = prepared.log.read_attempt(latest["attemptId"])
+        attempt = prepared.log.read_attempt(latest["attemptId"])
+        if latest["state"] == SUBMITTING:
+            item = self._item(prepared, attempt, [], submitted=False)
+            item.error = JobBusyError(f"{prepared.request.asset_id}/{prepared.request.run_id} is being submitted "
+                                      f"by another live process (pid {(attempt.get('owner') or {}).get('pid')})",
+                                      hint="wait for that process to finish, then run the same command again")
+            return item
+        if phase_of(latest["state"]) in ("in_doubt", "failed"):
             return self._item(prepared, attempt, [], submitted=False)
         return self.poll(prepared)
 
@@ -330,6 +344,11 @@ def _manifest_assets(log: AttemptLog, attempt: dict[str, Any]) -> list[dict[str,
     from reelforge.assets.store import read_json
 
     return (read_json(log.attempt_dir(attempt["attemptId"]) / "manifest.json", {}) or {}).get("assets", [])
+
+
+def _not_media(message: str) -> bool:
+    """A failure a new download cannot fix: the vendor's bytes are not the image it announced."""
+    return "is not an image" in message or "announced as" in message
 
 
 def _short(text: str, limit: int = 300) -> str:

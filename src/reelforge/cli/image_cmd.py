@@ -11,7 +11,7 @@ import click
 
 from reelforge.cli.common import format_option, workspace_from
 from reelforge.cli.output import Output
-from reelforge.errors import ReelforgeError
+from reelforge.errors import JobBusyError, ReelforgeError
 
 _REQUEST = click.option("--request", "request_path", required=True, type=click.Path(dir_okay=False),
                         help="A normalized request JSON (or a .jsonl batch for generate/edit).")
@@ -75,6 +75,12 @@ def _batch_output(output: Output, internal: Path, path: Path, result: Any) -> No
     summary = result.to_json()
     summary_path = internal / "batches" / f"{path.stem}-{datetime.now(UTC):%Y%m%d-%H%M%S-%f}.json"
     write_json_atomic(summary_path, summary)
+    busy = [i for i in result.failed if isinstance(i.error, JobBusyError)]
+    if busy and len(busy) == len(result.failed):
+        raise JobBusyError(f"{len(busy)} of {len(result.items)} batch item(s) are being submitted right now by "
+                           f"another live process (first: {busy[0].asset_id}/{busy[0].run_id}); the rest are done",
+                           hint="wait for that process to finish, then run the same command again (nothing is "
+                                "paid twice); do not pass --new-attempt", file=str(summary_path))
     if result.failed:
         first = result.failed[0]
         error = ReelforgeError(f"{len(result.failed)} of {len(result.items)} batch item(s) failed; first: "

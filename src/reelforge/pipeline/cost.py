@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from reelforge.config import Settings
-from reelforge.errors import InvalidInputError
+from reelforge.jobs.cost import Estimate, check_guardrail
 from reelforge.models.manifest import Cost
 from reelforge.models.script import Script
 
@@ -30,13 +30,13 @@ class CostPlan:
         if settings["visual"] == "stock":
             breakdown["pexels"] = 0.0
         if settings["visual"] == "generate":
-            from reelforge.providers.visual.generated import model_setting, plan_images
+            from reelforge.pipeline.generated_stills import model_setting, plan_images
 
             images = plan_images(model_setting(settings), environ=environ)
             if images.model is not None:
                 breakdown[images.model] = 0.0 if dry_run else images.usd(scenes)
         if settings["visual"] == "aigc":
-            from reelforge.providers.visual.aigc import clip_scenes, plan_clips
+            from reelforge.pipeline.aigc_clips import clip_scenes, plan_clips
 
             clips = plan_clips(environ)
             if clips.model is not None and script is not None:
@@ -48,9 +48,6 @@ class CostPlan:
 
 
 def check_cost(plan: CostPlan, *, max_usd: float, yes: bool) -> None:
-    """Refuse (exit 4) a paid plan at or above the guardrail unless --yes was given."""
-    if plan.usd > 0 and plan.usd >= max_usd and not yes:
-        parts = ", ".join(f"{k} ${v:.2f}" for k, v in sorted(plan.breakdown.items()) if v > 0)
-        raise InvalidInputError(
-            f"estimated cost ${plan.usd:.2f} ({parts}) reaches the guardrail ${max_usd:.2f}",
-            hint="pass --yes to spend it, raise --max-usd, or choose key-free providers")
+    """Refuse (exit 4) a paid plan at or above the guardrail unless --yes was given (the jobs' one guard)."""
+    check_guardrail(Estimate(plan.usd, 0, dict(plan.breakdown)), max_usd=max_usd, yes=yes,
+                    hint="pass --yes to spend it, raise --max-usd, or choose key-free providers")

@@ -89,7 +89,7 @@ def run_narration(script: Script, run_dir: Path, settings: Settings, recorder: R
 
 def run_visuals(script: Script, run_dir: Path, settings: Settings, recorder: RunRecorder, report: Reporter, *,
                 workspace: Workspace, media_dir: Path | None, dry_run: bool) -> list[VisualAsset]:
-    from reelforge.providers.visual.chain import produce_visuals
+    from reelforge.pipeline.visual_chain import produce_visuals
 
     report.stage_started("visuals")
     started = time.perf_counter()
@@ -115,7 +115,7 @@ def run_visuals(script: Script, run_dir: Path, settings: Settings, recorder: Run
         warnings: list[str] = []
         extra: dict[str, object] = {}
         if mode == "generate":
-            from reelforge.providers.visual.generated import generate_stills, model_setting, plan_images
+            from reelforge.pipeline.generated_stills import generate_stills, model_setting, plan_images
 
             stills = generate_stills(script, results, run_dir=run_dir, workspace=workspace, seed=seed,
                                      plan=plan_images(model_setting(settings)),
@@ -126,7 +126,7 @@ def run_visuals(script: Script, run_dir: Path, settings: Settings, recorder: Run
                 recorder.add_asset(stills.requests_file)
             extra = {"imageModel": stills.plan.model, "imageEstimateUsd": stills.estimate_usd}
         if mode == "aigc":
-            from reelforge.providers.visual.aigc import generate_clips, plan_clips
+            from reelforge.pipeline.aigc_clips import generate_clips, plan_clips
 
             clips = generate_clips(script, results, run_dir=run_dir, run_id=recorder.manifest.run_id,
                                    workspace=workspace, seed=seed, plan=plan_clips(),

@@ -8,12 +8,12 @@ lists. Each record hashes the render it judged (``targetVersion``), so a later r
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from reelforge.assets.store import now_iso
+from reelforge.config import environ_value
 from reelforge.errors import FieldIssue, InvalidInputError, SchemaValidationError
 from reelforge.renders.jobs import find_job
 from reelforge.renders.manifest import write_manifest
@@ -73,7 +73,7 @@ def record_qa(job_id: str, *, verdict: str, worked: Sequence[str] | None = None,
     report: dict[str, Any] = {
         "schemaVersion": 1, "qaReportId": qa_id, "targetObjectType": "video_render", "targetObjectId": job_id,
         "targetVersion": sha256_file(video), "targetPath": paths.rel(video),
-        "reviewer": reviewer or os.environ.get("USER") or "unknown", "reviewedAt": stamp, "verdict": verdict,
+        "reviewer": reviewer or environ_value("USER") or "unknown", "reviewedAt": stamp, "verdict": verdict,
         "goodReasons": good, "badReasons": bad, "issueCategories": categories, "rerunStage": rerun_stage,
         "proposedAction": RERUN_HINT[rerun_stage] if rerun_stage else ("ship it" if verdict == "approved" else
                                                                         "do not use this render"),

@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from reelforge.batch.cost import Estimate, check_guardrail
+from reelforge.jobs.cost import Estimate, check_guardrail
+from reelforge.providers.pricing import video_price_per_second
 from reelforge.renders.jobs import all_jobs
 from reelforge.renders.request import load_request, media_list
 from reelforge.renders.runner import PreparedRender, RenderResult, RenderRunner
@@ -35,7 +36,7 @@ def estimate(prepared: PreparedRender) -> Estimate:
         motion = media_list(data.get("motionVideo"))
         given = motion[0].get("durationSeconds") if motion else None
         seconds = float(given) if isinstance(given, (int, float)) and given > 0 else DEFAULT_SECONDS
-    usd = round(seconds * req.model.usd_per_second.get(data["resolution"], 0.0), 4)
+    usd = round(seconds * video_price_per_second(req.model.key, data["resolution"]), 4)
     return Estimate(usd, 1, {req.model.key: usd}, unit="video")
 
 

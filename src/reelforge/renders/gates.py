@@ -39,7 +39,7 @@ class Input:
     url: str | None = None
     sha256: str | None = None
     asset_id: str | None = None
-    approval: str | None = None  # approved | not-required
+    approval: str | None = None  # approved (a file of the asset store) | external (a URL or a file outside it)
     duration_s: float | None = None
 
     @property
@@ -128,7 +128,7 @@ def resolve_inputs(ws: Workspace, req: RenderRequest) -> list[Input]:
                 if item.get("url"):
                     if not str(item["url"]).startswith("https://"):
                         issues.append(FieldIssue(where, "remote media must be an https URL"))
-                    inputs.append(Input(field, _KIND[field], role, url=str(item["url"]), approval="not-required"))
+                    inputs.append(Input(field, _KIND[field], role, url=str(item["url"]), approval="external"))
                     continue
                 path = Path(str(item["path"]))
                 path = path if path.is_absolute() else ws.root / path
@@ -139,12 +139,33 @@ def resolve_inputs(ws: Workspace, req: RenderRequest) -> list[Input]:
                 if not path.is_file():
                     issues.append(FieldIssue(where, f"{item['path']} is not a file inside the workspace"))
                     continue
+                owner = _owning_asset(ws, path)
+                if owner is not None and not _approved_file(ws, owner, path):
+                    issues.append(FieldIssue(where, f"{item['path']} is a file of asset {owner} that is not approved: "
+                                                    f"approve it first (reelforge asset approve {owner} "
+                                                    f"{item['path']}), or point at its approved copy"))
+                    continue
+                # a file from outside the asset store is an explicit external ref, recorded with its sha256
                 inputs.append(Input(field, _KIND[field], role, path.resolve(), sha256=sha256_file(path),
-                                    asset_id=_owning_asset(ws, path), approval="not-required"))
+                                    asset_id=owner, approval="approved" if owner else "external"))
     if issues:
         raise SchemaValidationError("render request gates", issues, file=req.source,
                                     hint="approve or supply what is listed; nothing was sent to any provider")
     return inputs
+
+
+def _approved_file(ws: Workspace, asset_id: str, path: Path) -> bool:
+    """Grounding (the seed's Fact Rule): a medium from the store must be an approved file of its asset."""
+    store = AssetStore(asset_root(ws, asset_id), asset_id)
+    try:
+        rel = store.rel(path)
+    except ValueError:
+        return False
+    parts = rel.split("/")
+    if len(parts) < 3 or parts[1] != "approved":
+        return False
+    return any(e.get("path") == rel and e.get("kind") == "approved"
+               for media in ("images", "videos", "audio") for e in store.read_index()[media])
 
 
 def _owning_asset(ws: Workspace, path: Path) -> str | None:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.assets.store import now_iso, read_json
-from reelforge.batch.attempts import AttemptLog
 from reelforge.errors import NotFoundError
+from reelforge.jobs.attempts import AttemptLog
 from reelforge.workspace.atomic import write_json_atomic
 from reelforge.workspace.contain import inside, resolve_request_dir
 from reelforge.workspace.paths import Workspace, sanitize_id
@@ -58,7 +58,17 @@ class JobPaths:
 
     @property
     def log(self) -> AttemptLog:
-        return AttemptLog(self.internal, asset_id=self.job_id, run_id=self.job_id, media="video")
+        """The job's attempt log; a change of state the runner does not record itself (a dead submitter
+        found in doubt) still reaches the manifest."""
+        return AttemptLog(self.internal, asset_id=self.job_id, run_id=self.job_id, media="video",
+                          poll_command=f"reelforge render poll {self.job_id}", label=f"render job {self.job_id}",
+                          on_change=self._sync)
+
+    def _sync(self, attempt: dict[str, Any]) -> None:
+        from reelforge.renders.manifest import STATUS_OF_STATE, write_manifest
+
+        if self.manifest.is_file() and attempt["state"] in STATUS_OF_STATE:
+            write_manifest(self, {}, attempt, status=STATUS_OF_STATE[attempt["state"]])
 
     def rel(self, path: Path) -> str:
         return path.resolve().relative_to(self.workspace.root.resolve()).as_posix()

@@ -19,6 +19,8 @@ COPIED = ("route", "provider", "model", "vendorModel", "pathTaken", "providerLab
           "targetAspectRatio", "mode", "resolution", "resolutionSource", "draft", "duration", "seed", "ratio",
           "characterOrientation", "sourceBasis", "mustKeep", "canVary", "upstreamRefs", "variant", "prompt",
           "promptPlan", "generateAudio", "returnLastFrame")
+# The manifest status of the attempt states the runner does not follow with its own manifest write.
+STATUS_OF_STATE = {"in_doubt": "submit_in_doubt", "not_submitted": "not_submitted", "submitting": "submitting"}
 
 
 def prompt_hash(prompt: str) -> str:
@@ -42,6 +44,8 @@ def write_manifest(paths: JobPaths, data: dict[str, Any], attempt: dict[str, Any
     if attempt is not None:
         manifest["attemptId"] = attempt["attemptId"]
         manifest["attemptState"] = attempt["state"]
+        manifest["attemptPhase"] = attempt.get("phase")
+        manifest["nextAction"] = attempt.get("nextAction")
     manifest["updatedAt"] = now_iso()
     manifest = redact_body(manifest)
     write_json_atomic(paths.manifest, manifest)

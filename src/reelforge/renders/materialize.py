@@ -1,7 +1,8 @@
 """Put the render on disk: download the video (and last frame) from the vault URLs, or adopt the local file.
 
-``renders/render-NNN.mp4`` (NNN = attempt sequence) is written atomically by ``batch.download``; a file
-that is already there is kept (resume). The asset entries carry sha256, size and ``review_pending``.
+``renders/render-NNN.mp4`` (NNN = attempt sequence) is written atomically by ``providers.http.download``
+after PyAV opened it and decoded a frame; a file that is already there is kept (resume).
+The asset entries carry sha256, size and ``review_pending``.
 """
 
 from __future__ import annotations
@@ -10,23 +11,25 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.assets.store import now_iso
-from reelforge.batch.download import DownloadFailed, download
-from reelforge.errors import ProviderUnavailableError
-from reelforge.providers.image.base import redact_url
+from reelforge.errors import DownloadError, ProviderUnavailableError
+from reelforge.media.checks import check_image_file, check_video_file
+from reelforge.providers.http import Deadlines, download, redact_url
 from reelforge.renders.jobs import JobPaths
 from reelforge.workspace import contain
 from reelforge.workspace.contain import own_file
 from reelforge.workspace.hashing import sha256_file
 
 
-def _is_mp4(path: Path) -> bool:
-    with path.open("rb") as handle:
-        head = handle.read(12)
-    return head[4:8] == b"ftyp"
+def _check(dest: Path, mime: str, job_id: str) -> None:
+    what = f"render job {job_id}: {dest.name}"
+    if mime == "video/mp4":
+        check_video_file(dest, what=what)
+    else:
+        check_image_file(dest, mime, what=what)
 
 
 def materialize(paths: JobPaths, data: dict[str, Any], attempt: dict[str, Any], urls: dict[int, str], *,
-                timeout: float) -> list[dict[str, Any]]:
+                deadlines: Deadlines | None = None) -> list[dict[str, Any]]:
     seq = int(attempt["sequence"])
     video = paths.renders / f"render-{seq:03d}.mp4"
     frame = paths.renders / f"last-frame-{seq:03d}.png"
@@ -37,22 +40,24 @@ def materialize(paths: JobPaths, data: dict[str, Any], attempt: dict[str, Any], 
     local = attempt.get("localResult")
     if local and Path(local).is_file() and not own_file(video):
         contain.replace(Path(local), video, what=video.name)
-    for dest, _mime, url in wanted:
+    for dest, mime, url in wanted:
         if own_file(dest):  # a symlink planted under this name is replaced by the download, never followed
             continue
         if not url:
             raise ProviderUnavailableError(f"render job {paths.job_id}: the output URL is no longer saved",
                                            hint="submit again with --new-attempt", file=str(paths.manifest))
         try:
-            download(url, dest, timeout=timeout)
-        except DownloadFailed as exc:
-            raise ProviderUnavailableError(f"render job {paths.job_id} finished but the download failed: {exc}",
-                                           hint=f"the URL is saved; retry with: reelforge render poll "
-                                                f"{paths.job_id}", file=str(paths.manifest)) from None
-    if not _is_mp4(video):
-        video.unlink()
-        raise ProviderUnavailableError(f"render job {paths.job_id}: the downloaded file is not an mp4",
-                                       hint=f"see {paths.response}; poll again or submit with --new-attempt")
+            download(url, dest, deadlines=deadlines, check=lambda p, m=mime: _check(p, m, paths.job_id))
+        except DownloadError as exc:
+            raise DownloadError(f"render job {paths.job_id} finished but the download failed: {exc.message}",
+                                hint=f"the URL is saved; retry with: reelforge render poll {paths.job_id}",
+                                file=str(paths.manifest)) from None
+    try:
+        _check(video, "video/mp4", paths.job_id)  # a local render, or a file kept from an earlier try
+    except DownloadError as exc:
+        contain.replace(video, video.with_name(video.name + ".rejected"), what=video.name)
+        raise DownloadError(exc.message, hint=f"see {paths.response}; poll again or submit with --new-attempt",
+                            file=str(paths.manifest)) from None
     entries = []
     for dest, mime, url in wanted:
         entries.append({"assetId": f"{paths.job_id}-{dest.stem}", "kind": "video" if mime == "video/mp4" else

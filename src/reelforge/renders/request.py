@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.errors import FieldIssue, InvalidInputError, SchemaValidationError
-from reelforge.renders.catalog import VideoModel, choose_tier, video_model
+from reelforge.providers.video.catalog import VideoModel, choose_tier, video_model
 from reelforge.renders.prompt_plan import check_plan, compile_plan
 from reelforge.workspace.documents import read_json_file
 from reelforge.workspace.paths import sanitize_id

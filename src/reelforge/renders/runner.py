@@ -9,26 +9,30 @@ is answered without any network call. An attempt is never resubmitted without ``
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from reelforge.batch.retry import Gates, RetryPolicy, call_with_retries
-from reelforge.batch.vault import drop, load_urls, save_urls, vault_path
+from reelforge.config import resolve_settings
 from reelforge.errors import (
     AuthRequiredError,
     InvalidInputError,
     NotFoundError,
+    ProviderCallError,
     ProviderError,
-    ProviderUnavailableError,
     ReelforgeError,
     StageTimeoutError,
 )
-from reelforge.providers.image.base import ProviderCallError, api_key, redact_text
+from reelforge.jobs import submit as submit_outcome
+from reelforge.jobs.poll import poll_until
+from reelforge.jobs.retry import Gates, RetryPolicy, call_with_retries
+from reelforge.jobs.vault import drop, load_urls, save_urls, vault_path
+from reelforge.providers.http import Deadlines
+from reelforge.providers.image.base import api_key, redact_json, redact_text
+from reelforge.providers.registry import create, known_secrets
 from reelforge.providers.video.base import PENDING, VideoProvider, VideoResult, redact_body
-from reelforge.renders.catalog import VENDOR_KEY_ENV
+from reelforge.providers.video.catalog import VENDOR_KEY_ENV
 from reelforge.renders.gates import Input, resolve_inputs
 from reelforge.renders.jobs import JobPaths, find_job, job_paths
 from reelforge.renders.manifest import write_manifest
@@ -65,34 +69,32 @@ class RenderResult:
                 "submitted": self.submitted}
 
 
-def default_provider(vendor: str) -> VideoProvider:
-    if vendor == "ark":
-        from reelforge.providers.video.ark_seedance import ArkSeedance
+def default_provider(vendor: str, deadlines: Deadlines | None = None) -> VideoProvider:
+    provider: VideoProvider = create("video", vendor, **({"deadlines": deadlines} if vendor != "local" else {}))
+    return provider
 
-        return ArkSeedance()
-    if vendor == "fal":
-        from reelforge.providers.video.fal_queue import FalQueue
 
-        return FalQueue()
-    from reelforge.providers.video.local_animatic import LocalAnimatic
-
-    return LocalAnimatic()
+def _deadlines(deadlines: Deadlines, download_timeout: float | None) -> Deadlines:
+    if download_timeout is None:
+        return deadlines
+    return Deadlines(deadlines.connect_s, deadlines.call_s, download_timeout)
 
 
 class RenderRunner:
     def __init__(self, workspace: Workspace, *, gates: Gates | None = None, policy: RetryPolicy | None = None,
                  providers: Callable[[str], VideoProvider] | None = None,
-                 presign: Callable[[dict[str, Any]], str] | None = None, download_timeout: float = 300.0,
-                 poll_interval: float | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
+                 presign: Callable[[dict[str, Any]], str] | None = None, deadlines: Deadlines | None = None,
+                 download_timeout: float | None = None, poll_interval: float | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        settings = resolve_settings(workspace_root=workspace.root)
         self.workspace = workspace
         self.gates = gates or Gates()
-        self.policy = policy or RetryPolicy.from_env()
-        self._factory = providers or default_provider
+        self.policy = policy or RetryPolicy.from_settings(settings)
+        self._factory = providers or (lambda vendor: default_provider(vendor, self.deadlines))
         self._providers: dict[str, VideoProvider] = {}
         self.presign = presign
-        self.download_timeout = download_timeout
-        self.poll_interval = poll_interval if poll_interval is not None else float(
-            os.environ.get("REELFORGE_RENDER_POLL_INTERVAL_S", "8"))
+        self.deadlines = _deadlines(deadlines or Deadlines.from_settings(settings), download_timeout)
+        self.poll_interval = poll_interval if poll_interval is not None else float(settings["render_poll_interval_s"])
         self.sleep = sleep
 
     def provider(self, vendor: str) -> VideoProvider:
@@ -133,54 +135,47 @@ class RenderRunner:
         provider = self.provider(req.model.vendor)
 
         try:
-            result = call_with_retries(lambda: provider.submit(job), gate=self.gates.get(req.model.vendor),
-                                       policy=self.policy, on_retry=log.retry_recorder(attempt))
-        except ProviderCallError as exc:
-            raise self._submit_failed(paths, req, attempt, exc) from None
-        except ReelforgeError as exc:  # the local route failed on this machine: nothing was charged
-            log.update(attempt, state="not_submitted", error={"message": exc.message})
-            write_manifest(paths, req.data, attempt, status="not_submitted", error={"message": exc.message})
-            raise
-        out = self._handle(paths, req.data, attempt, result, kind="submit")
+            try:
+                result = call_with_retries(lambda: provider.submit(job), gate=self.gates.get(req.model.vendor),
+                                           policy=self.policy, idempotent=False, on_retry=log.retry_recorder(attempt))
+            except ProviderCallError as exc:
+                raise self._submit_failed(paths, req, attempt, exc) from None
+            except ReelforgeError as exc:  # the local route failed on this machine: nothing was charged
+                log.update(attempt, state="not_submitted", error={"message": exc.message})
+                write_manifest(paths, req.data, attempt, status="not_submitted", error={"message": exc.message})
+                raise
+            out = self._handle(paths, req.data, attempt, result, kind="submit")  # records the answer, then unlocks
+        finally:
+            log.release(attempt)  # only a bug gets here still `submitting`: no live owner, so in doubt
         return self._wait(paths, out, wait) if wait > 0 and out.status == "processing" else out
 
     def _secrets(self, vendor: str) -> tuple[str | None, ...]:
         env = VENDOR_KEY_ENV.get(vendor)
-        return (api_key(env) if env else None,)
+        return (api_key(env) if env else None, *known_secrets())
 
     def _submit_failed(self, paths: JobPaths, req: RenderRequest, attempt: dict[str, Any],
                        exc: ProviderCallError) -> ReelforgeError:
+        """One classification (jobs.submit) for every job; the manifest follows the attempt's new state."""
         log, vendor = paths.log, req.model.vendor
-        env = VENDOR_KEY_ENV.get(vendor) or "the key"
-        body = redact_text(exc.raw_body or "", self._secrets(vendor))[:20_000]
-        write_json_atomic(log.attempt_dir(attempt["attemptId"]) / "submission-error.json",
-                          {"kind": exc.kind, "status": exc.status, "body": body})
-        if exc.kind in ("timeout", "connection", "malformed"):
-            # in doubt: the vendor may have accepted (and charged) it, so the attempt keeps blocking resubmits
-            log.update(attempt, error={"message": str(exc), "kind": exc.kind})
-            write_manifest(paths, req.data, attempt, status="submit_in_doubt", error={"message": str(exc)})
-            cls = StageTimeoutError if exc.kind == "timeout" else ProviderUnavailableError
-            return cls(f"{vendor}: {exc} while submitting render job {req.job_id}",
-                       hint="check the vendor console; pass --new-attempt to pay for a new try")
-        log.update(attempt, state="not_submitted", error={"message": str(exc), "status": exc.status})
-        write_manifest(paths, req.data, attempt, status="not_submitted", error={"message": str(exc),
-                                                                               "status": exc.status})
-        if exc.auth:
-            return AuthRequiredError(f"{vendor} refused the key in {env} (HTTP {exc.status})",
-                                     hint=f"set a valid {env} and run again")
-        if exc.retryable:
-            return ProviderUnavailableError(f"{vendor}: HTTP {exc.status} after {self.policy.attempts} tries",
-                                            hint="wait and run the same command again (nothing was charged)")
-        return InvalidInputError(f"{vendor} refused render job {req.job_id} with HTTP {exc.status}: {body[:300]}",
-                                 hint="fix the request and submit again")
+        body = redact_text(exc.raw_body or "", self._secrets(vendor))
+        saved = log.attempt_dir(attempt["attemptId"]) / "submission-error.json"
+        write_json_atomic(saved, {"kind": exc.call_kind, "status": exc.status, "body": body[:20_000]})
+        outcome = submit_outcome.classify(exc, vendor=vendor, key_env=VENDOR_KEY_ENV.get(vendor),
+                                          label=f"render job {req.job_id}", tries=self.policy.attempts, saved=saved,
+                                          body_excerpt=body[:300])
+        error = {"message": str(exc), "kind": exc.call_kind, "status": exc.status}
+        log.update(attempt, state=outcome.state, error=error)
+        write_manifest(paths, req.data, attempt, error=error)
+        return outcome.error
 
     # ---- results
     def _handle(self, paths: JobPaths, data: dict[str, Any], attempt: dict[str, Any], result: VideoResult,
                 *, kind: str) -> RenderResult:
         log = paths.log
-        response = {"status": result.status, "providerStatus": result.provider_status,
-                    "predictionId": result.prediction_id, "body": redact_body(result.raw), "usage": result.usage,
-                    "error": result.error}
+        response = redact_json({"status": result.status, "providerStatus": result.provider_status,
+                                "predictionId": result.prediction_id, "body": redact_body(result.raw),
+                                "usage": result.usage, "error": result.error},
+                               self._secrets(str(data.get("provider"))))
         log.save_response(attempt, kind, response)
         write_json_atomic(paths.response, response)
         ids = {"predictionId": result.prediction_id or attempt.get("predictionId"),
@@ -213,7 +208,7 @@ class RenderRunner:
                      submitted: bool) -> RenderResult:
         vpath = self._vault(paths, attempt)
         try:
-            assets = materialize(paths, data, attempt, load_urls(vpath), timeout=self.download_timeout)
+            assets = materialize(paths, data, attempt, load_urls(vpath), deadlines=self.deadlines)
         except ProviderError as exc:
             paths.log.update(attempt, state="materialization_failed", materializationError={"message": exc.message})
             write_manifest(paths, data, attempt, status="materialization_failed",
@@ -255,29 +250,23 @@ class RenderRunner:
             provider = self.provider(data["provider"])
             try:
                 result = call_with_retries(lambda: provider.poll(attempt["generationHandle"]),
-                                           gate=self.gates.get(data["provider"]), policy=self.policy)
+                                           gate=self.gates.get(data["provider"]), policy=self.policy,
+                                           idempotent=True)
             except ProviderCallError as exc:
-                if exc.auth:
-                    env = VENDOR_KEY_ENV.get(data["provider"])
-                    raise AuthRequiredError(f"{data['provider']} refused the key in {env} (HTTP {exc.status})",
-                                            hint=f"set a valid {env} and poll again") from None
-                raise ProviderUnavailableError(f"polling render job {paths.job_id} failed: {exc}",
-                                               hint=f"poll again later: reelforge render poll {paths.job_id} "
-                                                    "(nothing new was charged)") from None
+                raise submit_outcome.poll_error(exc, vendor=data["provider"], key_env=VENDOR_KEY_ENV.get(
+                    data["provider"]), label=f"render job {paths.job_id}", poll_command=log.poll_command) from None
             return self._handle(paths, data, attempt, result, kind="poll")
         raise InvalidInputError(f"render job {paths.job_id} attempt {attempt['attemptId']} is {state}: "
                                 f"{attempt['nextAction']}", hint="submit again with --new-attempt",
                                 file=str(paths.manifest))
 
     def _wait(self, paths: JobPaths, out: RenderResult, wait: float) -> RenderResult:
-        deadline = time.monotonic() + wait
-        while out.status == "processing":
-            if time.monotonic() + self.poll_interval > deadline:
-                raise StageTimeoutError(f"render job {paths.job_id} is still {out.provider_status} after {wait:g} s",
-                                        hint=f"it keeps running at the vendor; resume with: reelforge render poll "
-                                             f"{paths.job_id} --wait 600", file=str(paths.manifest))
-            self.sleep(self.poll_interval)
-            out = self._poll_once(paths)
+        out, timed_out = poll_until(out, lambda _: self._poll_once(paths), pending=lambda r: r.status == "processing",
+                                    interval=self.poll_interval, deadline_s=wait, sleep=self.sleep)
+        if timed_out:
+            raise StageTimeoutError(f"render job {paths.job_id} is still {out.provider_status} after {wait:g} s",
+                                    hint=f"it keeps running at the vendor; resume with: reelforge render poll "
+                                         f"{paths.job_id} --wait 600", file=str(paths.manifest))
         return out
 
 

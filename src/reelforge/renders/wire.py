@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reelforge.assets.store import AssetStore
+from reelforge.compose.captions.fonts import default_font_path, load_font
 from reelforge.errors import FieldIssue, SchemaValidationError
 from reelforge.providers.video.base import MediaRef, VideoJob, data_uri, redact_body
 from reelforge.renders.gates import Input, asset_root
@@ -68,9 +69,10 @@ def build_job(ws: Workspace, req: RenderRequest, inputs: list[Input], paths: Job
         num_frames = min(721, max(41, math.ceil(audio.duration_s * INFINITETALK_FPS) + 1))
     extra: dict[str, Any] = {}
     if req.route == "animatic":
+        font = load_font(default_font_path())
         extra = {"output": paths.renders / ".animatic-render.mp4", "captions": data.get("captions"),
                  "captionText": data.get("captionText") or _take_text(ws, data.get("voiceTakeId")),
-                 "work": paths.internal / "animatic"}
+                 "work": paths.internal / "animatic", "fontPath": font.path, "fontFamily": font.family}
     job = VideoJob(route=req.route, key=req.model.key, vendor_model=data["vendorModel"], prompt=data["prompt"],
                    media=media, resolution=data["resolution"] if req.route in ("talking-head", "seedance",
                                                                                "animatic") else None,

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
+from reelforge.providers import http
 from reelforge.providers.image.base import (
     ProviderCallError,
     ProviderJob,
@@ -21,7 +20,6 @@ from reelforge.providers.image.base import (
     base_url,
     json_list,
     redact_json,
-    retry_after_seconds,
     strict_b64,
 )
 
@@ -33,9 +31,8 @@ class ArkSeedream:
     vendor = "ark"
     key_env: str | None = KEY_ENV
 
-    def __init__(self, *, timeout: float = 180.0) -> None:
-        self.timeout = timeout
-        self._client = httpx.Client(timeout=timeout)  # thread-safe; one pool for the whole batch
+    def __init__(self, *, deadlines: http.Deadlines | None = None) -> None:
+        self._client = http.client(deadlines)  # thread-safe; one pool for the whole batch
 
     def body(self, job: ProviderJob) -> dict[str, Any]:
         body: dict[str, Any] = {"model": job.vendor_model, "prompt": job.prompt, "size": job.size,
@@ -54,16 +51,8 @@ class ArkSeedream:
     def submit(self, job: ProviderJob) -> ProviderResult:
         url = base_url("ark", DEFAULT_BASE_URL).rstrip("/") + "/images/generations"
         headers = {"Authorization": f"Bearer {api_key(KEY_ENV) or ''}", "Content-Type": "application/json"}
-        try:
-            response = self._client.post(url, headers=headers, json=self.body(job))
-        except httpx.TimeoutException:
-            raise ProviderCallError("timeout", "Ark images timed out") from None
-        except httpx.TransportError:
-            raise ProviderCallError("connection", "could not reach Ark images") from None
-        if response.status_code >= 400:
-            raise ProviderCallError("http", f"Ark images answered HTTP {response.status_code}",
-                                    status=response.status_code, raw_body=response.text,
-                                    retry_after=retry_after_seconds(response.headers.get("retry-after")))
+        response = http.send(self._client, "POST", url, what="Ark images", headers=headers, json=self.body(job))
+        http.raise_for_status(response, "Ark images")
         return parse_ark_body(response.text, job.output_format)
 
     def poll(self, handle: str) -> ProviderResult:

@@ -1,18 +1,22 @@
 """The one Protocol every image vendor adapter implements, the values it exchanges, and redaction.
 
-Adapters speak the vendor's wire protocol and nothing else: no retries (the runner owns them), no files
-(the runner writes them). They raise ``ProviderCallError`` for anything the runner must classify.
+Adapters speak the vendor's wire protocol and nothing else: no retries (the job kernel owns them), no
+files (the runner writes them). They raise ``errors.ProviderCallError`` for anything the kernel must
+classify (re-exported here for the adapters).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
+
+from reelforge.config import environ_value
+from reelforge.errors import ProviderCallError
+from reelforge.providers.http import redact_url
 
 Status = Literal["completed", "processing", "failed"]
 _URL = re.compile(r"(https?://[^\s\"'?#<>]+)\?[^\s\"'#<>]*")
@@ -64,28 +68,6 @@ class ProviderResult:
     usage: dict[str, Any] | None = None
 
 
-class ProviderCallError(Exception):
-    """A failed vendor call, classified for the runner (retry, stop, or save the raw body)."""
-
-    def __init__(self, kind: Literal["http", "timeout", "connection", "malformed"], message: str, *,
-                 status: int | None = None, retry_after: float | None = None, raw_body: str | None = None) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.status = status
-        self.retry_after = retry_after
-        self.raw_body = raw_body
-
-    @property
-    def retryable(self) -> bool:
-        if self.kind in ("timeout", "connection"):
-            return True
-        return self.kind == "http" and self.status is not None and (self.status == 429 or self.status >= 500)
-
-    @property
-    def auth(self) -> bool:
-        return self.kind == "http" and self.status in (401, 403)
-
-
 class ImageProvider(Protocol):
     vendor: str
     key_env: str | None
@@ -100,26 +82,11 @@ class ImageProvider(Protocol):
 
 
 def base_url(vendor: str, default: str) -> str:
-    return os.environ.get(f"REELFORGE_{vendor.upper()}_BASE_URL", "").strip() or default
+    return environ_value(f"REELFORGE_{vendor.upper()}_BASE_URL") or default
 
 
 def api_key(env: str) -> str | None:
-    value = os.environ.get(env, "").strip()
-    return value or None
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None  # an HTTP date: fall back to our own backoff
-
-
-def redact_url(url: str) -> str:
-    """Scheme, host and path only: query strings carry signatures and keys."""
-    return url.split("?", 1)[0].split("#", 1)[0] + ("?<redacted>" if "?" in url else "")
+    return environ_value(env)
 
 
 def redact_text(text: str, secrets: tuple[str | None, ...] = ()) -> str:
@@ -130,17 +97,19 @@ def redact_text(text: str, secrets: tuple[str | None, ...] = ()) -> str:
     return out
 
 
-def redact_json(value: Any) -> Any:
-    """Drop base64 payloads (the bytes are in the image file) and URL query strings from a response body."""
+def redact_json(value: Any, secrets: tuple[str | None, ...] = ()) -> Any:
+    """Drop base64 payloads (the bytes are in the image file), URL query strings and known key values from
+    a response body (success bodies included: a vendor may echo the key back)."""
     if isinstance(value, dict):
-        return {k: redact_json(v) for k, v in value.items()}
+        return {redact_text(str(k), secrets) if secrets else k: redact_json(v, secrets) for k, v in value.items()}
     if isinstance(value, list):
-        return [redact_json(v) for v in value]
+        return [redact_json(v, secrets) for v in value]
     if isinstance(value, str):
         if value.startswith(("http://", "https://")):
-            return redact_url(value)
+            return redact_text(redact_url(value), secrets)
         if len(value) >= _B64_MIN and re.fullmatch(r"[A-Za-z0-9+/=_-]+", value):
             return f"<base64 {len(value)} chars elided>"
+        return redact_text(value, secrets) if secrets else value
     return value
 
 

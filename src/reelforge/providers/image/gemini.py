@@ -12,6 +12,7 @@ import threading
 from typing import Any
 
 from reelforge.errors import ProviderUnavailableError
+from reelforge.providers import http
 from reelforge.providers.image.base import (
     ProviderCallError,
     ProviderJob,
@@ -21,7 +22,6 @@ from reelforge.providers.image.base import (
     base_url,
     json_list,
     redact_json,
-    retry_after_seconds,
     strict_b64,
 )
 
@@ -34,15 +34,14 @@ class GeminiImages:
     vendor = "gemini"
     key_env: str | None = KEY_ENV
 
-    def __init__(self, *, timeout: float = 180.0) -> None:
-        self.timeout = timeout
+    def __init__(self, *, deadlines: http.Deadlines | None = None) -> None:
+        self.deadlines = deadlines or http.default_deadlines()
         self._client: Any = None
         self._last = threading.local()
 
     def _sdk(self) -> Any:
         if self._client is None:
             try:
-                import httpx
                 from google import genai
                 from google.genai import types
             except ImportError:
@@ -54,9 +53,9 @@ class GeminiImages:
                 self._last.body = response.text
                 self._last.headers = dict(response.headers)
 
-            http = httpx.Client(timeout=self.timeout, event_hooks={"response": [keep_body]})
+            client = http.client(self.deadlines, event_hooks={"response": [keep_body]})
             options = types.HttpOptions(base_url=base_url("gemini", DEFAULT_BASE_URL),
-                                        timeout=int(self.timeout * 1000), httpx_client=http)
+                                        timeout=int(self.deadlines.call_s * 1000), httpx_client=client)
             self._client = genai.Client(api_key=api_key(KEY_ENV) or "missing", http_options=options)
         return self._client
 
@@ -78,7 +77,7 @@ class GeminiImages:
             headers = getattr(getattr(exc, "response", None), "headers", None) or {}
             raise ProviderCallError("http", f"Gemini answered HTTP {exc.code}", status=exc.code,
                                     raw_body=getattr(self._last, "body", None),
-                                    retry_after=retry_after_seconds(headers.get("retry-after"))) from None
+                                    retry_after=http.retry_after_seconds(headers.get("retry-after"))) from None
         except Exception as exc:  # the SDK raises plain exceptions for timeouts and undecodable bodies
             raise self._classify(exc) from None
         return parse_generate_content(getattr(self._last, "body", None) or "", job.output_format)
@@ -86,10 +85,8 @@ class GeminiImages:
     def _classify(self, exc: Exception) -> ProviderCallError:
         import httpx
 
-        if isinstance(exc, httpx.TimeoutException):
-            return ProviderCallError("timeout", "Gemini timed out")
-        if isinstance(exc, httpx.TransportError):
-            return ProviderCallError("connection", "could not reach Gemini")
+        if isinstance(exc, httpx.HTTPError):
+            return http.map_error(exc, "Gemini")
         body = getattr(self._last, "body", None)
         if body is not None:
             return ProviderCallError("malformed", f"Gemini returned a body the SDK could not read "

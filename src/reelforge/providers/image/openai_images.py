@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 from reelforge.errors import ProviderUnavailableError
+from reelforge.providers import http
 from reelforge.providers.image.base import (
     ProviderCallError,
     ProviderJob,
@@ -19,7 +22,6 @@ from reelforge.providers.image.base import (
     base_url,
     json_list,
     redact_json,
-    retry_after_seconds,
     strict_b64,
 )
 
@@ -31,8 +33,8 @@ class OpenAIImages:
     vendor = "openai"
     key_env: str | None = KEY_ENV
 
-    def __init__(self, *, timeout: float = 120.0) -> None:
-        self.timeout = timeout
+    def __init__(self, *, deadlines: http.Deadlines | None = None) -> None:
+        self.deadlines = deadlines or http.default_deadlines()
         self._client: Any = None
 
     def _sdk(self) -> Any:
@@ -44,7 +46,8 @@ class OpenAIImages:
                                                hint="pip install 'reelforge[images]'") from None
             self._client = openai.OpenAI(api_key=api_key(KEY_ENV) or "missing",
                                          base_url=base_url("openai", DEFAULT_BASE_URL), max_retries=0,
-                                         timeout=self.timeout)
+                                         timeout=self.deadlines.timeout(),
+                                         http_client=http.client(self.deadlines))
         return self._client
 
     def submit(self, job: ProviderJob) -> ProviderResult:
@@ -61,14 +64,17 @@ class OpenAIImages:
                 raw = client.images.with_raw_response.edit(image=files, **params)
             else:
                 raw = client.images.with_raw_response.generate(**params)
-        except openai.APITimeoutError:
-            raise ProviderCallError("timeout", "OpenAI Images timed out") from None
         except openai.APIStatusError as exc:
             raise ProviderCallError("http", f"OpenAI Images answered HTTP {exc.status_code}",
                                     status=exc.status_code, raw_body=exc.response.text,
-                                    retry_after=retry_after_seconds(exc.response.headers.get("retry-after"))) from None
-        except openai.APIConnectionError:
-            raise ProviderCallError("connection", "could not reach OpenAI Images") from None
+                                    retry_after=http.retry_after_seconds(exc.response.headers.get("retry-after"))
+                                    ) from None
+        except openai.APIConnectionError as exc:  # APITimeoutError included; the httpx cause says if it was sent
+            cause = exc.__cause__
+            if isinstance(cause, httpx.HTTPError):
+                raise http.map_error(cause, "OpenAI Images") from None
+            kind = "timeout" if isinstance(exc, openai.APITimeoutError) else "connection"
+            raise ProviderCallError(kind, f"OpenAI Images: {kind}") from None
         return parse_images_body(raw.http_response.text, job.output_format)
 
     def poll(self, handle: str) -> ProviderResult:

@@ -1,23 +1,13 @@
-"""One adapter per vendor behind the ImageProvider Protocol; tests may inject their own."""
+"""The image adapter of a vendor, built from the provider table (``providers.registry``)."""
 
 from __future__ import annotations
 
+from reelforge.providers.http import Deadlines
 from reelforge.providers.image.base import ImageProvider
+from reelforge.providers.registry import create
 
 
-def provider_for(vendor: str) -> ImageProvider:
-    if vendor == "openai":
-        from reelforge.providers.image.openai_images import OpenAIImages
-
-        return OpenAIImages()
-    if vendor == "gemini":
-        from reelforge.providers.image.gemini import GeminiImages
-
-        return GeminiImages()
-    if vendor == "ark":
-        from reelforge.providers.image.ark import ArkSeedream
-
-        return ArkSeedream()
-    from reelforge.providers.image.local import LocalDesigned
-
-    return LocalDesigned()
+def provider_for(vendor: str, deadlines: Deadlines | None = None) -> ImageProvider:
+    """Hosted adapters get the caller's deadlines; the local one draws here and needs none."""
+    provider: ImageProvider = create("image", vendor, **({"deadlines": deadlines} if vendor != "local" else {}))
+    return provider

@@ -8,10 +8,10 @@ URL is signed in memory when an edit needs one.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
+from reelforge.config import environ_value
 from reelforge.errors import AuthRequiredError, InvalidInputError, ProviderUnavailableError
 
 PRESIGN_SECONDS = 3600
@@ -24,21 +24,21 @@ def _client() -> Any:
         from botocore.config import Config
     except ImportError:
         raise ProviderUnavailableError("boto3 is not installed", hint="pip install 'reelforge[images]'") from None
-    endpoint = os.environ.get("REELFORGE_S3_BASE_URL", "").strip() or None
-    return boto3.client("s3", endpoint_url=endpoint, region_name=os.environ.get("AWS_REGION", "us-east-1"),
+    endpoint = environ_value("REELFORGE_S3_BASE_URL")
+    return boto3.client("s3", endpoint_url=endpoint, region_name=environ_value("AWS_REGION") or "us-east-1",
                         config=Config(signature_version="s3v4", retries={"max_attempts": 3, "mode": "standard"},
                                       s3={"addressing_style": "path"}))
 
 
 def bucket_name() -> str:
-    bucket = os.environ.get("REELFORGE_S3_BUCKET", "").strip()
+    bucket = environ_value("REELFORGE_S3_BUCKET") or ""
     if not bucket:
         raise InvalidInputError("REELFORGE_S3_BUCKET is not set", hint="export REELFORGE_S3_BUCKET=<bucket name>")
     return bucket
 
 
 def public_url(bucket: str, key: str) -> str:
-    endpoint = os.environ.get("REELFORGE_S3_BASE_URL", "").strip().rstrip("/") or "https://s3.amazonaws.com"
+    endpoint = (environ_value("REELFORGE_S3_BASE_URL") or "https://s3.amazonaws.com").rstrip("/")
     return f"{endpoint}/{bucket}/{key}"
 
 

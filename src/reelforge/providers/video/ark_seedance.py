@@ -18,11 +18,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
-from reelforge.providers.image.base import ProviderCallError, api_key, base_url
+from reelforge.errors import ProviderCallError
+from reelforge.providers import http
+from reelforge.providers.image.base import api_key, base_url
 from reelforge.providers.video.base import VideoJob, VideoResult, redact_body
-from reelforge.providers.video.http import call_json
 
 DEFAULT_BASE_URL = "https://ark.ap-southeast.bytepluses.com/api/v3"
 KEY_ENV = "ARK_API_KEY"
@@ -35,8 +34,8 @@ class ArkSeedance:
     vendor = "ark"
     key_env: str | None = KEY_ENV
 
-    def __init__(self, *, timeout: float = 60.0) -> None:
-        self._client = httpx.Client(timeout=timeout)
+    def __init__(self, *, deadlines: http.Deadlines | None = None) -> None:
+        self._client = http.client(deadlines)
 
     def _url(self, suffix: str = "") -> str:
         return base_url("ark", DEFAULT_BASE_URL).rstrip("/") + TASKS + suffix
@@ -48,8 +47,8 @@ class ArkSeedance:
         return ark_body(job)
 
     def submit(self, job: VideoJob) -> VideoResult:
-        _, parsed, text = call_json(self._client, "POST", self._url(), headers=self._headers(), body=self.body(job),
-                                    what="Ark video tasks")
+        _, parsed, text = http.call_json(self._client, "POST", self._url(), headers=self._headers(),
+                                         body=self.body(job), what="Ark video tasks")
         task_id = parsed.get("id")
         if not isinstance(task_id, str) or not task_id:
             raise ProviderCallError("malformed", "Ark answered the task creation without an id", raw_body=text)
@@ -57,7 +56,7 @@ class ArkSeedance:
                            provider_status="created")
 
     def poll(self, handle: str) -> VideoResult:
-        _, task, text = call_json(self._client, "GET", self._url(f"/{handle}"), headers=self._headers(),
+        _, task, text = http.call_json(self._client, "GET", self._url(f"/{handle}"), headers=self._headers(),
                                   what="Ark video task status")
         return parse_task(task, text, handle)
 

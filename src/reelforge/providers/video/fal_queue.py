@@ -19,11 +19,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
-
-from reelforge.providers.image.base import ProviderCallError, api_key, base_url
+from reelforge.errors import ProviderCallError
+from reelforge.providers import http
+from reelforge.providers.image.base import api_key, base_url
 from reelforge.providers.video.base import VideoJob, VideoResult, redact_body
-from reelforge.providers.video.http import call_json
 
 DEFAULT_BASE_URL = "https://queue.fal.run"
 KEY_ENV = "FAL_KEY"
@@ -34,8 +33,8 @@ class FalQueue:
     vendor = "fal"
     key_env: str | None = KEY_ENV
 
-    def __init__(self, *, timeout: float = 60.0) -> None:
-        self._client = httpx.Client(timeout=timeout)
+    def __init__(self, *, deadlines: http.Deadlines | None = None) -> None:
+        self._client = http.client(deadlines)
 
     @property
     def base(self) -> str:
@@ -48,8 +47,8 @@ class FalQueue:
         return fal_body(job)
 
     def submit(self, job: VideoJob) -> VideoResult:
-        _, parsed, text = call_json(self._client, "POST", f"{self.base}/{job.vendor_model}", headers=self._headers(),
-                                    body=self.body(job), what="fal queue submit")
+        _, parsed, text = http.call_json(self._client, "POST", f"{self.base}/{job.vendor_model}",
+                                         headers=self._headers(), body=self.body(job), what="fal queue submit")
         request_id, response_url = parsed.get("request_id"), parsed.get("response_url")
         if not isinstance(request_id, str) or not isinstance(response_url, str):
             raise ProviderCallError("malformed", "fal answered the submit without request_id/response_url",
@@ -67,7 +66,7 @@ class FalQueue:
     def poll(self, handle: str) -> VideoResult:
         self._check_same_host(handle, "")
         request_id = handle.rstrip("/").rsplit("/", 1)[-1]
-        _, status, text = call_json(self._client, "GET", f"{handle}/status", headers=self._headers(),
+        _, status, text = http.call_json(self._client, "GET", f"{handle}/status", headers=self._headers(),
                                     what="fal queue status")
         word = status.get("status")
         if word in _STATUS:
@@ -83,7 +82,7 @@ class FalQueue:
         return self._result(handle, request_id)
 
     def _result(self, handle: str, request_id: str) -> VideoResult:
-        code, body, text = call_json(self._client, "GET", handle, headers=self._headers(), what="fal queue result",
+        code, body, text = http.call_json(self._client, "GET", handle, headers=self._headers(), what="fal queue result",
                                      ok_statuses=(400, 404, 410, 422, 500, 502, 503, 504))
         if code in (404, 410):
             return VideoResult("expired", redact_body(body), handle=handle, prediction_id=request_id,

@@ -82,8 +82,6 @@ class LocalAnimatic:
                 "-map_metadata", "-1", "-fflags", "+bitexact", "-movflags", "+faststart", str(out)]
 
     def submit(self, job: VideoJob) -> VideoResult:
-        from reelforge.compose.captions.fonts import default_font_path, load_font
-
         audio = job.first("audio")
         assert audio and audio.path
         work, out = Path(job.extra["work"]), Path(job.extra["output"])
@@ -93,11 +91,12 @@ class LocalAnimatic:
         out.parent.mkdir(parents=True, exist_ok=True)
         duration = _audio_seconds(audio.path)
         cues = caption_cues(job.extra.get("captions"), job.extra.get("captionText"), duration)
-        font = load_font(default_font_path())
-        shutil.copy2(font.path, work / "fonts" / font.path.name)
+        # the caller (renders.wire) resolves the caption font: providers know no compose settings
+        font_path, family = Path(job.extra["fontPath"]), str(job.extra["fontFamily"])
+        shutil.copy2(font_path, work / "fonts" / font_path.name)
         srt = "".join(f"{i}\n{_clock(a)} --> {_clock(b)}\n{t}\n\n" for i, (a, b, t) in enumerate(cues, 1))
         (work / "captions.srt").write_text(srt, encoding="utf-8")
-        argv = self.argv(job, work, out, duration, bool(cues), font.family)
+        argv = self.argv(job, work, out, duration, bool(cues), family)
         proc = subprocess.run(argv, cwd=work, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             out.unlink(missing_ok=True)

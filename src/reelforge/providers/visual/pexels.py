@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import httpx
 
+from reelforge.config import environ_value
 from reelforge.errors import AuthRequiredError, ProviderUnavailableError
 from reelforge.workspace.hashing import sha256_file
 from reelforge.workspace.paths import run_relative
@@ -96,18 +97,20 @@ class PexelsClient:
         if not api_key:
             raise AuthRequiredError(f"{ENV_KEY} is empty", hint=f"export {ENV_KEY}=<your key> (free at pexels.com/api)")
         self._key = api_key
-        self.base_url = (base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL).rstrip("/")
+        self.base_url = (base_url or environ_value(ENV_BASE_URL) or DEFAULT_BASE_URL).rstrip("/")
         self._http = http or httpx.Client(timeout=timeout, follow_redirects=True)
         self._max_retries = max_retries
         self._sleep = sleep
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **kwargs: Any) -> PexelsClient | None:
-        env = os.environ if env is None else env
-        key = env.get(ENV_KEY, "").strip()
+        if env is None:
+            key, url = environ_value(ENV_KEY) or "", environ_value(ENV_BASE_URL)
+        else:
+            key, url = env.get(ENV_KEY, "").strip(), env.get(ENV_BASE_URL) or None
         if not key:
             return None
-        return cls(key, base_url=env.get(ENV_BASE_URL) or None, **kwargs)
+        return cls(key, base_url=url, **kwargs)
 
     def close(self) -> None:
         self._http.close()

@@ -1,13 +1,15 @@
-"""Retries with exponential backoff and full jitter, Retry-After, and a per-vendor gate for batches.
+"""The one retry policy: exponential backoff with full jitter, Retry-After, caps, and a per-vendor gate.
 
-429, 5xx, timeouts and connection errors are retried; 401/403 and other 4xx stop at once. A 429 with
-Retry-After closes the vendor's gate for that long, so every worker of the batch waits, not only the one
-that was told.
+429, 5xx and connection failures before the request was sent are retried; 401/403 and other 4xx stop at
+once. A dropped connection after sending is retried only for idempotent calls (poll, download): at submit
+it is an unknown outcome, and retrying it could pay twice, so it goes up to the runner as ``in_doubt``.
+A timeout is never retried: the call already had its whole deadline (``vendor_deadline``).
+A 429 with Retry-After closes the vendor's gate for that long, so every worker of
+the batch waits, not only the one that was told.
 """
 
 from __future__ import annotations
 
-import os
 import random
 import threading
 import time
@@ -15,17 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from reelforge.providers.image.base import ProviderCallError
+from reelforge.config import Settings, environ_value
+from reelforge.errors import ProviderCallError
 
 T = TypeVar("T")
-DEFAULT_CONCURRENCY = {"openai": 4, "gemini": 4, "ark": 8, "local": 2}
-
-
-def _env_float(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name, default))
-    except ValueError:
-        return default
 
 
 @dataclass(frozen=True)
@@ -36,9 +31,9 @@ class RetryPolicy:
     max_retry_after_s: float = 120.0
 
     @classmethod
-    def from_env(cls) -> RetryPolicy:
-        return cls(attempts=max(1, int(_env_float("REELFORGE_RETRY_ATTEMPTS", 5))),
-                   base_s=_env_float("REELFORGE_RETRY_BASE_S", 0.5), cap_s=_env_float("REELFORGE_RETRY_CAP_S", 30.0))
+    def from_settings(cls, settings: Settings) -> RetryPolicy:
+        return cls(attempts=max(1, int(settings["retry_attempts"])), base_s=float(settings["retry_base_s"]),
+                   cap_s=float(settings["retry_cap_s"]))
 
     def delay(self, try_no: int, retry_after: float | None, rng: random.Random) -> float:
         backoff = rng.uniform(0, min(self.cap_s, self.base_s * (2 ** try_no)))
@@ -74,23 +69,28 @@ class Gate:
 
 
 class Gates:
+    """One gate per vendor; the limit comes from the registry row, ``REELFORGE_<VENDOR>_CONCURRENCY`` wins."""
+
     def __init__(self, concurrency: dict[str, int] | None = None) -> None:
-        self._limits = {**DEFAULT_CONCURRENCY, **(concurrency or {})}
+        self._limits = dict(concurrency or {})
         self._gates: dict[str, Gate] = {}
         self._lock = threading.Lock()
 
     def get(self, vendor: str) -> Gate:
+        from reelforge.providers.registry import default_concurrency
+
         with self._lock:
             if vendor not in self._gates:
-                env = os.environ.get(f"REELFORGE_{vendor.upper()}_CONCURRENCY")
-                limit = int(env) if env and env.isdigit() else self._limits.get(vendor, 2)
+                env = environ_value(f"REELFORGE_{vendor.upper()}_CONCURRENCY")
+                limit = int(env) if env and env.isdigit() else self._limits.get(vendor, default_concurrency(vendor))
                 self._gates[vendor] = Gate(limit)
             return self._gates[vendor]
 
 
-def call_with_retries(call: Callable[[], T], *, gate: Gate, policy: RetryPolicy,
+def call_with_retries(call: Callable[[], T], *, gate: Gate, policy: RetryPolicy, idempotent: bool = True,
                       on_retry: Callable[[ProviderCallError, float], None] | None = None,
                       sleep: Callable[[float], None] = time.sleep, rng: random.Random | None = None) -> T:
+    """Run ``call`` under the vendor's gate; ``idempotent=False`` (a submit) never retries a sent request."""
     rng = rng or random.Random()
     for try_no in range(policy.attempts):
         gate.wait_open(sleep)
@@ -98,7 +98,11 @@ def call_with_retries(call: Callable[[], T], *, gate: Gate, policy: RetryPolicy,
             try:
                 return call()
             except ProviderCallError as exc:
-                if not exc.retryable or try_no == policy.attempts - 1:
+                # a timeout already used the call's whole deadline: another try would double the wait of a
+                # hung vendor (exit 6 must come well under a minute), so it ends the call at once
+                safe = exc.retryable and exc.call_kind != "timeout" and (
+                    idempotent or not exc.sent or exc.call_kind == "http")
+                if not safe or try_no == policy.attempts - 1:
                     raise
                 failure = exc
                 delay = policy.delay(try_no, exc.retry_after, rng)
@@ -109,3 +113,4 @@ def call_with_retries(call: Callable[[], T], *, gate: Gate, policy: RetryPolicy,
         if failure.status != 429:
             sleep(delay)
     raise AssertionError("unreachable")  # pragma: no cover
+

@@ -8,10 +8,11 @@ table so the estimate before submit and the manifest after it agree (override pe
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
+from reelforge.config import environ_value
 from reelforge.errors import InvalidInputError
+from reelforge.providers.registry import rows
 
 DEFAULT_MODEL = "image-nano-banana-2-text"
 LOCAL_MODEL = "image-local-designed"
@@ -20,7 +21,7 @@ LOCAL_MODEL = "image-local-designed"
 @dataclass(frozen=True)
 class ModelSpec:
     key: str
-    vendor: str  # openai | gemini | ark | local
+    vendor: str  # a provider id of capability image in providers.registry
     operation: str  # text | edit
     vendor_model: str
     best_quality: str | None  # the highest practical tier (the default unless draft)
@@ -36,6 +37,7 @@ class ModelSpec:
 _GPT_RATIOS = ("1:1", "9:16", "16:9", "4:5", "5:4", "3:4", "4:3", "2:3", "3:2")
 _NANO_RATIOS = ("9:16", "16:9", "1:1", "4:5", "3:4", "4:3", "2:3", "3:2", "21:9")
 _SEED_RATIOS = ("9:16", "16:9", "1:1", "3:4", "4:3", "2:3", "3:2", "21:9")
+_FLUX_RATIOS = ("9:16", "16:9", "1:1", "4:5", "5:4", "3:4", "4:3", "2:3", "3:2")
 _LOCAL_RATIOS = ("9:16", "16:9", "1:1", "4:5", "3:4", "4:3")
 
 
@@ -71,6 +73,8 @@ MODELS: dict[str, ModelSpec] = {
         _seed("image-seedream-v5-lite-edit", "edit", False),
         _seed("image-seedream-v5-lite-sequential", "text", True),
         _seed("image-seedream-v5-lite-edit-sequential", "edit", True),
+        ModelSpec("image-flux-dev-text", "fal", "text", "fal-ai/flux/dev", None, None, None, "1k", "0.5k", False,
+                  0.035, _FLUX_RATIOS),
         ModelSpec(LOCAL_MODEL, "local", "text", "designed-card", None, None, None, "2k", "1k", False, 0.0,
                   _LOCAL_RATIOS),
         ModelSpec("image-local-designed-edit", "local", "edit", "designed-card", None, None, None, "2k", "1k",
@@ -78,9 +82,8 @@ MODELS: dict[str, ModelSpec] = {
     )
 }
 
-# Environment variable that holds each vendor's key (None: key-free).
-VENDOR_KEY_ENV: dict[str, str | None] = {"openai": "OPENAI_API_KEY", "gemini": "GEMINI_API_KEY",
-                                         "ark": "ARK_API_KEY", "local": None}
+# Environment variable that holds each vendor's key (None: key-free), from the provider table.
+VENDOR_KEY_ENV: dict[str, str | None] = {r.id: r.key_env for r in rows("image")}
 
 
 def model_spec(key: str, *, field: str = "model") -> ModelSpec:
@@ -102,7 +105,7 @@ def price_per_image(spec: ModelSpec, quality: str | None = None) -> float:
 
 
 def _base_price(spec: ModelSpec) -> float:
-    override = os.environ.get("REELFORGE_PRICE_" + spec.key.upper().replace("-", "_"))
+    override = environ_value("REELFORGE_PRICE_" + spec.key.upper().replace("-", "_"))
     if override:
         try:
             return float(override)

@@ -23,7 +23,7 @@ from typing import Any
 from reelforge.errors import ReelforgeError, SchemaValidationError
 from reelforge.models.script import Scene, Script
 from reelforge.providers.visual import designed, user_media
-from reelforge.providers.visual.chain import VisualResult
+from reelforge.pipeline.visual_chain import VisualResult
 from reelforge.workspace.paths import Workspace, sanitize_id
 
 MODEL = "video-seedance-2-fast"
@@ -56,7 +56,7 @@ def clip_scenes(script: Script) -> list[Scene]:
 
 
 def plan_clips(environ: Mapping[str, str] | None = None) -> ClipPlan:
-    from reelforge.renders.catalog import MODELS
+    from reelforge.providers.video.catalog import MODELS
 
     env = os.environ if environ is None else environ
     if not env.get(KEY_ENV, "").strip():
@@ -153,7 +153,7 @@ def generate_clips(script: Script, results: list[VisualResult], *, run_dir: Path
 def _adopt(results: list[VisualResult], card: VisualResult, clip: Path, run_dir: Path, *, job_id: str,
            seconds: int) -> None:
     """Import the clip into the run's visuals/ (probed, hashed) in the card's place."""
-    from reelforge.renders.catalog import MODELS
+    from reelforge.providers.video.catalog import MODELS
 
     media = user_media.import_media(clip, run_dir, card.index)
     (run_dir / card.src).unlink(missing_ok=True)  # the card was only the fallback

@@ -23,7 +23,6 @@ and is copied into the run's ``visuals/`` so the render-spec names only run-rela
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -31,13 +30,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reelforge.batch.catalog import VENDOR_KEY_ENV, model_spec, price_per_image
 from reelforge.batch.runner import ImageRunner, ItemResult
-from reelforge.config import Settings
+from reelforge.config import Settings, environ_value
 from reelforge.errors import InvalidInputError, ReelforgeError, SchemaValidationError
+from reelforge.jobs.cost import estimate_lines, over_approved
+from reelforge.jobs.poll import poll_until
 from reelforge.models.script import Scene, Script
+from reelforge.pipeline.visual_chain import VisualResult
+from reelforge.providers.image.catalog import VENDOR_KEY_ENV, model_spec
+from reelforge.providers.pricing import image_price
 from reelforge.providers.visual import designed
-from reelforge.providers.visual.chain import VisualResult
 from reelforge.workspace.atomic import write_bytes_atomic
 from reelforge.workspace.hashing import sha256_file
 from reelforge.workspace.paths import Workspace, run_relative, sanitize_id
@@ -74,10 +76,12 @@ def model_setting(settings: Settings) -> str | None:
 
 def plan_images(model: str | None = None, *, environ: Mapping[str, str] | None = None) -> ImagePlan:
     """Pick the model and its per-image price (the runner's default: the highest practical quality)."""
-    env = os.environ if environ is None else environ
-    key = model or env.get(MODEL_ENV, "").strip() or None
+    def env(name: str) -> str:
+        return (environ.get(name, "") if environ is not None else environ_value(name) or "").strip()
+
+    key = model or env(MODEL_ENV) or None
     if key is None:
-        key = next((m for var, m in KEY_MODELS if env.get(var, "").strip()), None)
+        key = next((m for var, m in KEY_MODELS if env(var)), None)
         if key is None:
             names = ", ".join(var for var, _ in KEY_MODELS)
             return ImagePlan(None, reason=f"no hosted image key set ({names})")
@@ -89,9 +93,9 @@ def plan_images(model: str | None = None, *, environ: Mapping[str, str] | None =
         raise InvalidInputError(f"image_model: {key} is an edit endpoint; scene stills need a text key",
                                 hint=f"set {MODEL_ENV} to e.g. image-gpt-image-2-text")
     var = VENDOR_KEY_ENV.get(spec.vendor)
-    if var and not env.get(var, "").strip():
+    if var and not env(var):
         return ImagePlan(None, reason=f"{var} is not set (image model {key})")
-    return ImagePlan(key, price_per_image(spec, spec.best_quality))
+    return ImagePlan(key, image_price(spec.key, spec.best_quality))
 
 
 @dataclass
@@ -190,10 +194,10 @@ def generate_stills(script: Script, results: list[VisualResult], *, run_dir: Pat
             _fallback(r, f"dry run, {model} was not called (a real run estimates ${out.estimate_usd:.2f} for "
                          f"{len(todo)} image(s))")
         return out
-    budget = approved.get(model, 0.0)
-    if out.estimate_usd > budget + 1e-9:
+    over = over_approved(estimate_lines([(model, len(todo), plan.usd_per_image)]), approved)
+    if over is not None:
         for r in todo:
-            _fallback(r, f"{model} needs ${out.estimate_usd:.2f} but the run's cost plan approved ${budget:.2f}")
+            _fallback(r, over)
         return out
     lock, derived = _lock(script)
     if derived:
@@ -233,17 +237,20 @@ def _run(path: Path, requests: Sequence[dict[str, Any]], workspace: Workspace, r
     # caller against ``approved``); asking again per batch would count the same consent twice.
     batch = api.generate(path, workspace=workspace, yes=True, runner=run)
     items = list(batch.items)  # type: ignore[union-attr]
-    give_up = time.monotonic() + deadline_s
-    while any(i.state == "submitted_processing" and i.error is None for i in items):
-        if time.monotonic() >= give_up:
-            break
-        sleep(3.0)
-        for n, item in enumerate(items):
+
+    def pending(current: list[ItemResult]) -> bool:
+        return any(i.state == "submitted_processing" and i.error is None for i in current)
+
+    def step(current: list[ItemResult]) -> list[ItemResult]:
+        for n, item in enumerate(current):
             if item.state == "submitted_processing" and item.error is None:
                 try:
-                    items[n] = api.poll(requests[n], workspace=workspace, runner=run)
+                    current[n] = api.poll(requests[n], workspace=workspace, runner=run)
                 except ReelforgeError as exc:
                     item.error = exc
+        return current
+
+    items, _timed_out = poll_until(items, step, pending=pending, interval=3.0, deadline_s=deadline_s, sleep=sleep)
     return items
 
 
@@ -259,7 +266,7 @@ def _adopt(results: list[VisualResult], card: VisualResult, item: ItemResult, re
     spec = model_spec(model)
     attribution = {"provider": model, "vendor": spec.vendor, "assetId": item.asset_id, "runId": item.run_id,
                    "attemptId": item.attempt_id, "candidate": f"{request['localAssetDir']}/{item.files[0]}",
-                   "variantTest": request["variantTest"], "usdEstimate": price_per_image(spec, spec.best_quality)}
+                   "variantTest": request["variantTest"], "usdEstimate": image_price(spec.key, spec.best_quality)}
     warnings = [w for w in card.warnings if not w.startswith("image generation unavailable")]
     results[results.index(card)] = VisualResult(
         card.scene_id, card.index, run_relative(target, run_dir), sha256_file(target), "image", model,

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from reelforge.errors import InvalidInputError
+from reelforge.providers.registry import rows
 
 ROUTES = ("talking-head", "seedance", "motion-transfer", "animatic")
-VENDOR_KEY_ENV: dict[str, str | None] = {"fal": "FAL_KEY", "ark": "ARK_API_KEY", "local": None}
+VENDOR_KEY_ENV: dict[str, str | None] = {r.id: r.key_env for r in rows("video")}
 
 
 @dataclass(frozen=True)

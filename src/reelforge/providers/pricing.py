@@ -1,0 +1,29 @@
+"""List prices for the one cost guard, looked up through the provider table's ``price_key`` column.
+
+A row without a price key is free (the local designed stills, the local animatic); otherwise the key names
+the table that prices the row's models: ``image-models`` (USD per output image, by quality tier) in
+``providers/image/catalog.py``, ``video-models`` (USD per second of output, by resolution tier) in
+``providers/video/catalog.py``. ``REELFORGE_PRICE_<KEY>`` overrides an image price.
+"""
+
+from __future__ import annotations
+
+from reelforge.providers.registry import row
+
+
+def image_price(model_key: str, quality: str | None = None) -> float:
+    from reelforge.providers.image.catalog import model_spec, price_per_image
+
+    spec = model_spec(model_key)
+    if row("image", spec.vendor).price_key is None:
+        return 0.0
+    return price_per_image(spec, quality)
+
+
+def video_price_per_second(model_key: str, tier: str) -> float:
+    from reelforge.providers.video.catalog import video_model
+
+    model = video_model(model_key)
+    if row("video", model.vendor).price_key is None:
+        return 0.0
+    return model.usd_per_second.get(tier, 0.0)
