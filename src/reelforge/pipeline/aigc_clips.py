@@ -22,8 +22,8 @@ from typing import Any
 
 from reelforge.errors import ReelforgeError, SchemaValidationError
 from reelforge.models.script import Scene, Script
-from reelforge.providers.visual import designed, user_media
 from reelforge.pipeline.visual_chain import VisualResult
+from reelforge.providers.visual import designed, user_media
 from reelforge.workspace.paths import Workspace, sanitize_id
 
 MODEL = "video-seedance-2-fast"
