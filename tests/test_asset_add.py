@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from reelforge.assets import api
-from reelforge.errors import InvalidInputError, NotFoundError
+from reelforge.errors import NotFoundError, SafetyError
 from tests.cli_helpers import run_json
 from tests.fakes.render_assets import write_wav
 
@@ -47,6 +47,6 @@ def test_approve_refuses_a_path_that_resolves_outside_the_asset(workspace: Path)
             workspace=workspace)
     link = workspace / "assets/take-1/audio/candidates/escape.wav"
     link.symlink_to(workspace / "take.wav")
-    with pytest.raises(InvalidInputError, match="outside asset take-1"):
+    with pytest.raises(SafetyError, match="outside its folder"):
         api.review("take-1", "audio/candidates/escape.wav", "approve", workspace=workspace)
     assert (workspace / "take.wav").is_file()

@@ -16,6 +16,8 @@ import socket
 import threading
 from pathlib import Path
 
+from reelforge.workspace import contain
+
 LOCK_NAME = ".submitting.lock"
 _held: dict[str, int] = {}
 _guard = threading.Lock()
@@ -34,9 +36,8 @@ def _process_start(pid: int) -> str | None:
 
 def hold(attempt_dir: Path) -> None:
     """Take the submitter's lock (blocks only if another live submitter holds it, which create() excludes)."""
-    attempt_dir.mkdir(parents=True, exist_ok=True)
     path = attempt_dir / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = contain.open_lock(path)  # checked inside the workspace, never through a planted symlink
     fcntl.flock(fd, fcntl.LOCK_EX)
     with _guard:
         _held[str(path)] = fd
