@@ -9,7 +9,7 @@ import pytest
 from reelforge.compose.captions import load_font, safe_area
 from reelforge.compose.captions.fonts import default_font_path
 from reelforge.compose.captions.layout import STYLES, layout_captions
-from reelforge.compose.captions.paging import TimedWord, chunk_balanced, split_cjk_word, split_phrases
+from reelforge.compose.captions.paging import TimedWord, chunk_balanced, split_phrases, unspaced_phrases
 from reelforge.compose.captions.wrap import Measurer, atoms_of, fit_words, greedy_wrap, line_text
 from reelforge.errors import InvalidInputError
 from reelforge.models.timing import Timing
@@ -112,9 +112,9 @@ def test_cjk_wraps_by_character_without_spaces(measure: Measurer) -> None:
 
 
 def test_long_cjk_word_is_cut_into_timed_pieces() -> None:
-    pieces = split_cjk_word(TimedWord("今日はとても良い天気ですね。", 0, 1400), 6)
+    pieces = unspaced_phrases([TimedWord("今日はとても良い天気ですね。", 0, 1400)], 6)
     assert "".join(p.text for p in pieces) == "今日はとても良い天気ですね。"
-    assert all(len(p.text) <= 6 for p in pieces)
+    assert len(pieces) > 1 and all(len(p.text) <= 6 + 3 for p in pieces)
     assert pieces[0].start_ms == 0 and pieces[-1].end_ms == 1400
     assert all(a.end_ms <= b.start_ms for a, b in itertools.pairwise(pieces))
 

@@ -10,8 +10,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reelforge.compose.captions.fonts import is_cjk_char
 from reelforge.models.timing import Timing
+from reelforge.text.breaking import is_unspaced_char, joins_without_space, phrase_chunks
 
 BREAK_AFTER = frozenset(".,!?;:…。，、！？；：")
 _TRAILING_CLOSERS = "\"'”’»)]}」』）】"
@@ -50,33 +50,47 @@ def ends_phrase(text: str) -> bool:
     return bool(stripped) and stripped[-1] in BREAK_AFTER
 
 
-def split_cjk_word(word: TimedWord, max_chars: int) -> list[TimedWord]:
-    """A run of CJK text timed as one word is cut into pieces of at most ``max_chars`` characters
-    (after punctuation where possible), with time shared by character count."""
-    text = word.text
-    if len(text) <= max_chars or sum(is_cjk_char(c) for c in text) < len(text) // 2:
-        return [word]
-    pieces: list[str] = []
-    current = ""
-    for ch in text:
-        current += ch
-        if len(current) >= max_chars or (ch in BREAK_AFTER and len(current) >= 2):
-            pieces.append(current)
-            current = ""
-    if current:
-        if len(current) == 1 and pieces and current in BREAK_AFTER:
-            pieces[-1] += current
-        else:
-            pieces.append(current)
-    total = len(text)
+def unspaced_phrases(words: Sequence[TimedWord], max_chars: int) -> list[TimedWord]:
+    """Re-cut runs of Chinese/Japanese words into short phrases (text/breaking.py ``phrase_chunks``).
+
+    Timing gives unspaced scripts one word per character (or one word for a whole run): neither is a
+    caption unit. Neighbours written without a space are joined into a run, every character gets its
+    share of its word's time (by character count), and each phrase runs from its first character's start
+    to its last one's end. Spaced words (Latin, Korean) pass through unchanged.
+    """
     out: list[TimedWord] = []
-    done = 0
-    span = word.end_ms - word.start_ms
-    for piece in pieces:
-        start = word.start_ms + span * done // total
-        done += len(piece)
-        end = word.start_ms + span * done // total
-        out.append(TimedWord(piece, start, max(end, start + 1)))
+    run: list[TimedWord] = []
+
+    def flush() -> None:
+        if len(run) == 1 and not any(is_unspaced_char(c) for c in run[0].text):
+            out.append(run[0])
+        elif run:
+            out.extend(_rechunk(run, max_chars))
+        run.clear()
+
+    for word in words:
+        if run and not joins_without_space(run[-1].text, word.text):
+            flush()
+        run.append(word)
+    flush()
+    return out
+
+
+def _rechunk(run: Sequence[TimedWord], max_chars: int) -> list[TimedWord]:
+    char_times: list[tuple[int, int]] = []
+    for word in run:
+        n, span = len(word.text), word.end_ms - word.start_ms
+        for k in range(n):
+            char_times.append((word.start_ms + span * k // n, word.start_ms + span * (k + 1) // n))
+    text = "".join(w.text for w in run)
+    out: list[TimedWord] = []
+    pos = 0
+    for chunk in phrase_chunks(text, max_chars=max_chars):
+        start, end = char_times[pos][0], char_times[pos + len(chunk) - 1][1]
+        if out:
+            start = max(start, out[-1].end_ms)
+        out.append(TimedWord(chunk, start, max(end, start + 1)))
+        pos += len(chunk)
     return out
 
 
@@ -124,9 +138,9 @@ def segment_words(timing: Timing, *, cjk_piece_chars: int) -> list[tuple[list[Ti
             end = min(max(to_ms(w.end_sec), start + 1), seg_end)
             if end <= start:
                 continue
-            words.extend(split_cjk_word(TimedWord(text, start, end), cjk_piece_chars))
+            words.append(TimedWord(text, start, end))
             last = start
-        out.append((words, seg_end))
+        out.append((unspaced_phrases(words, cjk_piece_chars), seg_end))
     return out
 
 

@@ -1,7 +1,7 @@
 """Greedy line wrapping by measured glyph widths (Pillow with the real font at libass's pixel size).
 
-A page is a list of words; words break into atoms: a Latin word is one atom, CJK text breaks between
-any two characters (no spaces in CJK), except that closing punctuation never starts a line.
+A page is a list of words; words break into atoms: a spaced word (Latin, Korean) is one atom, Chinese and
+Japanese break between characters except where kinsoku forbids it (text/breaking.py).
 """
 
 from __future__ import annotations
@@ -13,13 +13,9 @@ from pathlib import Path
 
 from PIL import ImageFont
 
-from reelforge.compose.captions.fonts import FontInfo, is_cjk_char
+from reelforge.compose.captions.fonts import FontInfo
 from reelforge.compose.captions.paging import ends_phrase
-
-# Kinsoku: characters that must not begin a line (they stick to the atom before them).
-_NO_LINE_START = frozenset("、。，．・：；？！ー）」』】〕〉》”’"
-                           "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々!),.:;?]}%")
-
+from reelforge.text.breaking import NO_LINE_END, NO_LINE_START, break_units, is_unspaced_char, joins_without_space
 
 @dataclass(frozen=True)
 class Atom:
@@ -34,43 +30,23 @@ Line = tuple[Atom, ...]
 
 
 def atoms_of(words: Sequence[str]) -> list[Atom]:
-    """Break a page's words into atoms (see module doc)."""
+    """Break a page's words into atoms: a spaced word (Latin, Korean, ...) is one atom and keeps the space
+    before it; Chinese/Japanese text breaks between characters with the kinsoku rules of
+    text/breaking.py, also across word seams (a word starting with "。" sticks to the atom before)."""
     atoms: list[Atom] = []
-    prev_last = ""
+    prev_word = ""
     for index, word in enumerate(words):
-        first_in_word = True
-        for piece in _pieces(word):
-            if first_in_word:
-                cjk_join = bool(prev_last) and (is_cjk_char(prev_last) or is_cjk_char(piece[0]))
-                space = bool(atoms) and not cjk_join
-            else:
-                space = False
-            if atoms and piece[0] in _NO_LINE_START and (not space or len(piece) == 1):
+        joined = joins_without_space(prev_word, word)
+        pieces = break_units(word) if any(is_unspaced_char(c) for c in word) else [word]
+        for k, piece in enumerate(pieces):
+            space = bool(atoms) and k == 0 and not joined
+            if atoms and not space and (piece[0] in NO_LINE_START or atoms[-1].text[-1] in NO_LINE_END):
                 last = atoms[-1]
-                joiner = " " if space else ""
-                atoms[-1] = Atom(last.text + joiner + piece, last.word, last.space_before)
+                atoms[-1] = Atom(last.text + piece, last.word, last.space_before)
             else:
                 atoms.append(Atom(piece, index, space))
-            first_in_word = False
-            prev_last = piece[-1]
+        prev_word = word
     return atoms
-
-
-def _pieces(word: str) -> list[str]:
-    """A word split so each CJK character stands alone and non-CJK runs stay whole."""
-    pieces: list[str] = []
-    run = ""
-    for ch in word:
-        if is_cjk_char(ch):
-            if run:
-                pieces.append(run)
-                run = ""
-            pieces.append(ch)
-        else:
-            run += ch
-    if run:
-        pieces.append(run)
-    return pieces
 
 
 def line_text(line: Line) -> str:

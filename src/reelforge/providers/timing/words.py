@@ -1,8 +1,8 @@
 """Script words and the clamp that every timing source ends with.
 
 A script word is a whitespace-separated token as written (punctuation attached, so captions show it);
-tokens with no letter or digit ("—", "...") are glued to their neighbour, and CJK runs are split per
-character because they carry no spaces.
+tokens with no letter or digit ("—", "...") are glued to their neighbour, and Chinese/Japanese runs are
+split per character because they carry no spaces (Korean keeps its space-separated words).
 """
 
 from __future__ import annotations
@@ -27,9 +27,11 @@ def _is_wordy(ch: str) -> bool:
 
 
 def _is_cjk(ch: str) -> bool:
+    """Kana and Han: written without spaces, so timed per character. Hangul is not here: Korean puts
+    spaces between words, and timing it per syllable made captions chop it ("잠을잘")."""
     code = ord(ch)
     return (0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF
-            or 0xF900 <= code <= 0xFAFF or 0xAC00 <= code <= 0xD7AF or 0x20000 <= code <= 0x2FA1F)
+            or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x2FA1F)
 
 
 def _split_cjk(token: str) -> list[str]:
