@@ -8,7 +8,7 @@ import pytest
 
 from reelforge.compose.captions import load_font, safe_area
 from reelforge.compose.captions.fonts import cjk_font_path
-from reelforge.compose.captions.layout import STYLES, layout_captions
+from reelforge.compose.captions.layout import layout_captions, style_named
 from reelforge.compose.captions.wrap import Measurer, atoms_of, greedy_wrap, line_text
 from reelforge.models.timing import Timing
 from reelforge.providers.timing.words import script_words
@@ -39,7 +39,7 @@ def cjk_measure() -> Measurer:
 
 
 def page_lines(text: str, style: str, measure: Measurer, width: int = 1080, height: int = 1920) -> list[list[str]]:
-    pages, _ = layout_captions(timing_for(text), STYLES[style], safe_area("tiktok", width, height), measure)
+    pages, _ = layout_captions(timing_for(text), style_named(style), safe_area("tiktok", width, height), measure)
     return [page.plain_lines for page in pages]
 
 

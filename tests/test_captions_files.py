@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from reelforge.compose.captions import load_font, write_captions
@@ -92,7 +93,7 @@ def test_highlight_moves_word_by_word(tmp_path: Path) -> None:
     events = [line for line in (tmp_path / "captions.ass").read_text().splitlines()
               if line.startswith("Dialogue:")]
     assert len(events) == 3
-    highlighted = [e.split("{\\1c&H00D7FF&}")[1].split("{")[0] for e in events]
+    highlighted = [e.split("{\\1c&H00D7FF&}")[1].split("{")[0].strip() for e in events]
     assert highlighted == ["one", "two", "three"]
     starts = [e.split(",")[1] for e in events]
     ends = [e.split(",")[2] for e in events]
@@ -127,3 +128,21 @@ def test_silent_timing_gives_empty_files_and_a_warning(tmp_path: Path) -> None:
     assert (tmp_path / "captions.srt").read_text() == ""
     assert (tmp_path / "captions.vtt").read_text() == "WEBVTT\n"
     assert "Dialogue:" not in (tmp_path / "captions.ass").read_text()
+
+
+def test_markup_in_narration_never_reaches_the_caption_files_as_markup(tmp_path: Path) -> None:
+    """Issue 22 item 11: <b>, <font color>, {\\pos(0,0)} in narration are words, never formatting."""
+    narration = ('Say <b>hello</b> to <font color="red">red</font> and {\\pos(0,0)}moved {\\an8}text '
+                 "with <i>italics</i> or a <c.yellow>cue</c> tag")
+    write_captions(make_timing([narration]), tmp_path, style="minimal", platform="generic", width=1080, height=1920)
+    srt = (tmp_path / "captions.srt").read_text(encoding="utf-8")
+    vtt = (tmp_path / "captions.vtt").read_text(encoding="utf-8")
+    ass = (tmp_path / "captions.ass").read_text(encoding="utf-8")
+    srt_text = " ".join(line for line in srt.splitlines() if line and "-->" not in line and not line.isdigit())
+    assert not re.search(r"<[A-Za-z/]", srt) and "{\\" not in srt
+    assert srt_text.split() == "Say hello to red and moved text with italics or a cue tag".split()  # words kept
+    assert "<" not in vtt and ">" not in vtt.replace("-->", "")
+    assert "&lt;b&gt;hello&lt;/b&gt;" in vtt and "{\\pos(0,0)}moved" in vtt  # braces are not markup in VTT
+    dialogue = "".join(line for line in ass.splitlines() if line.startswith("Dialogue:"))
+    user_text = re.sub(r"\{\\an\d\\pos\(\d+,\d+\)[^}]*\}", "", dialogue)  # our own positioning blocks
+    assert "{\\pos(0,0)}" not in user_text and "(/pos(0,0))moved" in user_text

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from reelforge.compose.captions import choose_font, install_font, load_font, write_captions
-from reelforge.compose.captions.fonts import cjk_font_path, default_font_path
+from reelforge.compose.captions.fonts import arabic_font_path, cjk_font_path, default_font_path
 from reelforge.errors import InvalidInputError, NotFoundError
 from reelforge.models.timing import Timing
 from reelforge.workspace.hashing import sha256_file
@@ -28,20 +28,20 @@ def test_family_is_read_from_the_file() -> None:
     assert font.sha256 == sha256_file(default_font_path())
 
 
-def test_cjk_text_with_a_latin_font_warns_with_the_fix() -> None:
-    choice = choose_font("Hello 你好世界", font_path=default_font_path())
-    assert len(choice.warnings) == 1
-    warning = choice.warnings[0]
-    assert "'你' (U+4F60)" in warning and "'界' (U+754C)" in warning
-    assert "--caption-font" in warning and "CJK" in warning
-    assert "'H'" not in warning
+def test_cjk_text_with_a_latin_font_is_exit_4_naming_the_characters_and_the_fix() -> None:
+    with pytest.raises(InvalidInputError) as err:
+        choose_font("Hello 你好世界", font_path=default_font_path())
+    assert err.value.exit_code == 4
+    assert "'你' (U+4F60)" in str(err.value) and "'界' (U+754C)" in str(err.value)
+    assert "'H'" not in str(err.value)
+    assert "--caption-font" in err.value.hint
 
 
-def test_emoji_warns_to_remove_them() -> None:
-    choice = choose_font("Launch day 🚀🔥 is here", font_path=default_font_path())
-    assert len(choice.warnings) == 1
-    assert "U+1F680" in choice.warnings[0] and "U+1F525" in choice.warnings[0]
-    assert "remove the emoji" in choice.warnings[0]
+def test_emoji_is_exit_4_telling_to_remove_them() -> None:
+    with pytest.raises(InvalidInputError) as err:
+        choose_font("Launch day 🚀🔥 is here")
+    assert "U+1F680" in str(err.value) and "U+1F525" in str(err.value)
+    assert "remove the emoji" in err.value.hint
 
 
 def test_covered_text_has_no_warning_and_ignores_joiners() -> None:
@@ -49,15 +49,30 @@ def test_covered_text_has_no_warning_and_ignores_joiners() -> None:
     assert choice.warnings == ()
 
 
-def test_cjk_font_is_picked_automatically_when_installed() -> None:
-    choice = choose_font("我们今天讨论人工智能", locale="zh-CN")
-    if cjk_font_path() is None:
-        assert "--caption-font" in choice.warnings[0]
-        return
-    assert choice.font.family == "Noto Sans CJK JP"
-    assert choice.warnings == ()
-    latin = choose_font("plain English words", locale="en")
-    assert latin.font.family == "Roboto Black"
+@pytest.mark.parametrize(("text", "locale", "family"), [
+    ("plain English words", "en", "Roboto Black"),
+    ("Спокойной ночи и хороших снов", "ru", "Roboto Black"),
+    ("잠을 잘 자려면 화면을 어둡게 하세요", "ko", "Noto Sans CJK JP"),
+    ("寝る前の一時間は画面を暗くしましょう", "ja", "Noto Sans CJK JP"),
+    ("我们今天讨论人工智能", "zh-CN", "Noto Sans CJK JP"),
+    ("نم جيدا كل ليلة", "ar", "Noto Sans Arabic"),
+    ("잠을 잘 자려면", "en", "Noto Sans CJK JP"),  # chosen by the text's script, not by the locale
+    ("Sleep well tonight", "ko", "Roboto Black"),
+])
+def test_font_is_chosen_by_the_texts_script(text: str, locale: str, family: str) -> None:
+    if family == "Noto Sans CJK JP" and cjk_font_path() is None:
+        pytest.skip("noto-cjk-sans-jp-bold is not installed")
+    if family == "Noto Sans Arabic" and arabic_font_path() is None:
+        pytest.skip("fontpkg-noto-sans-arabic is not installed")
+    choice = choose_font(text, locale=locale)
+    assert choice.font.family == family
+    assert choice.font.missing(text) == []
+
+
+def test_text_no_single_font_covers_is_exit_4() -> None:
+    with pytest.raises(InvalidInputError) as err:
+        choose_font("نم جيدا 잠을 잘")  # Arabic and Hangul: no packaged font has both
+    assert "cannot draw" in str(err.value) and "--caption-font" in err.value.hint
 
 
 def test_user_font_path_errors_name_the_file(tmp_path: Path) -> None:
@@ -94,7 +109,9 @@ def test_install_font_is_idempotent(tmp_path: Path) -> None:
     assert first == second and (tmp_path / first.src).stat().st_mtime_ns == mtime
 
 
-def test_write_captions_reports_coverage_warning(tmp_path: Path) -> None:
-    result = write_captions(one_scene("Party time 🎉 now"), tmp_path, style="lower-third", platform="generic",
-                            width=1920, height=1080)
-    assert any("U+1F389" in w for w in result.warnings)
+def test_write_captions_refuses_uncovered_text_before_writing(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInputError) as err:
+        write_captions(one_scene("Party time 🎉 now"), tmp_path, style="lower-third", platform="generic",
+                       width=1920, height=1080)
+    assert "U+1F389" in str(err.value)
+    assert list(tmp_path.iterdir()) == []  # nothing half-written

@@ -8,7 +8,7 @@ import pytest
 
 from reelforge.compose.captions import load_font, safe_area
 from reelforge.compose.captions.fonts import default_font_path
-from reelforge.compose.captions.layout import STYLES, layout_captions
+from reelforge.compose.captions.layout import STYLES, layout_captions, style_named
 from reelforge.compose.captions.paging import TimedWord, chunk_balanced, split_phrases, unspaced_phrases
 from reelforge.compose.captions.wrap import Measurer, atoms_of, fit_words, greedy_wrap, line_text
 from reelforge.errors import InvalidInputError
@@ -53,7 +53,7 @@ def test_chunks_are_balanced_and_at_most_three() -> None:
 def test_tiktok_pages_have_one_to_three_words_and_break_at_punctuation(measure: Measurer) -> None:
     text = "So here is the thing. Captions should feel fast, punchy and readable on a phone screen today!"
     timing = timing_of(evenly(text), seg_end=10.0)
-    pages, _ = layout_captions(timing, STYLES["tiktok"], safe_area("tiktok", 1080, 1920), measure)
+    pages, _ = layout_captions(timing, style_named("tiktok"), safe_area("tiktok", 1080, 1920), measure)
     texts = [page.page.text_words for page in pages]
     assert all(1 <= len(t) <= 3 for t in texts)
     assert [w for t in texts for w in t] == text.split()
@@ -70,7 +70,7 @@ def test_pages_never_overlap_and_stay_inside_their_segment(measure: Measurer) ->
                          {"t": t, "startSec": s, "endSec": e} for t, s, e in words]},
                      {"sceneId": "b", "startSec": 2.1, "endSec": 5.0, "words": [
                          {"t": "next", "startSec": 2.1, "endSec": 2.4}]}]})
-    pages, _ = layout_captions(timing, STYLES["tiktok"], safe_area("generic", 1080, 1920), measure)
+    pages, _ = layout_captions(timing, style_named("tiktok"), safe_area("generic", 1080, 1920), measure)
     for a, b in itertools.pairwise(pages):
         assert a.page.end_ms <= b.page.start_ms
     first_scene = [p for p in pages if p.page.segment_index == 0]
@@ -121,8 +121,8 @@ def test_long_cjk_word_is_cut_into_timed_pieces() -> None:
 
 def test_font_size_scales_with_frame(measure: Measurer) -> None:
     timing = timing_of(evenly("scale me"), seg_end=2.0)
-    _, big = layout_captions(timing, STYLES["tiktok"], safe_area("tiktok", 1080, 1920), measure)
-    _, small = layout_captions(timing, STYLES["tiktok"], safe_area("tiktok", 720, 1280), measure)
+    _, big = layout_captions(timing, style_named("tiktok"), safe_area("tiktok", 1080, 1920), measure)
+    _, small = layout_captions(timing, style_named("tiktok"), safe_area("tiktok", 720, 1280), measure)
     assert big.base_size == 81 and small.base_size == 54
 
 

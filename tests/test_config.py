@@ -39,7 +39,7 @@ def test_flag_over_env(tmp_path: Path) -> None:
 
 def test_bad_env_value_names_its_origin(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError) as info:
-        resolve_settings(workspace_root=tmp_path, environ={"REELFORGE_CAPTIONS": "karaoke"})
+        resolve_settings(workspace_root=tmp_path, environ={"REELFORGE_CAPTIONS": "bouncy"})
     assert "env:REELFORGE_CAPTIONS" in info.value.message
     assert info.value.exit_code == 4
 

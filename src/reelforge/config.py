@@ -109,6 +109,20 @@ def _compositor(value: Any) -> str:
                      "it is never swapped in silently (pass --compositor ffmpeg or leave it out)")
 
 
+def _hex_color(value: Any) -> str:
+    text = str(value).strip().lstrip("#")
+    if len(text) != 6 or any(c not in "0123456789abcdefABCDEF" for c in text):
+        raise ValueError("must be a colour as #RRGGBB")
+    return "#" + text.upper()
+
+
+# compose/captions/presets.py PRESET_NAMES (a test keeps the two equal; config stays import-light).
+CAPTION_PRESETS = ("word-highlight", "karaoke", "pop", "hook", "lower-third", "minimal", "tiktok", "none")
+# reelforge.toml tables whose keys are settings with a prefix: [captions] size = 1.2 -> caption_size.
+_TOML_TABLES = {"captions": "caption_"}
+_TABLE_KEY_ALIASES = {("captions", "preset"): "captions"}
+
+
 @dataclass(frozen=True)
 class Option:
     key: str
@@ -121,7 +135,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("mode", "shorts", _choice("shorts", "explainer", "demo"), "video mode"),
     Option("aspect", "auto", _choice("9:16", "16:9", "1:1", "auto"), "frame aspect; auto: 9:16 shorts, 16:9 others"),
     Option("locale", "en", _text, "voice and caption language (BCP 47)"),
-    Option("captions", "tiktok", _choice("tiktok", "lower-third", "none"), "caption style"),
+    Option("captions", "word-highlight", _choice(*CAPTION_PRESETS), "caption preset (tiktok = word-highlight)"),
     Option("platform", "tiktok", _choice("tiktok", "reels", "shorts", "generic"), "safe-area preset"),
     Option("visual", "auto", _choice("auto", "card", "stock", "generate", "slide", "aigc"), "visual provider chain"),
     Option("voice", "joe", _text, "voice profile (joe, a Piper .onnx path, or none)"),
@@ -139,7 +153,14 @@ OPTIONS: tuple[Option, ...] = (
     Option("out", "videos", _text, "where run directories go (inside the workspace)"),
     Option("max_usd", 0.20, _float(0, 10_000), "cost guardrail: paid plans at or above need --yes"),
     Option("timeout", 1800, _int, "seconds to wait for a hosted job (an aigc clip) before falling back"),
-    Option("caption_font", "", str, "path to a caption font (.ttf/.otf); empty: Roboto Black"),
+    Option("caption_font", "", str, "path to a caption font (.ttf/.otf); empty: chosen by the text's script"),
+    Option("caption_size", 1.0, _float(0.3, 3.0), "caption font size, times the preset's own"),
+    Option("caption_outline", 1.0, _float(0.0, 4.0), "caption outline width, times the preset's own (0: none)"),
+    Option("caption_color", "#FFFFFF", _hex_color, "caption text colour #RRGGBB"),
+    Option("caption_highlight", "#FFD700", _hex_color, "spoken-word / karaoke fill colour #RRGGBB"),
+    Option("caption_outline_color", "#000000", _hex_color, "caption outline colour #RRGGBB"),
+    Option("caption_position", "auto", _choice("auto", "bottom", "middle", "top"),
+           "where captions sit in the safe area (auto: the preset's own)"),
     Option("transition", "fade", _choice("cut", "fade", "slide", "wipe"), "default transition between scenes"),
     Option("compositor", "ffmpeg", _compositor, "the compositor (ffmpeg; the seed's remotion/mpt are refused)"),
     Option("crf", 21, _int, "x264 quality (lower is better, bigger)"),
@@ -211,6 +232,15 @@ def read_toml_layer(path: Path) -> dict[str, Any]:
     credentials = data.get("credentials")  # [credentials] cert/key: the credentials_cert/credentials_key settings
     if isinstance(credentials, dict):
         layer.update({f"credentials_{str(k).replace('-', '_')}": v for k, v in credentials.items()})
+    for name, prefix in _TOML_TABLES.items():
+        sub = data.get(name)
+        if sub is None:
+            continue
+        if not isinstance(sub, dict):
+            raise InvalidInputError(f"{path}: [{name}] must be a table", file=str(path))
+        for key, value in sub.items():
+            norm = str(key).replace("-", "_")
+            layer[_TABLE_KEY_ALIASES.get((name, norm), prefix + norm)] = value
     return layer
 
 

@@ -9,7 +9,7 @@ import click
 
 from reelforge.cli.common import format_option, workspace_from
 from reelforge.cli.output import Output
-from reelforge.config import resolve_settings
+from reelforge.config import CAPTION_PRESETS, resolve_settings
 from reelforge.errors import InvalidInputError
 from reelforge.pipeline.progress import Reporter, SilentReporter, StderrReporter
 
@@ -33,7 +33,8 @@ def video_group() -> None:
 @click.option("--mode", type=click.Choice(["shorts", "explainer", "demo"]))
 @click.option("--aspect", type=click.Choice(["9:16", "16:9", "1:1", "auto"]))
 @click.option("--locale", help="Voice and caption language, e.g. en-US.")
-@click.option("--captions", type=click.Choice(["tiktok", "lower-third", "none"]))
+@click.option("--captions", type=click.Choice(CAPTION_PRESETS),
+              help="Caption preset (docs/captions.md); tiktok is word-highlight. Look: [captions] in reelforge.toml.")
 @click.option("--platform", type=click.Choice(["tiktok", "reels", "shorts", "generic"]),
               help="Caption safe-area preset.")
 @click.option("--visual", type=click.Choice(["auto", "card", "stock", "generate", "slide", "aigc"]),

@@ -14,7 +14,7 @@ SchemaVersion = Literal["1.0"]
 
 Mode = Literal["shorts", "explainer", "demo"]
 Aspect = Literal["9:16", "16:9", "1:1"]
-CaptionStyle = Literal["tiktok", "lower-third", "none"]
+CaptionStyle = Literal["word-highlight", "karaoke", "pop", "hook", "lower-third", "minimal", "tiktok", "none"]
 Platform = Literal["tiktok", "reels", "shorts", "generic"]
 TransitionKind = Literal["cut", "fade", "slide", "wipe"]
 PathTaken = Literal["real", "fallback"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from reelforge.compose.captions import CaptionResult, write_captions
+from reelforge.compose.captions import CaptionLook, CaptionResult, write_captions
 from reelforge.config import Settings
 from reelforge.errors import NotFoundError
 from reelforge.models.common import FRAME_SIZES
@@ -159,6 +159,13 @@ def _caption_style(script: Script, settings: Settings) -> str:
     return str(settings["captions"])
 
 
+def caption_look(settings: Settings) -> CaptionLook:
+    """The [captions] settings (reelforge.toml, REELFORGE_CAPTION_*) as the caption writer's look."""
+    return CaptionLook(size=settings["caption_size"], outline=settings["caption_outline"],
+                       color=settings["caption_color"], highlight=settings["caption_highlight"],
+                       outline_color=settings["caption_outline_color"], position=settings["caption_position"])
+
+
 def run_captions(timing: Timing, script: Script, run_dir: Path, settings: Settings,
                  recorder: RunRecorder, report: Reporter) -> CaptionResult:
     report.stage_started("captions")
@@ -171,7 +178,8 @@ def run_captions(timing: Timing, script: Script, run_dir: Path, settings: Settin
     with recorder.stage("captions") as out:
         style = _caption_style(script, settings)
         result = write_captions(timing, run_dir, style=style, platform=settings["platform"],
-                                width=width, height=height, locale=script.locale, font_path=font_path)
+                                width=width, height=height, locale=script.locale, font_path=font_path,
+                                look=caption_look(settings))
         for ref in result.files:
             recorder.add_asset(run_dir / ref.src)
         recorder.set_provider("caption", "libass" if result.ass else "none")

@@ -4,11 +4,15 @@ See docs/captions.md for the styles, the per-platform safe areas and the font ru
 """
 
 from reelforge.compose.captions.fonts import FontInfo, choose_font, install_font, load_font
+from reelforge.compose.captions.presets import PRESET_NAMES, STYLES, CaptionLook, style_named
 from reelforge.compose.captions.safe_area import SafeArea, safe_area
 from reelforge.compose.captions.writer import CAPTION_FILES, CaptionResult, write_captions
 
 __all__ = [
     "CAPTION_FILES",
+    "PRESET_NAMES",
+    "STYLES",
+    "CaptionLook",
     "CaptionResult",
     "FontInfo",
     "SafeArea",
@@ -16,5 +20,6 @@ __all__ = [
     "install_font",
     "load_font",
     "safe_area",
+    "style_named",
     "write_captions",
 ]

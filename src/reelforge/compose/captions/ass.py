@@ -1,19 +1,25 @@
-"""captions.ass for burn-in by libass: explicit line breaks (WrapStyle 2), explicit positions, one
-Dialogue per word interval for the moving highlight. Written by hand so the bytes are deterministic."""
+"""captions.ass for burn-in by libass: explicit line breaks (WrapStyle 2), explicit positions, and the
+preset's effect as plain override tags (no script, no randomness). Written by hand so the bytes are
+deterministic.
+
+Effects: ``highlight`` is one Dialogue per word interval with the spoken word recoloured; ``pop`` is one
+Dialogue per word interval where the words not yet spoken are transparent (they keep their place, so
+lines never shift) and the new word grows from 60 % to full size in 100 ms (never larger than measured);
+``karaoke`` is one Dialogue per page with a ``\\kf`` fill per word; ``static`` is one Dialogue per page.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from reelforge.compose.captions.layout import CaptionStyle, Metrics, PlacedPage
+from reelforge.compose.captions.layout import Metrics, PlacedPage
+from reelforge.compose.captions.presets import CaptionLook, CaptionStyle, ass_color, ass_inline_color
 
-WHITE = "&H00FFFFFF"
-BLACK = "&H00000000"
-SHADOW = "&H80000000"  # 50 % transparent black
+SHADOW_ALPHA = 0x80  # 50 % transparent shadow in the outline colour's darkness
 PANEL_BGR = "&H000000&"  # the lower-third panel: black, 38 % transparent (alpha 0x60)
 PANEL_ALPHA = "&H60&"
-HIGHLIGHT_BGR = "&H00D7FF&"  # gold (#FFD700) as an inline \1c colour (BGR)
-TEXT_BGR = "&HFFFFFF&"
+POP_MS = 100  # how long a popped-in word takes to grow to full size
+POP_FROM = 60  # ... from this percentage of its size
 
 STYLE_FORMAT = ("Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, "
                 "Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, "
@@ -35,31 +41,69 @@ def escape_ass(text: str) -> str:
     return text.replace("\\", "/").replace("{", "(").replace("}", ")")
 
 
-def _style_line(style: CaptionStyle, m: Metrics, family: str) -> str:
-    alignment = 1 if style.anchor == "bottom-left" else 2
-    fields = ["Caption", family, str(m.base_size), WHITE, WHITE, BLACK, SHADOW,
+def _style_line(style: CaptionStyle, m: Metrics, family: str, look: CaptionLook) -> str:
+    # karaoke: PrimaryColour is the fill that sweeps in, SecondaryColour the text before it is sung.
+    primary = ass_color(look.highlight if style.effect == "karaoke" else look.color)
+    secondary = ass_color(look.color)
+    fields = ["Caption", family, str(m.base_size), primary, secondary, ass_color(look.outline_color),
+              ass_color("#000000", SHADOW_ALPHA),
               "0", "0", "0", "0", "100", "100", "0", "0", "1", str(m.outline), str(m.shadow),
-              str(alignment), "0", "0", "0", "1"]
+              str(m.alignment), "0", "0", "0", "1"]
     return "Style: " + ",".join(fields)
 
 
-def _text(page: PlacedPage, style: CaptionStyle, m: Metrics, active: int | None) -> str:
-    an = 1 if style.anchor == "bottom-left" else 2
-    head = f"{{\\an{an}\\pos({page.x},{page.y})" + (f"\\fs{page.size}" if page.size != m.base_size else "") + "}"
+WordTag = Callable[[int], str]
+
+
+def _text(page: PlacedPage, m: Metrics, tag: WordTag | None, *, every_word: bool = False,
+          initial: str = "") -> str:
+    """The page's lines; ``tag(word)`` gives the override block that word starts with (emitted only
+    when it differs from the previous word's, unless ``every_word``: each karaoke word needs its own).
+    ``initial`` is the block the style's own values already amount to (not repeated at the start)."""
+    head = f"{{\\an{m.alignment}\\pos({page.x},{page.y})" + (
+        f"\\fs{page.size}" if page.size != m.base_size else "") + "}"
     rendered: list[str] = []
+    current = initial
+    last_word = -1
     for line in page.lines:
         parts: list[str] = []
         for i, (text, word, space) in enumerate(line):
             if i and space:
                 parts.append(" ")
-            on = active is not None and word == active
-            if on and (i == 0 or line[i - 1][1] != active):
-                parts.append(f"{{\\1c{HIGHLIGHT_BGR}}}")
+            if tag is not None and word != last_word:
+                block = tag(word)
+                if block != current or every_word:
+                    parts.append(block)
+                    current = block
+            last_word = word
             parts.append(escape_ass(text))
-            if on and (i == len(line) - 1 or line[i + 1][1] != active):
-                parts.append(f"{{\\1c{TEXT_BGR}}}")
         rendered.append("".join(parts))
     return head + "\\N".join(rendered)
+
+
+def _highlight_tag(active: int, look: CaptionLook) -> WordTag:
+    on, off = f"{{\\1c{ass_inline_color(look.highlight)}}}", f"{{\\1c{ass_inline_color(look.color)}}}"
+    return lambda word: on if word == active else off
+
+
+def _pop_tag(active: int) -> WordTag:
+    def tag(word: int) -> str:
+        if word < active:
+            return "{\\alpha&H00&\\fscx100\\fscy100}"
+        if word == active:
+            return (f"{{\\alpha&HFF&\\fscx{POP_FROM}\\fscy{POP_FROM}"
+                    f"\\t(0,{POP_MS},\\alpha&H00&\\fscx100\\fscy100)}}")
+        return "{\\alpha&HFF&\\fscx100\\fscy100}"
+
+    return tag
+
+
+def _karaoke_tag(page: PlacedPage) -> WordTag:
+    """``\\kf`` centiseconds per word: from the page's start, each word fills until the next one starts."""
+    bounds = word_bounds(page)
+    start_cs = (page.page.start_ms + 5) // 10
+    marks = [max(0, (b + 5) // 10 - start_cs) for b in bounds]
+    return lambda word: f"{{\\kf{marks[word + 1] - marks[word]}}}"
 
 
 def _panel_drawing(panel: tuple[int, int, int, int]) -> str:
@@ -75,17 +119,41 @@ def _dialogue(start_ms: int, end_ms: int, text: str, layer: int = 1) -> str | No
     return f"Dialogue: {layer},{start},{end},Caption,,0,0,0,,{text}"
 
 
-def word_intervals(page: PlacedPage) -> list[tuple[int, int, int]]:
-    """(word index, start ms, end ms): each word is active from its start until the next word starts."""
+def word_bounds(page: PlacedPage) -> list[int]:
+    """len(words) + 1 instants: word i is active from bounds[i] until the next word starts (bounds[i + 1])."""
     bounds = [page.page.start_ms]
     for word in page.page.words[1:]:
         bounds.append(min(max(word.start_ms, bounds[-1]), page.page.end_ms))
     bounds.append(page.page.end_ms)
+    return bounds
+
+
+def word_intervals(page: PlacedPage) -> list[tuple[int, int, int]]:
+    """(word index, start ms, end ms): each word is active from its start until the next word starts."""
+    bounds = word_bounds(page)
     return [(i, bounds[i], bounds[i + 1]) for i in range(len(page.page.words)) if bounds[i + 1] > bounds[i]]
 
 
+def _page_events(page: PlacedPage, style: CaptionStyle, m: Metrics, look: CaptionLook) -> list[str | None]:
+    start, end = page.page.start_ms, page.page.end_ms
+    if style.effect == "highlight":
+        off = _highlight_tag(-1, look)(0)
+        return [_dialogue(s, e, _text(page, m, _highlight_tag(word, look), initial=off))
+                for word, s, e in word_intervals(page)]
+    if style.effect == "pop":
+        return [_dialogue(s, e, _text(page, m, _pop_tag(word), initial=_pop_tag(word)(word - 1)))
+                for word, s, e in word_intervals(page)]
+    events: list[str | None] = []
+    if page.panel is not None:
+        events.append(_dialogue(start, end, _panel_drawing(page.panel), layer=0))
+    tag = _karaoke_tag(page) if style.effect == "karaoke" else None
+    events.append(_dialogue(start, end, _text(page, m, tag, every_word=True)))
+    return events
+
+
 def render_ass(pages: Sequence[PlacedPage], style: CaptionStyle, m: Metrics, *, width: int, height: int,
-               family: str) -> str:
+               family: str, look: CaptionLook | None = None) -> str:
+    look = look or CaptionLook()
     lines = [
         "[Script Info]",
         "; written by reelforge: line breaks and positions are explicit, do not re-wrap",
@@ -98,23 +166,11 @@ def render_ass(pages: Sequence[PlacedPage], style: CaptionStyle, m: Metrics, *, 
         "",
         "[V4+ Styles]",
         STYLE_FORMAT,
-        _style_line(style, m, family),
+        _style_line(style, m, family, look),
         "",
         "[Events]",
         EVENT_FORMAT,
     ]
     for page in pages:
-        if style.highlight:
-            for word, start, end in word_intervals(page):
-                event = _dialogue(start, end, _text(page, style, m, word))
-                if event:
-                    lines.append(event)
-        else:
-            if page.panel is not None:
-                panel = _dialogue(page.page.start_ms, page.page.end_ms, _panel_drawing(page.panel), layer=0)
-                if panel:
-                    lines.append(panel)
-            event = _dialogue(page.page.start_ms, page.page.end_ms, _text(page, style, m, None))
-            if event:
-                lines.append(event)
+        lines.extend(event for event in _page_events(page, style, m, look) if event)
     return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import shutil
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,11 +19,13 @@ from fontTools.ttLib import TTFont, TTLibError
 
 from reelforge.errors import InvalidInputError, NotFoundError
 from reelforge.models.render_spec import FontRef
+from reelforge.text.scripts import char_script, dominant_script, language_of_locale, scripts_of
 from reelforge.workspace.hashing import sha256_file
 
 FONTS_DIR = "fonts"
 CAPTION_FONT_FLAG = "--caption-font"
 CJK_FONT_PACKAGE = "noto-cjk-sans-jp-bold"
+ARABIC_FONT_PACKAGE = "fontpkg-noto-sans-arabic"
 _CJK_LOCALES = ("zh", "ja", "ko")
 # Characters that never need a glyph of their own: joiners, variation selectors, marks of direction.
 _INVISIBLE = {0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x200E, 0x200F}
@@ -39,6 +42,7 @@ class FontInfo:
     win_height: int  # usWinAscent + usWinDescent: libass sizes fonts by this (the VSFilter rule)
     hhea_height: int  # hhea ascender - descender: the height of one libass line box
     codepoints: frozenset[int]
+    cap_height_em: float = 0.7  # OS/2 sCapHeight / unitsPerEm (height of "H"); 0.7 if the font has none
 
     def em_px(self, ass_size: float) -> float:
         """The em size in pixels that libass uses for an ASS ``Fontsize`` (what Pillow's size means)."""
@@ -95,6 +99,7 @@ def load_font(path: Path) -> FontInfo:
         os2 = font["OS/2"]
         win_height = int(os2.usWinAscent) + int(os2.usWinDescent)
         hhea_height = int(font["hhea"].ascent) - int(font["hhea"].descent)
+        cap = int(getattr(os2, "sCapHeight", 0) or 0)
     except (TTLibError, KeyError, OSError, AssertionError) as exc:
         raise InvalidInputError(f"caption font {path} is not a readable TrueType/OpenType font ({exc})",
                                 hint=f"pass {CAPTION_FONT_FLAG} with a .ttf, .otf or .ttc file",
@@ -103,7 +108,8 @@ def load_font(path: Path) -> FontInfo:
         raise InvalidInputError(f"caption font {path} has no family name or no vertical metrics",
                                 hint=f"pass {CAPTION_FONT_FLAG} with another font file", file=str(path))
     return FontInfo(path=path, family=family, sha256=sha256_file(path), units_per_em=upem,
-                    win_height=win_height, hhea_height=hhea_height or win_height, codepoints=frozenset(cmap))
+                    win_height=win_height, hhea_height=hhea_height or win_height, codepoints=frozenset(cmap),
+                    cap_height_em=cap / upem if cap > 0 else 0.7)
 
 
 def default_font_path() -> Path:
@@ -117,13 +123,42 @@ def default_font_path() -> Path:
 
 
 def cjk_font_path() -> Path | None:
-    """Noto Sans CJK JP Bold from the optional ``noto-cjk-sans-jp-bold`` package, when installed."""
+    """Noto Sans CJK JP Bold from the ``noto-cjk-sans-jp-bold`` package, when installed."""
     try:
         module = importlib.import_module("noto_cjk_sans_jp_bold")
     except ImportError:
         return None
     path = Path(str(module.FONT_PATH))
     return path if path.is_file() else None
+
+
+def arabic_font_path() -> Path | None:
+    """Noto Sans Arabic (variable; libass draws its default instance) from ``fontpkg-noto-sans-arabic``."""
+    try:
+        import fontpkg
+    except ImportError:
+        return None
+    try:
+        return Path(fontpkg.path("Noto Sans Arabic"))
+    except fontpkg.FontpkgError:  # FamilyNotInstalled: the font package itself is absent
+        return None
+
+
+@dataclass(frozen=True)
+class ScriptFont:
+    """Where the caption font for a group of scripts comes from."""
+
+    scripts: frozenset[str]
+    package: str
+    locate: Callable[[], Path | None]
+
+
+# The caption font of each script, from a PyPI package; the first whose cmap covers the whole text wins.
+SCRIPT_FONTS: tuple[ScriptFont, ...] = (
+    ScriptFont(frozenset({"latin", "cyrillic", "greek"}), "font-roboto", default_font_path),
+    ScriptFont(frozenset({"hangul", "kana", "han"}), CJK_FONT_PACKAGE, cjk_font_path),
+    ScriptFont(frozenset({"arabic"}), ARABIC_FONT_PACKAGE, arabic_font_path),
+)
 
 
 def is_cjk_char(ch: str) -> bool:
@@ -138,24 +173,35 @@ def is_emoji_char(ch: str) -> bool:
             or 0x2B00 <= cp <= 0x2BFF or unicodedata.category(ch) == "So")
 
 
-def coverage_warning(font: FontInfo, missing: list[str]) -> str | None:
-    """A warning naming the characters the font cannot draw and the fix, or None when all are covered."""
+def _fixes(missing: list[str]) -> list[str]:
+    fixes: list[str] = []
+    scripts = {char_script(c) for c in missing} - {None}
+    for entry in SCRIPT_FONTS:
+        if scripts & entry.scripts and entry.locate() is None:
+            names = "/".join(sorted(str(x) for x in scripts & entry.scripts))
+            fixes.append(f"pip install {entry.package} (picked automatically for {names})")
+    if any(is_emoji_char(c) for c in missing):
+        fixes.append("remove the emoji/symbols from the narration text (caption fonts have no colour emoji)")
+    fixes.append(f"pass {CAPTION_FONT_FLAG} PATH with one font that has all of these characters")
+    return fixes
+
+
+def coverage_message(font: FontInfo, missing: list[str]) -> str | None:
+    """Names the characters ``font`` cannot draw (with code points) and the fix; None when all are covered."""
     if not missing:
         return None
     shown = missing[:12]
     listed = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in shown)
     more = f" and {len(missing) - len(shown)} more" if len(missing) > len(shown) else ""
-    fixes: list[str] = []
-    if any(is_cjk_char(c) for c in missing):
-        fixes.append(f"for CJK text pass a CJK font with {CAPTION_FONT_FLAG} PATH "
-                     f"(or pip install {CJK_FONT_PACKAGE}, which is picked up automatically)")
-    if any(is_emoji_char(c) for c in missing):
-        fixes.append("remove the emoji/symbols from the narration text (caption fonts have no colour emoji)")
-    if len(fixes) < 1 or not all(is_cjk_char(c) or is_emoji_char(c) for c in missing):
-        fixes.append(f"pass {CAPTION_FONT_FLAG} PATH with a font that has these characters")
     return (f"caption font '{font.family}' ({font.path.name}) cannot draw {len(missing)} "
             f"character{'s' if len(missing) != 1 else ''}: {listed}{more}; they would render as "
-            f"empty boxes or in a fallback font. Fix: {'; '.join(fixes)}")
+            f"empty boxes or in a fallback font. Fix: {'; '.join(_fixes(missing))}")
+
+
+def _missing_glyphs_error(font: FontInfo, missing: list[str]) -> InvalidInputError:
+    message = coverage_message(font, missing) or ""
+    head, _, fix = message.partition(" Fix: ")
+    return InvalidInputError(head, hint=fix)
 
 
 @dataclass(frozen=True)
@@ -166,32 +212,39 @@ class FontChoice:
 
 
 def choose_font(text: str, *, locale: str = "en", font_path: Path | None = None) -> FontChoice:
-    """Pick the caption font: the user's file if given, else Roboto Black, else the CJK font when it
-    covers text that Roboto cannot draw (or the locale is zh/ja/ko). Missing glyphs become a warning."""
+    """Pick the caption font by the text's scripts: the user's file if given, else the packaged font of
+    the text's main script (Roboto Black for Latin/Cyrillic/Greek, Noto Sans CJK JP for Hangul/Kana/Han,
+    Noto Sans Arabic for Arabic), else any packaged font whose cmap covers every character.
+
+    A character no chosen font can draw is exit 4 (InvalidInputError) naming the characters and the fix:
+    libass would otherwise draw it as a box or in a system font the render does not record.
+    """
     if font_path is not None:
         font = load_font(Path(font_path).expanduser())
-        warning = coverage_warning(font, font.missing(text))
-        return FontChoice(font, tuple(w for w in [warning] if w), "user font")
-    candidates: list[tuple[Path, str]] = [(default_font_path(), "default")]
-    cjk = cjk_font_path()
-    if cjk is not None:
-        entry = (cjk, f"CJK font from {CJK_FONT_PACKAGE}")
-        if locale.lower().replace("_", "-").split("-")[0] in _CJK_LOCALES:
-            candidates.insert(0, entry)
-        else:
-            candidates.append(entry)
-    best: tuple[int, FontInfo, str] | None = None
-    for path, reason in candidates:
+        missing = font.missing(text)
+        if missing:
+            raise _missing_glyphs_error(font, missing)
+        return FontChoice(font, (), "user font")
+    main = dominant_script(text) or ("hangul" if language_of_locale(locale) == "ko" else None)
+    if main is None and language_of_locale(locale) in _CJK_LOCALES:
+        main = "han"
+    ordered = sorted(SCRIPT_FONTS, key=lambda entry: main not in entry.scripts)
+    best: tuple[int, FontInfo] | None = None
+    for entry in ordered:
+        path = entry.locate()
+        if path is None:
+            continue
         font = load_font(path)
-        n_missing = len(font.missing(text))
-        if n_missing == 0:
-            return FontChoice(font, (), reason)
-        if best is None or n_missing < best[0]:
-            best = (n_missing, font, reason)
-    assert best is not None
-    font = best[1]
-    warning = coverage_warning(font, font.missing(text))
-    return FontChoice(font, tuple(w for w in [warning] if w), best[2])
+        missing = font.missing(text)
+        if not missing:
+            covered = ", ".join(sorted(scripts_of(text))) or "no letters"
+            return FontChoice(font, (), f"covers the text's scripts ({covered}); from {entry.package}")
+        if best is None or len(missing) < best[0]:
+            best = (len(missing), font)
+    if best is None:
+        raise NotFoundError("no caption font package is installed",
+                            hint=f"pip install font-roboto, or pass {CAPTION_FONT_FLAG} PATH")
+    raise _missing_glyphs_error(best[1], best[1].missing(text))
 
 
 def install_font(font: FontInfo, run_dir: Path) -> FontRef:

@@ -10,58 +10,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from reelforge.compose.captions.paging import Page, TimedWord, group_words, time_pages
+from reelforge.compose.captions.presets import STYLES, CaptionLook, CaptionStyle, style_named
 from reelforge.compose.captions.safe_area import SafeArea
 from reelforge.compose.captions.wrap import Fitted, Measurer, fit_words, line_text
-from reelforge.errors import InvalidInputError
 from reelforge.models.timing import Timing
+
+__all__ = ["STYLES", "CaptionStyle", "Metrics", "PlacedPage", "layout_captions", "metrics_for", "style_named"]
 
 MEASURE_SLACK = 0.97  # Pillow and libass shape with the same HarfBuzz data; keep 3 % for hinting drift
 
 
 @dataclass(frozen=True)
-class CaptionStyle:
-    name: str
-    max_words: int
-    size_ratio: float  # ASS Fontsize as a fraction of the frame's shorter side
-    floor_ratio: float  # shrink a page down to this fraction of the base size before splitting it
-    min_ratio: float  # a single over-long word may shrink to this fraction
-    outline_ratio: float  # outline (or box padding) as a fraction of the font size
-    shadow_ratio: float
-    width_fill: float  # share of the safe width the text may use
-    anchor: str  # "bottom-center" or "bottom-left"
-    lift_ratio: float  # distance of the text's bottom above the safe area's bottom, share of its height
-    box: bool  # a drawn semi-transparent panel behind the page
-    highlight: bool
-    pad_x_ratio: float = 0.0  # panel padding as a fraction of the font size
-    pad_y_ratio: float = 0.0
-    pause_ms: int = 300
-    hold_ms: int = 250
-    bridge_ms: int = 300
-    cjk_piece_chars: int = 6
-
-
-STYLES: dict[str, CaptionStyle] = {
-    "tiktok": CaptionStyle(name="tiktok", max_words=3, size_ratio=0.075, floor_ratio=0.72, min_ratio=0.3,
-                           outline_ratio=0.07, shadow_ratio=0.03, width_fill=0.92,
-                           anchor="bottom-center", lift_ratio=0.16, box=False, highlight=True),
-    "lower-third": CaptionStyle(name="lower-third", max_words=7, size_ratio=0.048, floor_ratio=0.8,
-                                min_ratio=0.3, outline_ratio=0.0, shadow_ratio=0.0, width_fill=0.9,
-                                anchor="bottom-left", lift_ratio=0.0, box=True, highlight=False,
-                                pad_x_ratio=0.4, pad_y_ratio=0.25,
-                                pause_ms=350, hold_ms=400, bridge_ms=600, cjk_piece_chars=16),
-}
-
-
-def style_named(name: str) -> CaptionStyle:
-    if name not in STYLES:
-        raise InvalidInputError(f"unknown caption style {name!r}",
-                                hint=f"--captions must be one of {', '.join([*STYLES, 'none'])}")
-    return STYLES[name]
-
-
-@dataclass(frozen=True)
 class Metrics:
-    """The style turned into pixels for one frame."""
+    """The style turned into pixels for one frame; ``alignment`` is the ASS \\an of ``(x, y)``."""
 
     base_size: int
     floor_size: int
@@ -73,30 +34,45 @@ class Metrics:
     max_width: float
     x: int
     y: int
+    alignment: int = 2
+    position: str = "bottom"
 
     def to_params(self) -> dict[str, Any]:
         return {"fontSize": self.base_size, "floorFontSize": self.floor_size, "minFontSize": self.min_size,
                 "outline": self.outline, "shadow": self.shadow, "panelPadding": [self.pad_x, self.pad_y],
-                "maxLineWidth": round(self.max_width, 1), "anchor": [self.x, self.y]}
+                "maxLineWidth": round(self.max_width, 1), "anchor": [self.x, self.y],
+                "alignment": self.alignment, "position": self.position}
 
 
-def metrics_for(style: CaptionStyle, area: SafeArea) -> Metrics:
+TOP_LIFT = 0.04  # position=top: the text's top this share of the safe height below the safe area's top
+
+
+def metrics_for(style: CaptionStyle, area: SafeArea, look: CaptionLook | None = None) -> Metrics:
+    look = look or CaptionLook()
     short_side = min(area.width, area.height)
-    base = max(12, round(style.size_ratio * short_side))
-    outline = round(style.outline_ratio * base)
+    base = max(12, round(style.size_ratio * look.size * short_side))
+    outline = round(style.outline_ratio * look.outline * base)
     shadow = round(style.shadow_ratio * base)
     pad_x, pad_y = round(style.pad_x_ratio * base), round(style.pad_y_ratio * base)
+    sizes = {"base_size": base, "floor_size": max(10, round(base * style.floor_ratio)),
+             "min_size": max(8, round(base * style.min_ratio)), "outline": outline, "shadow": shadow,
+             "pad_x": pad_x, "pad_y": pad_y}
     if style.anchor == "bottom-left":
-        # The panel's bottom-left corner sits on the safe area's bottom-left corner.
+        # The panel's bottom-left corner sits on the safe area's bottom-left corner (position does not apply).
         max_width = (area.w * style.width_fill - 2 * pad_x - 2 * outline - shadow) * MEASURE_SLACK
-        x, y = area.x0 + pad_x, area.y1 - pad_y
+        return Metrics(**sizes, max_width=max_width, x=area.x0 + pad_x, y=area.y1 - pad_y, alignment=1,
+                       position="bottom")
+    max_width = (area.w * style.width_fill - 2 * outline - shadow) * MEASURE_SLACK
+    position = look.position if look.position != "auto" else ("middle" if style.anchor == "center" else "bottom")
+    x = area.center_x
+    if position == "bottom":
+        y, alignment = area.y1 - round(style.lift_ratio * area.h) - outline - shadow, 2
+    elif position == "top":
+        y, alignment = area.y0 + round(TOP_LIFT * area.h) + outline, 8
     else:
-        max_width = (area.w * style.width_fill - 2 * outline - shadow) * MEASURE_SLACK
-        x = area.center_x
-        y = area.y1 - round(style.lift_ratio * area.h) - outline - shadow
-    return Metrics(base_size=base, floor_size=max(10, round(base * style.floor_ratio)),
-                   min_size=max(8, round(base * style.min_ratio)), outline=outline, shadow=shadow,
-                   pad_x=pad_x, pad_y=pad_y, max_width=max_width, x=x, y=y)
+        # The frame's middle, moved into the safe area's middle band if the platform's UI covers it.
+        y, alignment = min(max(area.height // 2, area.y0 + area.h // 4), area.y1 - area.h // 4), 5
+    return Metrics(**sizes, max_width=max_width, x=x, y=y, alignment=alignment, position=position)
 
 
 @dataclass(frozen=True)
@@ -116,17 +92,18 @@ class PlacedPage:
         return out
 
 
-def layout_captions(timing: Timing, style: CaptionStyle, area: SafeArea,
-                    measure: Measurer) -> tuple[list[PlacedPage], Metrics]:
+def layout_captions(timing: Timing, style: CaptionStyle, area: SafeArea, measure: Measurer,
+                    look: CaptionLook | None = None) -> tuple[list[PlacedPage], Metrics]:
     """Page, wrap and place every caption of the timeline."""
-    m = metrics_for(style, area)
+    m = metrics_for(style, area, look)
     groups = group_words(timing, max_words=style.max_words, pause_ms=style.pause_ms,
                          cjk_piece_chars=style.cjk_piece_chars)
     fitted_groups: list[tuple[list[TimedWord], int, int]] = []
     fits: list[Fitted] = []
     for words, seg_index, seg_end in groups:
-        for fit in fit_words([w.text for w in words], measure, base_size=m.base_size,
-                             floor_size=m.floor_size, min_size=m.min_size, max_width=m.max_width):
+        shown = [w.text.upper() if style.uppercase else w.text for w in words]
+        for fit in fit_words(shown, measure, base_size=m.base_size, floor_size=m.floor_size,
+                             min_size=m.min_size, max_width=m.max_width, max_lines=style.max_lines):
             fitted_groups.append(([words[i] for i in fit.word_indices], seg_index, seg_end))
             fits.append(fit)
     pages = time_pages(fitted_groups, hold_ms=style.hold_ms, bridge_ms=style.bridge_ms)

@@ -1,9 +1,20 @@
-"""captions.srt and captions.vtt from integer milliseconds (so never ",1000"); empty cues are skipped."""
+"""captions.srt and captions.vtt from integer milliseconds (so never ",1000"); empty cues are skipped.
+
+Narration is text, never markup: players read ``<b>``, ``<font color=...>`` and ASS blocks like
+``{\\an8}`` or ``{\\pos(0,0)}`` inside SRT, and SRT has no escape, so those tags are stripped there (the
+words inside them stay); VTT escapes ``& < >`` as entities, which also disarms its own tags.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+# An HTML-like tag (<b>, </i>, <font color="red">, <c.yellow>) or an ASS override block ({\an8}, {\pos(0,0)}).
+_SRT_MARKUP = re.compile(r"</?[A-Za-z][^<>]*>|\{\\[^{}]*\}")
+# What is left of a tag a page break cut in two ("<font" on one cue, 'color="red">' on the next).
+_SRT_TAG_START = re.compile(r"<(?=[A-Za-z/])")
 
 
 @dataclass(frozen=True)
@@ -31,12 +42,20 @@ def _clean(lines: Sequence[str]) -> list[str]:
     return [" ".join(line.split()) for line in lines if line.strip()]
 
 
+def strip_srt_markup(text: str) -> str:
+    """``text`` without anything an SRT player would take as formatting; the words stay."""
+    text = _SRT_MARKUP.sub("", text)
+    text = _SRT_TAG_START.sub("‹", text).replace("{\\", "{")
+    return " ".join(text.split())
+
+
 def render_srt(cues: Sequence[Cue]) -> str:
     blocks: list[str] = []
     for cue in cues:
-        if cue.empty:
+        lines = [strip_srt_markup(line) for line in _clean(cue.lines)]
+        if cue.empty or not any(lines):
             continue
-        text = "\n".join(_clean(cue.lines))
+        text = "\n".join(line for line in lines if line)
         blocks.append(f"{len(blocks) + 1}\n{clock(cue.start_ms, ',')} --> {clock(cue.end_ms, ',')}\n{text}\n")
     return "\n".join(blocks)
 

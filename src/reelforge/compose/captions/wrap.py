@@ -17,6 +17,7 @@ from reelforge.compose.captions.fonts import FontInfo
 from reelforge.compose.captions.paging import ends_phrase
 from reelforge.text.breaking import NO_LINE_END, NO_LINE_START, break_units, is_unspaced_char, joins_without_space
 
+
 @dataclass(frozen=True)
 class Atom:
     """The smallest unit a line may break before; ``space_before`` is dropped at a line start."""

@@ -7,13 +7,15 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.compose.captions.ass import render_ass
-from reelforge.compose.captions.fonts import FONTS_DIR, choose_font, install_font
-from reelforge.compose.captions.layout import PlacedPage, layout_captions, style_named
+from reelforge.compose.captions.fonts import FONTS_DIR, FontInfo, choose_font, install_font
+from reelforge.compose.captions.layout import Metrics, PlacedPage, layout_captions
+from reelforge.compose.captions.presets import CaptionLook, CaptionStyle, style_named
 from reelforge.compose.captions.safe_area import safe_area
 from reelforge.compose.captions.subtitle_files import Cue, render_srt, render_vtt
 from reelforge.compose.captions.wrap import Measurer
 from reelforge.models.render_spec import CaptionSpec, FileRef, FontRef
 from reelforge.models.timing import Timing
+from reelforge.text.breaking import joins_without_space
 from reelforge.workspace.atomic import write_text_atomic
 from reelforge.workspace.hashing import sha256_bytes
 
@@ -47,11 +49,15 @@ class CaptionResult:
 
 
 def write_captions(timing: Timing, run_dir: Path, *, style: str, platform: str, width: int, height: int,
-                   locale: str = "en", font_path: Path | None = None) -> CaptionResult:
+                   locale: str = "en", font_path: Path | None = None,
+                   look: CaptionLook | None = None) -> CaptionResult:
     """Write captions.ass/.srt/.vtt and copy the caption font into ``run_dir/fonts``.
 
-    ``style`` is tiktok, lower-third or none (none writes nothing and removes stale caption files).
+    ``style`` is a preset name (presets.py: word-highlight, karaoke, pop, hook, lower-third, minimal; tiktok
+    is word-highlight) or none (writes nothing and removes stale caption files). ``look`` is the
+    ``[captions]`` table: size, outline, colours, position.
     """
+    look = look or CaptionLook()
     area = safe_area(platform, width, height)
     if style == "none":
         for name in CAPTION_FILES:
@@ -66,7 +72,7 @@ def write_captions(timing: Timing, run_dir: Path, *, style: str, platform: str, 
     font_ref = install_font(choice.font, run_dir)
     _remove_other_fonts(run_dir / FONTS_DIR, keep=Path(font_ref.src).name)
 
-    pages, metrics = layout_captions(timing, caption_style, area, Measurer(choice.font))
+    pages, metrics = layout_captions(timing, caption_style, area, Measurer(choice.font), look)
     if not pages:
         warnings.append("timing.json has no timed words: the caption files are empty")
     shrunk = sorted({p.size for p in pages if p.size != metrics.base_size})
@@ -74,8 +80,9 @@ def write_captions(timing: Timing, run_dir: Path, *, style: str, platform: str, 
         warnings.append("a word too long for the caption width even at the smallest size was broken "
                         "between characters; shorten it in the script")
 
-    ass_text = render_ass(pages, caption_style, metrics, width=width, height=height, family=font_ref.family)
-    cues = [_cue(p) for p in pages]
+    ass_text = render_ass(pages, caption_style, metrics, width=width, height=height, family=font_ref.family,
+                          look=look)
+    cues = [_cue(p, caption_style) for p in pages]
     outputs = {ASS_NAME: ass_text, SRT_NAME: render_srt(cues), VTT_NAME: render_vtt(cues)}
     refs: list[FileRef] = []
     for name, content in outputs.items():
@@ -84,10 +91,12 @@ def write_captions(timing: Timing, run_dir: Path, *, style: str, platform: str, 
     refs.append(FileRef(src=font_ref.src, sha256=font_ref.sha256))
 
     params: dict[str, Any] = {
-        "style": style, "platform": platform, "locale": locale, "frame": [width, height],
+        "style": style, "preset": caption_style.name, "effect": caption_style.effect, "look": look.to_params(),
+        "platform": platform, "locale": locale, "frame": [width, height],
         "font": {"family": font_ref.family, "src": font_ref.src, "sha256": font_ref.sha256,
                  "chosenBecause": choice.reason},
         **metrics.to_params(),
+        "capHeight": cap_height(choice.font, metrics, height),
         "shrunkFontSizes": shrunk,
         "pages": len(pages),
         "safeArea": area.to_params(),
@@ -96,8 +105,21 @@ def write_captions(timing: Timing, run_dir: Path, *, style: str, platform: str, 
                          warnings=tuple(warnings), params=params, fonts_dir=FONTS_DIR)
 
 
-def _cue(page: PlacedPage) -> Cue:
-    return Cue(page.page.start_ms, page.page.end_ms, tuple(page.plain_lines))
+def _cue(page: PlacedPage, style: CaptionStyle) -> Cue:
+    if not style.uppercase:
+        return Cue(page.page.start_ms, page.page.end_ms, tuple(page.plain_lines))
+    # The burned-in text is in capitals; the sidecar files keep the words as written, on one line.
+    text = ""
+    for word in page.page.text_words:
+        text += word if not text or joins_without_space(text, word) else " " + word
+    return Cue(page.page.start_ms, page.page.end_ms, (text,))
+
+
+def cap_height(font: FontInfo, m: Metrics, frame_height: int) -> dict[str, Any]:
+    """Cap height of the base font size (OS/2 sCapHeight, or the em for fonts without one) in pixels and as
+    a share of the frame height: how big captions read on a phone held upright."""
+    px = font.em_px(m.base_size) * font.cap_height_em
+    return {"px": round(px, 1), "shareOfFrameHeight": round(px / frame_height, 4)}
 
 
 def _remove_other_fonts(fonts_dir: Path, *, keep: str) -> None:
