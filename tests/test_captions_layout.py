@@ -8,7 +8,7 @@ import pytest
 
 from reelforge.compose.captions import load_font, safe_area
 from reelforge.compose.captions.fonts import default_font_path
-from reelforge.compose.captions.layout import STYLES, layout_captions, style_named
+from reelforge.compose.captions.layout import layout_captions, style_named
 from reelforge.compose.captions.paging import TimedWord, chunk_balanced, split_phrases, unspaced_phrases
 from reelforge.compose.captions.wrap import Measurer, atoms_of, fit_words, greedy_wrap, line_text
 from reelforge.errors import InvalidInputError
