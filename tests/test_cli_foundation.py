@@ -61,8 +61,8 @@ def test_missing_script_is_not_found(capsys: pytest.CaptureFixture[str], workspa
 
 
 def test_bad_flag_value_is_invalid_input(capsys: pytest.CaptureFixture[str], workspace: Path) -> None:
-    code, data = run_json(capsys, "video", "generate", "x", "--captions", "karaoke")
-    assert code == 4 and "karaoke" in data["error"]["message"]
+    code, data = run_json(capsys, "video", "generate", "x", "--captions", "bouncy")
+    assert code == 4 and "bouncy" in data["error"]["message"]
 
 
 def test_out_outside_workspace_is_refused(capsys: pytest.CaptureFixture[str], workspace: Path) -> None:
@@ -85,12 +85,13 @@ def test_demo_flags_outside_demo_mode_are_refused_not_ignored(capsys: pytest.Cap
 
 def test_config_show_reports_origins(capsys: pytest.CaptureFixture[str], workspace: Path,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    (workspace / "reelforge.toml").write_text("[video]\nseed = 5\n")
+    (workspace / "reelforge.toml").write_text('[video]\nseed = 5\n[captions]\nhighlight = "#00ccff"\n')
     monkeypatch.setenv("REELFORGE_CAPTIONS", "none")
     code, data = run_json(capsys, "config", "show")
     rows = {r["key"]: r for r in data["settings"]}
     assert code == 0
     assert rows["seed"] == {"key": "seed", "value": 5, "origin": "reelforge.toml"}
+    assert rows["caption_highlight"] == {"key": "caption_highlight", "value": "#00CCFF", "origin": "reelforge.toml"}
     assert rows["captions"]["origin"] == "env:REELFORGE_CAPTIONS"
     assert rows["mode"]["origin"] == "default"
 
