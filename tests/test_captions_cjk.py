@@ -107,3 +107,16 @@ def test_narrow_wrap_of_japanese_never_starts_a_line_with_closing_punctuation(cj
         assert lines is not None
         for a, b in itertools.pairwise(lines):
             assert line_text(b)[0] not in NO_LINE_START and line_text(a)[-1] not in NO_LINE_END
+
+
+def test_japanese_lines_break_between_phrases_when_the_phrases_fit(cjk_measure: Measurer) -> None:
+    phrase_ends: set[int] = set()
+    pos = 0
+    for chunk in phrase_chunks(JA, max_chars=6):
+        pos += len(chunk)
+        phrase_ends.add(pos)
+    pos = 0
+    for lines in page_lines(JA, "karaoke", cjk_measure):
+        for line in lines:
+            pos += len(line)
+            assert pos in phrase_ends, f"line {line!r} ends inside a phrase"

@@ -76,23 +76,44 @@ def _truetype(path: str, em_px: float) -> ImageFont.FreeTypeFont:
 
 
 def greedy_wrap(atoms: Sequence[Atom], measure: Measurer, ass_size: float, max_width: float) -> list[Line] | None:
-    """Fill each line with as many atoms as fit; None if a single atom alone is wider than the line."""
+    """Fill each line with as many words as fit, breaking between words; a word (a Japanese or Chinese
+    phrase) too wide for a line of its own breaks between its atoms. None if a single atom alone is wider
+    than the line."""
     lines: list[Line] = []
     current: list[Atom] = []
-    for atom in atoms:
-        candidate = (*current, atom)
-        if measure.width(line_text(candidate), ass_size) <= max_width:
-            current.append(atom)
+
+    def fits(candidate: Sequence[Atom]) -> bool:
+        return measure.width(line_text(candidate), ass_size) <= max_width
+
+    for word in _words(atoms):
+        if fits((*current, *word)):
+            current.extend(word)
             continue
-        if not current:
-            return None
-        lines.append(tuple(current))
-        if measure.width(atom.text, ass_size) > max_width:
-            return None
-        current = [atom]
+        if current and fits(word):
+            lines.append(tuple(current))
+            current = list(word)  # a space before the line's first atom is never drawn (line_text)
+            continue
+        for atom in word:  # the word does not fit a line of its own: break inside it
+            if fits((*current, atom)):
+                current.append(atom)
+                continue
+            if not current or not fits((atom,)):
+                return None
+            lines.append(tuple(current))
+            current = [atom]
     if current:
         lines.append(tuple(current))
     return lines
+
+
+def _words(atoms: Sequence[Atom]) -> list[list[Atom]]:
+    words: list[list[Atom]] = []
+    for atom in atoms:
+        if words and words[-1][-1].word == atom.word:
+            words[-1].append(atom)
+        else:
+            words.append([atom])
+    return words
 
 
 @dataclass(frozen=True)
