@@ -133,7 +133,7 @@ def phrase_chunks(text: str, *, max_chars: int) -> list[str]:
 
 
 def _balance(units: list[str], max_chars: int) -> list[str]:
-    """Han-only runs: within each punctuation-delimited phrase, pieces of near-equal length."""
+    """Han-only runs: within each punctuation-delimited phrase, pieces of near-equal length (10 -> 4+3+3)."""
     phrases: list[list[str]] = [[]]
     for unit in units:
         phrases[-1].append(unit)
@@ -145,13 +145,13 @@ def _balance(units: list[str], max_chars: int) -> list[str]:
             continue
         total = sum(len(u) for u in phrase)
         parts = -(-total // max_chars)
-        target = -(-total // parts)
-        current = ""
+        current, done, cut = "", 0, 1
         for unit in phrase:
-            if current and len(current) + len(unit) > target:
+            if current and cut < parts and done + len(unit) > total * cut / parts + 0.5:
                 out.append(current)
-                current = ""
+                current, cut = "", cut + 1
             current += unit
+            done += len(unit)
         if current:
             out.append(current)
     return out

@@ -106,6 +106,23 @@ def greedy_wrap(atoms: Sequence[Atom], measure: Measurer, ass_size: float, max_w
     return lines
 
 
+def balanced(atoms: Sequence[Atom], measure: Measurer, ass_size: float, max_width: float,
+             lines: list[Line]) -> list[Line]:
+    """The same number of lines as ``lines`` but as even as they go: the narrowest width that still
+    wraps into that many lines (so a page never ends on a lone word or a lone "幕。")."""
+    if len(lines) < 2:
+        return lines
+    best, low, high = lines, 0.0, max_width
+    for _ in range(8):
+        mid = (low + high) / 2
+        trial = greedy_wrap(atoms, measure, ass_size, mid)
+        if trial is not None and len(trial) <= len(lines):
+            best, high = trial, mid
+        else:
+            low = mid
+    return best
+
+
 def _words(atoms: Sequence[Atom]) -> list[list[Atom]]:
     words: list[list[Atom]] = []
     for atom in atoms:
@@ -142,7 +159,7 @@ def _fit(indices: list[int], words: list[str], measure: Measurer, base: int, flo
     while size >= floor:
         lines = greedy_wrap(atoms, measure, size, max_width)
         if lines is not None and len(lines) <= max_lines:
-            return [Fitted(tuple(indices), tuple(lines), size)]
+            return [Fitted(tuple(indices), tuple(balanced(atoms, measure, size, max_width, lines)), size)]
         size = _smaller(size)
     if len(indices) > 1:
         cut = _split_point(page_words)
