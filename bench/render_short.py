@@ -74,8 +74,9 @@ def _timing(seconds: int, scenes: int) -> Timing:
                                   "totalSec": seconds, "segments": segments})
 
 
-def make_inputs(run: Path, seconds: int = 60, seed: int = SEED) -> RenderSpec:
-    """Cards, narration, music, timing.json, production captions, render-spec.json in ``run``."""
+def make_inputs(run: Path, seconds: int = 60, seed: int = SEED, captions: str = "tiktok") -> RenderSpec:
+    """Cards, narration, music, timing.json, production captions (preset ``captions``), render-spec.json
+    in ``run``."""
     ff = ffmpeg_exe()
     scenes = max(2, round(seconds / SCENE_SEC))
     (run / "visuals").mkdir(parents=True, exist_ok=True)
@@ -98,7 +99,7 @@ def make_inputs(run: Path, seconds: int = 60, seed: int = SEED) -> RenderSpec:
                    check=True)
     timing = _timing(seconds, scenes)
     (run / "timing.json").write_text(timing.model_dump_json(by_alias=True, indent=2), encoding="utf-8")
-    captions = write_captions(timing, run, style="tiktok", platform="tiktok", width=W, height=H)
+    captions = write_captions(timing, run, style=captions, platform="tiktok", width=W, height=H)
 
     def ref(rel: str) -> dict[str, str]:
         return {"src": rel, "sha256": sha256_file(run / rel)}
