@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 
 from reelforge.compose.captions import PRESET_NAMES, CaptionLook, safe_area, style_named, write_captions
+from reelforge.compose.captions.layout import caption_band
 from reelforge.config import CAPTION_PRESETS, resolve_settings
 from reelforge.errors import InvalidInputError
 from reelforge.models.timing import Timing
@@ -70,8 +71,10 @@ def test_every_preset_renders_inside_the_safe_area(tmp_path: Path, preset: str, 
     area = safe_area(platform, width, height)
     boxes = [box for box in map(text_box, frames) if box is not None]
     assert len(boxes) >= len(frames) * 0.6, "captions missing from most frames"
+    band = caption_band(style_named(preset), area)
     for box in boxes:
         assert area.contains(box), f"{preset}: {box} leaves the safe area {area}"
+        assert band[0] <= box[0] and band[1] <= box[1] and box[2] <= band[2] and box[3] <= band[3], (box, band)
     centre_y = [(top + bottom) / 2 for _, top, _, bottom in boxes]
     if preset == "hook":  # centre frame
         assert all(abs(y - height / 2) < 0.12 * height for y in centre_y)

@@ -15,7 +15,8 @@ from reelforge.compose.captions.safe_area import SafeArea
 from reelforge.compose.captions.wrap import Fitted, Measurer, fit_words, line_text
 from reelforge.models.timing import Timing
 
-__all__ = ["STYLES", "CaptionStyle", "Metrics", "PlacedPage", "layout_captions", "metrics_for", "style_named"]
+__all__ = ["STYLES", "CaptionStyle", "Metrics", "PlacedPage", "caption_band", "layout_captions", "metrics_for",
+           "style_named"]
 
 MEASURE_SLACK = 0.97  # Pillow and libass shape with the same HarfBuzz data; keep 3 % for hinting drift
 
@@ -123,3 +124,19 @@ def _panel(fit: Fitted, m: Metrics, measure: Measurer) -> tuple[int, int, int, i
     width = math.ceil(widest * 1.01) + 2 * (m.pad_x + m.outline)
     height = math.ceil(len(fit.lines) * measure.font.line_height(fit.size)) + 2 * (m.pad_y + m.outline)
     return m.x - m.pad_x - m.outline, m.y + m.pad_y + m.outline, width, height
+
+
+def caption_band(style: CaptionStyle, area: SafeArea, look: CaptionLook | None = None) -> tuple[int, int, int, int]:
+    """The (left, top, right, bottom) rectangle a preset's captions may cover (right/bottom exclusive),
+    from its metrics alone: other layers (a card's headline) can keep out of it. A line box is at most one
+    ASS Fontsize high for the packaged fonts (libass's VSFilter sizing), so ``max_lines`` of them plus
+    outline, shadow and panel padding bound every page."""
+    m = metrics_for(style, area, look)
+    height = style.max_lines * m.base_size + 2 * (m.outline + m.pad_y) + m.shadow
+    if m.alignment in (1, 2):
+        top, bottom = m.y - height + m.pad_y + m.outline, m.y + m.pad_y + m.outline + m.shadow
+    elif m.alignment == 8:
+        top, bottom = m.y - m.outline, m.y - m.outline + height
+    else:
+        top, bottom = m.y - height // 2, m.y + (height + 1) // 2
+    return area.x0, max(area.y0, top), area.x1, min(area.y1, bottom)

@@ -8,7 +8,7 @@ from typing import Any
 
 from reelforge.compose.captions.ass import render_ass
 from reelforge.compose.captions.fonts import FONTS_DIR, FontInfo, choose_font, install_font
-from reelforge.compose.captions.layout import Metrics, PlacedPage, layout_captions
+from reelforge.compose.captions.layout import Metrics, PlacedPage, caption_band, layout_captions
 from reelforge.compose.captions.presets import CaptionLook, CaptionStyle, style_named
 from reelforge.compose.captions.safe_area import safe_area
 from reelforge.compose.captions.subtitle_files import Cue, render_srt, render_vtt
@@ -100,6 +100,7 @@ def write_captions(timing: Timing, run_dir: Path, *, style: str, platform: str, 
         "shrunkFontSizes": shrunk,
         "pages": len(pages),
         "safeArea": area.to_params(),
+        "band": list(caption_band(caption_style, area, look)),
     }
     return CaptionResult(style=style, platform=platform, files=tuple(refs), ass=refs[0], fonts=(font_ref,),
                          warnings=tuple(warnings), params=params, fonts_dir=FONTS_DIR)
