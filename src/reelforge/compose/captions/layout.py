@@ -51,7 +51,8 @@ TOP_LIFT = 0.04  # position=top: the text's top this share of the safe height be
 def metrics_for(style: CaptionStyle, area: SafeArea, look: CaptionLook | None = None) -> Metrics:
     look = look or CaptionLook()
     short_side = min(area.width, area.height)
-    base = max(12, round(style.size_ratio * look.size * short_side))
+    ratio = style.portrait_size_ratio if style.portrait_size_ratio and area.height > area.width else style.size_ratio
+    base = max(12, round(ratio * look.size * short_side))
     outline = round(style.outline_ratio * look.outline * base)
     shadow = round(style.shadow_ratio * base)
     pad_x, pad_y = round(style.pad_x_ratio * base), round(style.pad_y_ratio * base)

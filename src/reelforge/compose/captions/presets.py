@@ -40,6 +40,7 @@ class CaptionStyle:
     cjk_piece_chars: int = 6  # longest Chinese/Japanese phrase counted as one "word" for paging
     uppercase: bool = False  # Latin/Cyrillic/Greek shown in capitals (captions.srt keeps the script's case)
     max_lines: int = 2
+    portrait_size_ratio: float | None = None  # a different size on 9:16 frames (None: size_ratio)
 
     @property
     def highlight(self) -> bool:
@@ -64,7 +65,8 @@ STYLES: dict[str, CaptionStyle] = {
         outline_ratio=0.09, shadow_ratio=0.04, width_fill=0.94, anchor="center", lift_ratio=0.0,
         box=False, effect="highlight", cjk_piece_chars=4, uppercase=True),
     "lower-third": CaptionStyle(
-        name="lower-third", max_words=7, size_ratio=0.058, floor_ratio=0.8, min_ratio=0.3,
+        # 4.8 % on landscape keeps the explainer's slide margins (explainer/frames/canvas.py); phones get 5.8 %
+        name="lower-third", max_words=7, size_ratio=0.048, portrait_size_ratio=0.058, floor_ratio=0.8, min_ratio=0.3,
         outline_ratio=0.0, shadow_ratio=0.0, width_fill=0.9, anchor="bottom-left", lift_ratio=0.0,
         box=True, effect="static", pad_x_ratio=0.4, pad_y_ratio=0.25,
         pause_ms=350, hold_ms=400, bridge_ms=600, cjk_piece_chars=16),
