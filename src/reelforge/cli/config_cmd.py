@@ -21,5 +21,6 @@ def show_command(ctx: click.Context, fmt: str) -> None:
     """Print each setting, its value and its origin."""
     settings = resolve_settings(workspace_root=workspace_from(ctx).root)
     rows = settings.describe()
-    lines = [f"{r['key']:<16} {r['value']!s:<12} {r['origin']}" for r in rows]
+    width = max(len(r["key"]) for r in rows) + 1
+    lines = [f"{r['key']:<{width}} {r['value']!s:<12} {r['origin']}" for r in rows]
     Output(fmt).result({"settings": rows}, lines)
