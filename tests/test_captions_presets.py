@@ -186,3 +186,33 @@ def test_cap_height_param_matches_the_rendered_capitals(tmp_path: Path) -> None:
     box = text_box(frames[0])
     assert box is not None
     assert abs((box[3] - box[1]) - result.params["capHeight"]["px"]) <= 2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "locale", "family"), [
+    ("نم جيدا كل ليلة واطفئ الشاشات قبل النوم", "ar", "Noto Sans Arabic"),
+    ("잠을 잘 자려면 화면을 어둡게 하세요", "ko", "Noto Sans CJK JP"),
+    ("Спокойной ночи и хороших снов", "ru", "Roboto Black"),
+])
+def test_other_scripts_render_at_a_comparable_size_inside_the_band(tmp_path: Path, text: str, locale: str,
+                                                                     family: str) -> None:
+    """Fonts with tall vertical metrics (Noto Sans Arabic's em is 0.46 of its ASS size) are scaled so
+    their em matches Roboto's: the drawn text is at least as tall as Latin text of the same preset."""
+    (tmp_path / "latin").mkdir()
+    write_captions(timing_of("Home to bed", word_sec=1.0), tmp_path / "latin", style="word-highlight",
+                   platform="tiktok", width=540, height=960)
+    latin = text_box(burn_clip(tmp_path / "latin", 540, 960, 1.0, fps=2)[1])
+    (tmp_path / "other").mkdir()
+    result = write_captions(timing_of(text, word_sec=1.0), tmp_path / "other", style="word-highlight",
+                            platform="tiktok", width=540, height=960, locale=locale)
+    assert result.params["font"]["family"] == family
+    frames = burn_clip(tmp_path / "other", 540, 960, 3.0, fps=2)
+    boxes = [b for b in map(text_box, frames) if b is not None]
+    assert latin is not None and boxes
+    area, band = safe_area("tiktok", 540, 960), result.params["band"]
+    for box in boxes:
+        assert area.contains(box)
+        assert band[1] <= box[1] and box[3] <= band[3], (box, band)
+    one_line = [b for b in boxes if b[3] - b[1] < 1.6 * (latin[3] - latin[1])]
+    # "Home to bed" (no descenders) is 30 px high; Arabic drew 28 px unscaled, 47 px scaled; Hangul 36
+    assert one_line and max(b[3] - b[1] for b in one_line) >= 0.95 * (latin[3] - latin[1])

@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from reelforge.compose.captions.fonts import FontInfo
 from reelforge.compose.captions.paging import Page, TimedWord, group_words, time_pages
 from reelforge.compose.captions.presets import STYLES, CaptionLook, CaptionStyle, style_named
 from reelforge.compose.captions.safe_area import SafeArea
@@ -48,11 +49,25 @@ class Metrics:
 TOP_LIFT = 0.04  # position=top: the text's top this share of the safe height below the safe area's top
 
 
-def metrics_for(style: CaptionStyle, area: SafeArea, look: CaptionLook | None = None) -> Metrics:
+REFERENCE_EM = 2048 / 2701  # Roboto Black's em per ASS Fontsize: the presets' sizes were set with it
+MAX_EM_SCALE = 1.7
+
+
+def em_scale(font: FontInfo | None) -> float:
+    """How much larger a font's ASS size must be so its em matches Roboto Black's at the preset size.
+    libass sizes by usWinAscent + usWinDescent, which is tall for fonts with room for marks: Noto Sans
+    Arabic's em is 0.46 of its ASS size (Roboto's 0.76), so unscaled Arabic captions came out at 60 %."""
+    if font is None:
+        return 1.0
+    return min(MAX_EM_SCALE, max(1.0, REFERENCE_EM * font.win_height / font.units_per_em))
+
+
+def metrics_for(style: CaptionStyle, area: SafeArea, look: CaptionLook | None = None,
+                font: FontInfo | None = None) -> Metrics:
     look = look or CaptionLook()
     short_side = min(area.width, area.height)
     ratio = style.portrait_size_ratio if style.portrait_size_ratio and area.height > area.width else style.size_ratio
-    base = max(12, round(ratio * look.size * short_side))
+    base = max(12, round(ratio * look.size * em_scale(font) * short_side))
     outline = round(style.outline_ratio * look.outline * base)
     shadow = round(style.shadow_ratio * base)
     pad_x, pad_y = round(style.pad_x_ratio * base), round(style.pad_y_ratio * base)
@@ -97,7 +112,7 @@ class PlacedPage:
 def layout_captions(timing: Timing, style: CaptionStyle, area: SafeArea, measure: Measurer,
                     look: CaptionLook | None = None) -> tuple[list[PlacedPage], Metrics]:
     """Page, wrap and place every caption of the timeline."""
-    m = metrics_for(style, area, look)
+    m = metrics_for(style, area, look, measure.font)
     groups = group_words(timing, max_words=style.max_words, pause_ms=style.pause_ms,
                          cjk_piece_chars=style.cjk_piece_chars)
     fitted_groups: list[tuple[list[TimedWord], int, int]] = []
@@ -127,12 +142,14 @@ def _panel(fit: Fitted, m: Metrics, measure: Measurer) -> tuple[int, int, int, i
     return m.x - m.pad_x - m.outline, m.y + m.pad_y + m.outline, width, height
 
 
-def caption_band(style: CaptionStyle, area: SafeArea, look: CaptionLook | None = None) -> tuple[int, int, int, int]:
+def caption_band(style: CaptionStyle, area: SafeArea, look: CaptionLook | None = None,
+                 font: FontInfo | None = None) -> tuple[int, int, int, int]:
     """The (left, top, right, bottom) rectangle a preset's captions may cover (right/bottom exclusive),
     from its metrics alone: other layers (a card's headline) can keep out of it. A line box is at most one
-    ASS Fontsize high for the packaged fonts (libass's VSFilter sizing), so ``max_lines`` of them plus
+    ASS Fontsize high for the packaged fonts (libass's VSFilter sizing; pass the caption ``font`` for its
+    em scale), so ``max_lines`` of them plus
     outline, shadow and panel padding bound every page."""
-    m = metrics_for(style, area, look)
+    m = metrics_for(style, area, look, font)
     height = style.max_lines * m.base_size + 2 * (m.outline + m.pad_y) + m.shadow
     if m.alignment in (1, 2):
         top, bottom = m.y - height + m.pad_y + m.outline, m.y + m.pad_y + m.outline + m.shadow

@@ -100,7 +100,7 @@ def write_captions(timing: Timing, run_dir: Path, *, style: str, platform: str, 
         "shrunkFontSizes": shrunk,
         "pages": len(pages),
         "safeArea": area.to_params(),
-        "band": list(caption_band(caption_style, area, look)),
+        "band": list(caption_band(caption_style, area, look, choice.font)),
     }
     return CaptionResult(style=style, platform=platform, files=tuple(refs), ass=refs[0], fonts=(font_ref,),
                          warnings=tuple(warnings), params=params, fonts_dir=FONTS_DIR)
