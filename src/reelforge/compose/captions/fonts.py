@@ -161,12 +161,6 @@ SCRIPT_FONTS: tuple[ScriptFont, ...] = (
 )
 
 
-def is_cjk_char(ch: str) -> bool:
-    cp = ord(ch)
-    return (0x2E80 <= cp <= 0x9FFF or 0xAC00 <= cp <= 0xD7AF or 0xF900 <= cp <= 0xFAFF
-            or 0xFF00 <= cp <= 0xFFEF or 0x20000 <= cp <= 0x3134F or 0x1100 <= cp <= 0x11FF)
-
-
 def is_emoji_char(ch: str) -> bool:
     cp = ord(ch)
     return (0x1F000 <= cp <= 0x1FAFF or 0x2600 <= cp <= 0x27BF or 0x1F1E6 <= cp <= 0x1F1FF
