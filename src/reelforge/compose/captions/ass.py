@@ -4,7 +4,8 @@ deterministic.
 
 Effects: ``highlight`` is one Dialogue per word interval with the spoken word recoloured; ``pop`` is one
 Dialogue per word interval where the words not yet spoken are transparent (they keep their place, so
-lines never shift) and the new word grows from 60 % to full size in 100 ms (never larger than measured);
+the layout is fixed from the first word; only while a word grows do its line neighbours close up) and
+the new word grows from 60 % to full size in 100 ms (never larger than measured);
 ``karaoke`` is one Dialogue per page with a ``\\kf`` fill per word; ``static`` is one Dialogue per page.
 """
 
