@@ -60,9 +60,12 @@ def color_pixels(frame: np.ndarray, rgb: tuple[int, int, int]) -> int:
     return int((np.abs(frame - np.array(rgb)).sum(axis=2) < 40).sum())
 
 
+FRAMES = [(540, 960, "tiktok"), (540, 960, "reels"), (960, 540, "generic")]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("preset", PRESETS)
-@pytest.mark.parametrize(("width", "height", "platform"), [(540, 960, "tiktok"), (960, 540, "generic")])
+@pytest.mark.parametrize(("width", "height", "platform"), FRAMES)
 def test_every_preset_renders_inside_the_safe_area(tmp_path: Path, preset: str, width: int, height: int,
                                                      platform: str) -> None:
     timing = timing_of(TEXT)
