@@ -187,8 +187,9 @@ def coverage_message(font: FontInfo, missing: list[str]) -> str | None:
     shown = missing[:12]
     listed = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in shown)
     more = f" and {len(missing) - len(shown)} more" if len(missing) > len(shown) else ""
+    plural = len(missing) != 1
     return (f"caption font '{font.family}' ({font.path.name}) cannot draw {len(missing)} "
-            f"character{'s' if len(missing) != 1 else ''}: {listed}{more}; they would render as "
+            f"character{'s' if plural else ''}: {listed}{more}; {'they' if plural else 'it'} would render as "
             f"empty boxes or in a fallback font. Fix: {'; '.join(_fixes(missing))}")
 
 
