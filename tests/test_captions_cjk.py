@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import json
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +15,7 @@ from reelforge.compose.captions.wrap import Measurer, atoms_of, greedy_wrap, lin
 from reelforge.models.timing import Timing
 from reelforge.providers.timing.words import script_words
 from reelforge.text.breaking import NO_LINE_END, NO_LINE_START, break_units, joins_without_space, phrase_chunks
+from tests.cli_helpers import run_json
 
 KO = "잠을 잘 자려면 자기 전 한 시간 동안 화면을 어둡게 하세요. 방을 시원하게 유지하세요."
 JA = "寝る前の一時間は画面を暗くしましょう。部屋を涼しく保ち、「静かな音楽」を聞きましょう。"
@@ -120,3 +123,23 @@ def test_japanese_lines_break_between_phrases_when_the_phrases_fit(cjk_measure: 
         for line in lines:
             pos += len(line)
             assert pos in phrase_ends, f"line {line!r} ends inside a phrase"
+
+
+@pytest.mark.parametrize(("brief", "locale"), [(KO, "ko"), (JA, "ja")])
+def test_the_issue_repro_dry_run_writes_whole_words(capsys: pytest.CaptureFixture[str], workspace: Path,
+                                                    brief: str, locale: str) -> None:
+    """`video generate "<Korean brief>" --locale ko --voice none`: the captions show the text as written."""
+    if cjk_font_path() is None:
+        pytest.skip("noto-cjk-sans-jp-bold is not installed")
+    code, data = run_json(capsys, "video", "generate", brief, "--locale", locale, "--voice", "none", "--dry-run")
+    assert code == 0
+    srt = (Path(data["runDir"]) / "captions.srt").read_text(encoding="utf-8")
+    shown = [ln for block in srt.strip().split("\n\n") for ln in block.splitlines()[2:]]
+    script = json.loads((Path(data["runDir"]) / "script.json").read_text(encoding="utf-8"))
+    narration = [scene["narration"] for scene in script["scenes"]]
+    if locale == "ko":
+        assert " ".join(shown).split() == " ".join(narration).split()  # same words, same spaces
+    else:
+        assert "".join(shown) == "".join(narration).replace(" ", "")
+    assert not {"잠을잘", "동안화", "くしま"} & set(shown)  # the pages the issue saw
+    assert "잠을잘" not in " ".join(shown) and "동안화" not in " ".join(shown)
