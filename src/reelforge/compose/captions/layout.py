@@ -51,6 +51,7 @@ TOP_LIFT = 0.04  # position=top: the text's top this share of the safe height be
 
 REFERENCE_EM = 2048 / 2701  # Roboto Black's em per ASS Fontsize: the presets' sizes were set with it
 MAX_EM_SCALE = 1.7
+FONTLESS_BAND_SCALE = 1.1  # caption_band without a font: room for Noto Sans CJK's em scale (REFERENCE_EM * 1.448)
 
 
 def em_scale(font: FontInfo | None) -> float:
@@ -145,12 +146,14 @@ def _panel(fit: Fitted, m: Metrics, measure: Measurer) -> tuple[int, int, int, i
 def caption_band(style: CaptionStyle, area: SafeArea, look: CaptionLook | None = None,
                  font: FontInfo | None = None) -> tuple[int, int, int, int]:
     """The (left, top, right, bottom) rectangle a preset's captions may cover (right/bottom exclusive),
-    from its metrics alone: other layers (a card's headline) can keep out of it. A line box is at most one
-    ASS Fontsize high for the packaged fonts (libass's VSFilter sizing; pass the caption ``font`` for its
-    em scale), so ``max_lines`` of them plus
-    outline, shadow and panel padding bound every page."""
+    from its metrics alone: other layers (a card's headline) can keep out of it. With the caption ``font``
+    the band is ``max_lines`` of its libass line boxes; without it, of line boxes tall enough for Roboto
+    (0.89 of the ASS size) and Noto Sans CJK at its em scale (1.10): Latin, Korean, Japanese, Chinese. Plus
+    outline, shadow and panel padding."""
     m = metrics_for(style, area, look, font)
-    height = style.max_lines * m.base_size + 2 * (m.outline + m.pad_y) + m.shadow
+    grow = 1.0 if font is not None else FONTLESS_BAND_SCALE
+    line = font.line_height(m.base_size) if font is not None else m.base_size * grow
+    height = math.ceil(style.max_lines * line + grow * (2 * (m.outline + m.pad_y) + m.shadow))
     if m.alignment in (1, 2):
         top, bottom = m.y - height + m.pad_y + m.outline, m.y + m.pad_y + m.outline + m.shadow
     elif m.alignment == 8:
