@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from reelforge.compose.captions.layout import Metrics, PlacedPage
 from reelforge.compose.captions.presets import CaptionLook, CaptionStyle, ass_color, ass_inline_color
 
+HIGHLIGHT_BGR = ass_inline_color(CaptionLook().highlight)  # the default spoken-word gold, &H00D7FF&
 SHADOW_ALPHA = 0x80  # 50 % transparent shadow in the outline colour's darkness
 PANEL_BGR = "&H000000&"  # the lower-third panel: black, 38 % transparent (alpha 0x60)
 PANEL_ALPHA = "&H60&"
@@ -57,10 +58,12 @@ WordTag = Callable[[int], str]
 
 
 def _text(page: PlacedPage, m: Metrics, tag: WordTag | None, *, every_word: bool = False,
-          initial: str = "") -> str:
+          initial: str = "", close_word: int | None = None) -> str:
     """The page's lines; ``tag(word)`` gives the override block that word starts with (emitted only
     when it differs from the previous word's, unless ``every_word``: each karaoke word needs its own).
-    ``initial`` is the block the style's own values already amount to (not repeated at the start)."""
+    ``initial`` is the block the style's own values already amount to (not repeated at the start); after
+    the last atom of ``close_word`` on each line, ``initial`` is restored (the highlighted word is closed, so
+    readers such as check/ass_cues.py find it between two colour tags)."""
     head = f"{{\\an{m.alignment}\\pos({page.x},{page.y})" + (
         f"\\fs{page.size}" if page.size != m.base_size else "") + "}"
     rendered: list[str] = []
@@ -78,6 +81,9 @@ def _text(page: PlacedPage, m: Metrics, tag: WordTag | None, *, every_word: bool
                     current = block
             last_word = word
             parts.append(escape_ass(text))
+            if word == close_word and (i == len(line) - 1 or line[i + 1][1] != word) and current != initial:
+                parts.append(initial)
+                current = initial
         rendered.append("".join(parts))
     return head + "\\N".join(rendered)
 
@@ -139,7 +145,7 @@ def _page_events(page: PlacedPage, style: CaptionStyle, m: Metrics, look: Captio
     start, end = page.page.start_ms, page.page.end_ms
     if style.effect == "highlight":
         off = _highlight_tag(-1, look)(0)
-        return [_dialogue(s, e, _text(page, m, _highlight_tag(word, look), initial=off))
+        return [_dialogue(s, e, _text(page, m, _highlight_tag(word, look), initial=off, close_word=word))
                 for word, s, e in word_intervals(page)]
     if style.effect == "pop":
         return [_dialogue(s, e, _text(page, m, _pop_tag(word), initial=_pop_tag(word)(word - 1)))
