@@ -26,12 +26,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from reelforge.media.checks import check_image_file, check_video_file  # noqa: E402
-from reelforge.errors import DownloadError  # noqa: E402
 from tests.fakes.ark_server import ArkFake  # noqa: E402
 from tests.fakes.fal_server import FalFake  # noqa: E402
 from tests.fakes.image_requests import request  # noqa: E402
 from tests.fakes.render_assets import talking_head, upstream  # noqa: E402
+
+from reelforge.errors import DownloadError  # noqa: E402
+from reelforge.media.checks import check_image_file, check_video_file  # noqa: E402
 
 IMAGE_CHILD = """
 import sys
