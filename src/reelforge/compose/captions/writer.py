@@ -12,6 +12,7 @@ from reelforge.compose.captions.layout import Metrics, PlacedPage, caption_band,
 from reelforge.compose.captions.presets import CaptionLook, CaptionStyle, style_named
 from reelforge.compose.captions.safe_area import safe_area
 from reelforge.compose.captions.subtitle_files import Cue, render_srt, render_vtt
+from reelforge.compose.captions.symbols import timing_without_emoji
 from reelforge.compose.captions.wrap import Measurer
 from reelforge.models.render_spec import CaptionSpec, FileRef, FontRef
 from reelforge.models.timing import Timing
@@ -66,9 +67,13 @@ def write_captions(timing: Timing, run_dir: Path, *, style: str, platform: str, 
                              params={"style": "none", "platform": platform, "safeArea": area.to_params()})
     caption_style = style_named(style)
 
+    timing, emoji = timing_without_emoji(timing)
     text = " ".join(w.t for seg in timing.segments for w in seg.words)
     choice = choose_font(text, locale=locale, font_path=font_path)
     warnings = list(choice.warnings)
+    if emoji:
+        warnings.append(f"captions leave out {len(emoji)} emoji/symbol character{'s' if len(emoji) != 1 else ''} "
+                        f"({' '.join(emoji[:8])}): libass draws no colour emoji")
     font_ref = install_font(choice.font, run_dir)
     _remove_other_fonts(run_dir / FONTS_DIR, keep=Path(font_ref.src).name)
 

@@ -33,6 +33,7 @@ from reelforge.providers.visual.card_layout import (
 from reelforge.providers.visual.card_text import card_text, headline_text
 from reelforge.providers.visual.card_theme import LAYOUTS, Look, Palette, choose_look, language_of
 from reelforge.text.fonts import missing_message
+from reelforge.text.symbols import strip_emoji
 from reelforge.workspace.atomic import write_bytes_atomic
 
 HEADROOM = 1.2  # cards are drawn larger than the frame so Ken Burns never upscales them
@@ -97,6 +98,10 @@ def draw_card(headline: str, out: Path, *, width: int, height: int, seed: int, i
     an author's onScreenText that does not fit is an error naming the scene)."""
     if width <= 0 or height <= 0:
         raise InvalidInputError(f"card size {width}x{height} is not positive", hint="pass the frame size")
+    headline, emoji = strip_emoji(headline)
+    alternatives = [strip_emoji(a)[0] for a in alternatives]
+    if not headline.strip() and emoji:
+        headline = next((a for a in alternatives if a.strip()), "")
     if not headline.strip():
         raise InvalidInputError("a card needs text", hint="give the scene narration or onScreenText")
     frame = frame_geometry(width, height, scale=headroom, platform=platform, caption_style=caption_style)
