@@ -161,3 +161,21 @@ def test_cli_names_a_missing_or_unreadable_target(tmp_path: Path, capsys: pytest
     assert code == 3 and "manifest.json" in body["error"]["message"]
     code, _ = run_json(capsys, "check", str(text), "--platform", "vine")
     assert code == 4
+
+
+def test_a_run_made_with_voice_none_is_not_faulted_for_its_silence(tmp_path: Path) -> None:
+    from reelforge.check.runner import CheckTarget, _intended_silence, _narration_is_silent
+
+    (tmp_path / "timing.json").write_text('{"audio": "", "voice": null, "segments": []}')
+    assert _narration_is_silent(tmp_path)
+    (tmp_path / "timing.json").write_text('{"audio": "audio/narration.wav", "voice": "joe", "segments": []}')
+    assert not _narration_is_silent(tmp_path)
+    results = [CheckResult("loudness", "fail", "-70.0 LUFS", value=-70.0),
+               CheckResult("deadAir", "fail", "1 silent stretch", value=5.0),
+               CheckResult("truePeak", "pass", "-20 dBTP", value=-20.0)]
+    silent = CheckTarget(video=tmp_path / "v.mp4", run_dir=tmp_path, captions=None, fonts_dir=None, locale="ko",
+                         silent_by_choice=True)
+    statuses = {r.id: r.status for r in _intended_silence(results, silent)}
+    assert statuses == {"loudness": "skip", "deadAir": "skip", "truePeak": "pass"}
+    spoken = CheckTarget(video=tmp_path / "v.mp4", run_dir=tmp_path, captions=None, fonts_dir=None, locale="en")
+    assert [r.status for r in _intended_silence(results, spoken)] == ["fail", "fail", "pass"]

@@ -32,6 +32,17 @@ class CheckTarget:
     captions: Path | None
     fonts_dir: Path | None
     locale: str
+    silent_by_choice: bool = False  # the run was made with --voice none: no narration, on purpose
+
+
+def _narration_is_silent(run_dir: Path) -> bool:
+    """True when the run's timing.json says it has no narration track (``--voice none``)."""
+    timing = run_dir / "timing.json"
+    try:
+        data = json.loads(timing.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return False
+    return isinstance(data, dict) and not data.get("audio") and data.get("voice") is None
 
 
 def resolve_target(target: Path) -> CheckTarget:
@@ -63,7 +74,9 @@ def resolve_target(target: Path) -> CheckTarget:
                 locale = str(json.loads(script.read_text(encoding="utf-8")).get("locale") or "en")
             except (ValueError, UnicodeDecodeError):
                 locale = "en"
-    return CheckTarget(video=video, run_dir=run_dir, captions=captions, fonts_dir=fonts, locale=locale)
+    silent = run_dir is not None and _narration_is_silent(run_dir)
+    return CheckTarget(video=video, run_dir=run_dir, captions=captions, fonts_dir=fonts, locale=locale,
+                       silent_by_choice=silent)
 
 
 def run_check(target: Path, *, platform: str = "tiktok", ffmpeg: str | None = None,
@@ -103,12 +116,27 @@ def run_check(target: Path, *, platform: str = "tiktok", ffmpeg: str | None = No
 
     report = CheckReport(video=str(where.video), platform=platform)
     report.results += container_checks(facts, spec)
-    report.results += audio_checks(result, decoded)
+    report.results += _intended_silence(audio_checks(result, decoded), where)
     report.results += picture_checks(result, has_video=facts.video_codec is not None)
     report.results += _caption_checks(where, facts, spec, cues, result, transcript, sync=sync)
     report.results.append(_credentials_check(where))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _intended_silence(results: list[CheckResult], where: CheckTarget) -> list[CheckResult]:
+    """A video made without narration (``--voice none``) is silent on purpose: its dead air and the
+    loudness of a silent track are not faults (a music bed, when there is one, is still measured)."""
+    if not where.silent_by_choice:
+        return results
+    why = "no narration (made with --voice none): silence is intended"
+    out: list[CheckResult] = []
+    for r in results:
+        if r.id == "deadAir" or (r.id == "loudness" and r.status == "fail" and (r.value is None or r.value < -40)):
+            out.append(CheckResult(r.id, "skip", why, value=r.value))
+        else:
+            out.append(r)
+    return out
 
 
 def _audio_side(video: Path, transcribe: bool) -> tuple[DecodedAudio | None, list[tuple[str, float, float]] | None]:
