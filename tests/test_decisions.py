@@ -57,7 +57,7 @@ def test_a_flags_only_run_records_both_checkpoints_and_links_them(
 def test_a_paid_plan_without_a_terminal_stops_with_exit_4_naming_yes_and_max_usd(
         workspace: Path, openai_fake: OpenAIFake, capsys: pytest.CaptureFixture[str]) -> None:
     (workspace / "s.json").write_text(json.dumps(SCRIPT))
-    code, out, err = run_cli(capsys, "video", "generate", "--script", "s.json", "--visual", "generate",
+    code, _out, err = run_cli(capsys, "video", "generate", "--script", "s.json", "--visual", "generate",
                              "--voice", "none")
     assert code == 4
     assert "--yes" in err and "--max-usd" in err and "$0.25" in err
