@@ -62,6 +62,7 @@ class Answer:
     approved: bool
     rationale: str
     who: Who
+    label: str | None = None  # overrides confirmed/declined, e.g. "proposed" for a dry-run plan
 
 
 class Decider(Protocol):
@@ -103,6 +104,19 @@ class PresetDecider:
         return Answer(bool(self.cost_approved), self.rationale or "the client answered the cost question", self.who)
 
 
+@dataclass(frozen=True)
+class PlanningDecider:
+    """A dry run plans without confirming: the mode is recorded as proposed, and a dry run spends nothing."""
+
+    who: Who = "mcp-client"
+
+    def confirm_mode(self, question: ModeQuestion) -> Answer:
+        return Answer(True, "dry-run plan; the mode is not confirmed yet", self.who, label="proposed")
+
+    def confirm_cost(self, question: CostQuestion) -> Answer:
+        return Answer(False, "a dry run spends nothing", self.who)
+
+
 @dataclass
 class DecisionLog:
     """Appends records to <runDir>/decisions.jsonl (rewritten atomically, so a reader never sees half a line)."""
@@ -132,7 +146,8 @@ def cost_question(plan: CostPlan, max_usd: float) -> CostQuestion:
 
 def mode_checkpoint(log: DecisionLog, question: ModeQuestion, decider: Decider) -> None:
     answer = decider.confirm_mode(question)
-    log.record(MODE_SUBJECT, "confirmed" if answer.approved else "declined", answer.rationale, answer.who,
+    log.record(MODE_SUBJECT, answer.label or ("confirmed" if answer.approved else "declined"), answer.rationale,
+               answer.who,
                question.to_json())
     if not answer.approved:
         raise InvalidInputError(f"the plan (mode {question.mode}, aspect {question.aspect}, visual "
