@@ -28,14 +28,18 @@ class RunJob:
     video: Path | None = None
     located: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
+    _high_water: float = 0.0
 
     @property
     def progress(self) -> float:
+        """0..1, never moving backwards (a client draws it as a bar); 1.0 only once the run succeeded."""
         if self.status == "succeeded":
             return 1.0
         finished = sum(STAGE_WEIGHTS.get(s, 0.0) for s in set(self.finished_stages))
-        current = STAGE_WEIGHTS.get(self.stage or "", 0.0) * self.stage_fraction
-        return round(min(0.99, finished + current), 3)
+        running = self.stage is not None and self.stage not in self.finished_stages
+        current = STAGE_WEIGHTS.get(self.stage or "", 0.0) * self.stage_fraction if running else 0.0
+        self._high_water = max(self._high_water, round(min(0.99, finished + current), 3))
+        return self._high_water
 
     def to_json(self) -> dict[str, Any]:
         return {"status": self.status, "progress": self.progress, "stage": self.stage,
