@@ -122,17 +122,54 @@ def test_a_bad_script_returns_every_error_with_its_dotted_path(workspace: Path) 
     run(scenario)
 
 
+GATED_CALLS: dict[str, dict[str, Any]] = {
+    "asset_approve": {"asset_id": "hero", "file": "images/candidates/a.png"},
+    "asset_reject": {"asset_id": "hero", "file": "images/candidates/a.png"},
+    "render_submit": {"request": {"jobId": "job-1"}},
+    "render_status": {"job_id": "job-1"},
+    "qa_record": {"job_id": "job-1", "verdict": "approved", "worked": ["lip sync"]},
+}
+
+
 def test_approvals_are_refused_without_allow_approvals(workspace: Path) -> None:
-    async def call(*flags: str) -> dict[str, Any]:
+    async def call(*flags: str) -> dict[str, dict[str, Any]]:
+        errors = {}
         async with stdio_session(workspace, *flags) as session:
-            result = await session.call_tool("asset_approve", {"asset_id": "hero", "file": "images/candidates/a.png"})
-            assert result.is_error is True
-            return structured(result)["error"]
+            for tool, args in GATED_CALLS.items():
+                result = await session.call_tool(tool, args)
+                assert result.is_error is True, tool
+                errors[tool] = structured(result)["error"]
+        return errors
 
     refused = run(lambda: call())
-    assert refused["kind"] == "safety" and "--allow-approvals" in refused["message"]
-    allowed = run(lambda: call("--allow-approvals"))  # reaches the asset store, which has no such asset
-    assert "--allow-approvals" not in allowed["message"] and allowed["exitCode"] != 2
+    for tool, error in refused.items():
+        assert error["kind"] == "safety" and error["exitCode"] == 2, tool
+        assert f"{tool} acts on a person's behalf" in error["message"] and "--allow-approvals" in error["hint"]
+    allowed = run(lambda: call("--allow-approvals"))  # reaches the library, which has no such asset or job
+    for tool, error in allowed.items():
+        assert "--allow-approvals" not in error["message"] + error.get("hint", ""), tool
+    assert not (workspace / "renders").exists() or not any((workspace / "renders").iterdir())
+
+
+def test_image_generate_needs_the_cost_decision_then_writes_the_asset(
+        workspace: Path, openai_fake: OpenAIFake) -> None:
+    request = {"assetId": "cover-1", "runId": "image-run-001", "campaignId": "camp-1", "personaId": "p-1",
+               "conceptId": "c-1", "assetPurpose": "cover_frame", "sourceBasis": ["brief.md"],
+               "prompt": "a creator at a desk, natural window light", "model": "image-gpt-image-2-text",
+               "localAssetDir": "assets/cover-1"}
+
+    async def scenario() -> None:
+        async with stdio_session(workspace) as session:
+            refused = await session.call_tool("image_generate", {"request": request})
+            assert refused.is_error is True and structured(refused)["error"]["exitCode"] == 4
+            assert openai_fake.submits == 0
+            made = await session.call_tool("image_generate", {"request": request, "cost_approved": True})
+            assert made.is_error is False, structured(made)
+            assert openai_fake.submits == 1
+            listed = structured(await session.call_tool("asset_list", {}))
+            assert "cover-1" in [a["assetId"] for a in listed["assets"]]
+
+    run(scenario)
 
 
 @pytest.mark.slow
