@@ -70,6 +70,10 @@ async def plan_generate_and_check(session: Any, *, poll_with: str) -> dict[str, 
 
     verified = structured(await session.call_tool("verify", {"run_id": run_id}))
     assert verified["ok"] is True and verified["checked"] >= 5 and verified["problems"] == []
+    checked = await session.call_tool("check", {"run_id": run_id, "platform": "generic", "sync": False})
+    report = structured(checked)
+    assert checked.is_error is False and report["exitCode"] in (0, 1) and report["platform"] == "generic"
+    assert {r["id"] for r in report["results"]} and report["runId"] == run_id
     listed = structured(await session.call_tool("list_runs", {}))
     assert run_id in [r["runId"] for r in listed["runs"]]
     return {"runId": run_id, "notes": notes}

@@ -170,9 +170,24 @@ def build_server(workspace: Workspace, *, allow_approvals: bool = False) -> MCPS
                     "problems": [p.to_json() for p in report.problems]}
         return await blocking(work)
 
+    @server.tool(description="The pre-publish report of a run's video (the CLI's `check`): platform limits, "
+                             "loudness, dead air, picture, caption safe area and sync, credentials.")
+    @structured_errors
+    async def check(run_id: RunIdArg,
+                    platform: Literal["tiktok", "reels", "shorts", "youtube", "generic"] = "tiktok",
+                    sync: Annotated[bool, Field(description="also check captions against the speech")] = True
+                    ) -> ToolResult:
+        from reelforge.check import run_check
+
+        def work() -> ToolResult:
+            report = run_check(run_dir_of(workspace, settings_for(workspace, None), run_id), platform=platform,
+                               sync=sync)
+            return {"runId": run_id, "exitCode": report.exit_code, **report.to_json()}
+        return await blocking(work)
+
     @server.tool(description="Check every dependency (the CLI's `video doctor`).")
     @structured_errors
-    async def check() -> ToolResult:
+    async def doctor() -> ToolResult:
         from reelforge.doctor import run_checks
 
         def work() -> ToolResult:
