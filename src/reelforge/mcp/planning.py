@@ -85,7 +85,7 @@ def questions(workspace: Workspace, settings: Settings, brief: str, script_path:
               ) -> tuple[Script, ModeQuestion, CostQuestion]:
     """The checkpoint questions for this request, computed without touching any provider."""
     script, _ = resolve_script(brief, script_path, settings, workspace)
-    plan = CostPlan.for_settings(settings, scenes=len(script.scenes), dry_run=False)
+    plan = CostPlan.for_settings(settings, scenes=len(script.scenes), dry_run=False, script=script)
     return script, mode_question(script, settings), cost_question(plan, settings["max_usd"])
 
 
