@@ -61,6 +61,8 @@ class Decisions(BaseModel):
 
 
 def settings_for(workspace: Workspace, options: VideoOptions | None) -> Settings:
+    """Options are the flag layer (origin ``flag:--x``), so they meet the same checks as CLI flags (a flag that
+    disagrees with a script file is refused rather than half-applied)."""
     return resolve_settings(workspace_root=workspace.root, flags=(options or VideoOptions()).flags())
 
 
