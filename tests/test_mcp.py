@@ -93,6 +93,12 @@ def test_stdio_plan_generate_wait_get_verify_and_resources(workspace: Path) -> N
             sheet = await session.read_resource(f"reelforge://runs/{run_id}/contact-sheet")
             assert sheet.contents[0].mime_type == "image/png"
             assert base64.b64decode(sheet.contents[0].blob)[:8] == b"\x89PNG\r\n\x1a\n"
+            image = await session.call_tool("contact_sheet", {"run_id": run_id})
+            assert image.content[0].type == "image" and image.content[0].mime_type == "image/png"
+            assert base64.b64decode(image.content[0].data) == base64.b64decode(sheet.contents[0].blob)
+            missing = await session.call_tool("contact_sheet", {"run_id": "20990101-000000-nope"})
+            text = missing.content[0].text
+            assert missing.is_error is True and json.loads(text[text.index("{"):])["error"]["exitCode"] == 3
             script = await session.read_resource(f"reelforge://runs/{run_id}/script")
             assert json.loads(script.contents[0].text)["title"] == "one tip for sleep"
 

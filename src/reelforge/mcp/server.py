@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import anyio
-from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver import Context, Image, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent
 from pydantic import Field
 
@@ -217,6 +218,13 @@ def build_server(workspace: Workspace, *, allow_approvals: bool = False) -> MCPS
 
         return {"name": name, "schema": schema_of(name)}
 
+    @server.tool(description="The run's contact sheet (a grid of frames from the rendered video) as image content.")
+    async def contact_sheet(run_id: RunIdArg) -> Image:
+        try:
+            return Image(path=_contact_sheet_path(workspace, run_id))
+        except ReelforgeError as exc:  # image content cannot carry structured content: the error goes as text
+            raise ToolError(json.dumps({"error": error_json(exc)})) from None
+
     register_approval_tools(server, workspace, allow_approvals=allow_approvals, errors=structured_errors)
     _register_resources(server, workspace)
     return server
@@ -245,13 +253,17 @@ def _register_resources(server: MCPServer, workspace: Workspace) -> None:
     @server.resource("reelforge://runs/{run_id}/contact-sheet", mime_type="image/png",
                      description="A grid of frames from the rendered video (PNG)")
     def contact_sheet_resource(run_id: str) -> bytes:
-        run_dir = run_dir_of(workspace, settings_for(workspace, None), run_id)
-        sheet = (read_manifest(run_dir).get("outputs") or {}).get("contactSheet")
-        if not sheet:
-            from reelforge.errors import NotFoundError
+        return _contact_sheet_path(workspace, run_id).read_bytes()
 
-            raise NotFoundError(f"run {run_id} has no contact sheet (not rendered yet)")
-        path = (run_dir / sheet).resolve()
-        if not path.is_relative_to(run_dir.resolve()):
-            raise SafetyError(f"contact sheet {sheet} is outside the run")
-        return path.read_bytes()
+
+def _contact_sheet_path(workspace: Workspace, run_id: str) -> Path:
+    from reelforge.errors import NotFoundError
+
+    run_dir = run_dir_of(workspace, settings_for(workspace, None), run_id)
+    sheet = (read_manifest(run_dir).get("outputs") or {}).get("contactSheet")
+    if not sheet:
+        raise NotFoundError(f"run {run_id} has no contact sheet (not rendered yet)")
+    path = (run_dir / sheet).resolve()
+    if not path.is_relative_to(run_dir.resolve()):
+        raise SafetyError(f"contact sheet {sheet} is outside the run")
+    return path
