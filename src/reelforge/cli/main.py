@@ -16,6 +16,7 @@ from reelforge.cli.check_cmd import check_command
 from reelforge.cli.common import detect_format
 from reelforge.cli.config_cmd import config_group
 from reelforge.cli.image_cmd import image_group
+from reelforge.cli.mcp_cmd import mcp_command
 from reelforge.cli.output import Output
 from reelforge.cli.qa_cmd import qa_group
 from reelforge.cli.render_cmd import render_group
@@ -51,6 +52,7 @@ cli.add_command(render_group)
 cli.add_command(qa_group)
 cli.add_command(trace_command)
 cli.add_command(check_command)
+cli.add_command(mcp_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

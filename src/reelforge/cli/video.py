@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from reelforge.cli.common import format_option, workspace_from
+from reelforge.cli.decisions_cmd import decider_for, decisions_command
 from reelforge.cli.output import Output
 from reelforge.config import CAPTION_PRESETS, resolve_settings
 from reelforge.errors import InvalidInputError
@@ -24,6 +25,9 @@ def _reporter(output: Output) -> Reporter:
 @click.group("video")
 def video_group() -> None:
     """Make videos: generate from a brief or script.json, re-render a run, check the machine."""
+
+
+video_group.add_command(decisions_command)
 
 
 @video_group.command("generate")
@@ -94,7 +98,7 @@ def generate_command(ctx: click.Context, brief: tuple[str, ...], script_path: st
     request = GenerateRequest(
         brief=text, settings=settings, workspace=workspace,
         script_path=Path(script_path) if script_path else None, allow_external_out=allow_external_out,
-        yes=yes, dry_run=dry_run, brief_in_manifest=not no_brief_in_manifest,
+        yes=yes, decider=decider_for(yes), dry_run=dry_run, brief_in_manifest=not no_brief_in_manifest,
         media_dir=Path(media_dir) if media_dir else None, demo=demo,
         explainer_source=Path(demo_flags["source"]) if settings["mode"] == "explainer" and demo_flags["source"]
         else None)

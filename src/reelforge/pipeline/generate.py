@@ -7,6 +7,7 @@ after every stage, so a failed or interrupted run still says what happened.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,16 @@ from reelforge.errors import InterruptedRunError, ReelforgeError
 from reelforge.models.manifest import Manifest
 from reelforge.models.script import Script
 from reelforge.pipeline import stages
-from reelforge.pipeline.cost import CostPlan, check_cost
+from reelforge.pipeline.cost import CostPlan
+from reelforge.pipeline.decisions import (
+    Decider,
+    DecisionLog,
+    FlagDecider,
+    cost_checkpoint,
+    cost_question,
+    mode_checkpoint,
+    mode_question,
+)
 from reelforge.pipeline.demo import DemoRequest, build_polish_spec, capture_visuals, run_demo
 from reelforge.pipeline.language import check_voice_speaks, settle_locale
 from reelforge.pipeline.music_stage import music_choice
@@ -44,6 +54,10 @@ class GenerateRequest:
     media_dir: Path | None = None
     demo: DemoRequest | None = None
     explainer_source: Path | None = None
+    # who answers the mode-selection and cost-confirmation checkpoints; None: the flags (--yes)
+    decider: Decider | None = None
+    # called with the run dir as soon as it exists (an MCP client gets the run id before the run ends)
+    on_run_dir: Callable[[Path], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +99,8 @@ def _generate(request: GenerateRequest, reporter: Reporter | None) -> GenerateRe
         recorder.warn(locale.note)
         report.warning(locale.note)
     recorder.save()
+    if request.on_run_dir is not None:
+        request.on_run_dir(run_dir)
     try:
         with interrupts_as_keyboard():
             if narrated:  # a voice that cannot read the text is refused before any stage runs
@@ -118,6 +134,12 @@ def _run(request: GenerateRequest, script_source: str, script: Script, run_dir: 
          recorder: RunRecorder, report: Reporter, *, locale_origin: str) -> Path | None:
     settings = request.settings
     seed = settings["seed"]
+    decider = request.decider or FlagDecider(yes=request.yes)
+    decisions = DecisionLog(run_dir)
+    try:
+        mode_checkpoint(decisions, mode_question(script, settings), decider)
+    finally:
+        _link_decisions(decisions, recorder)
 
     with recorder.stage("script") as out:
         report.stage_started("script")
@@ -135,6 +157,7 @@ def _run(request: GenerateRequest, script_source: str, script: Script, run_dir: 
         demo = run_demo(request.demo or DemoRequest(brief=request.brief), script, run_dir, request.workspace,
                         recorder, report, dry_run=request.dry_run)
         if demo.video is not None or not (request.demo and request.demo.polish):
+            _cost_checkpoint(CostPlan(), settings, decisions, decider, recorder)
             if request.dry_run:
                 recorder.plan_only()
             else:
@@ -143,8 +166,7 @@ def _run(request: GenerateRequest, script_source: str, script: Script, run_dir: 
 
     music_choice(script, settings)  # a bad script.json music value fails before any media is made
     plan = CostPlan.for_settings(settings, scenes=len(script.scenes), dry_run=request.dry_run, script=script)
-    recorder.manifest.cost = plan.as_cost()
-    check_cost(plan, max_usd=settings["max_usd"], yes=request.yes)
+    _cost_checkpoint(plan, settings, decisions, decider, recorder)
 
     pacing = pacing_for(script_source, breath_sec=settings["breath"], duration_setting=settings["duration"])
     narration = stages.run_narration(script, run_dir, settings, recorder, report, pacing=pacing,
@@ -193,3 +215,18 @@ def _run(request: GenerateRequest, script_source: str, script: Script, run_dir: 
         run_check_stage(run_dir, settings["platform"], recorder, report)
     recorder.succeed()
     return video
+
+
+def _cost_checkpoint(plan: CostPlan, settings: Settings, decisions: DecisionLog, decider: Decider,
+                     recorder: RunRecorder) -> None:
+    recorder.manifest.cost = plan.as_cost()
+    try:
+        cost_checkpoint(decisions, cost_question(plan, settings["max_usd"]), decider)
+    finally:
+        _link_decisions(decisions, recorder)
+
+
+def _link_decisions(decisions: DecisionLog, recorder: RunRecorder) -> None:
+    if decisions.path.is_file():
+        recorder.add_asset(decisions.path)
+        recorder.save()
