@@ -40,7 +40,7 @@ ENTRIES: tuple[Entry, ...] = (
           ("--captions", "karaoke", "--music", "upbeat")),
     Entry("focus", "Your phone steals your focus even when it is face down. Put it in another room. "
           "Work in blocks of fifty minutes. Take a real break away from screens.",
-          ("--captions", "pop-in", "--music", "none")),
+          ("--captions", "pop", "--music", "none")),
     Entry("money", "Pay yourself first. Move ten percent of every paycheck into savings the day it arrives. "
           "Automate it so you never have to decide. Watch it grow without thinking.",
           ("--captions", "hook", "--aspect", "16:9", "--music", "calm")),
