@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reelforge.compose.filter_text import escape_filter_path, seconds
-from reelforge.compose.kenburns import UPSCALE, zoompan_filter, zoompan_video_filter
+from reelforge.compose.kenburns import source_size, still_zoom_chain, zoompan_video_filter
 from reelforge.compose.timeline import XFADE_TAIL, Piece, SceneClip, Segment, scene_clips
 from reelforge.errors import InvalidInputError
 from reelforge.models.render_spec import RenderSpec, SceneSpec, Transition
@@ -74,16 +74,11 @@ def _still_chains(scene: SceneSpec, clip: SceneClip, uses: list[Use], w: int, h:
         chains += [f"[{n}s]loop=loop={u.count - 1}:size=1:start=0,settb=1/30,setpts=N,fps=30[{n}]"
                    for n, u in zip(names, uses, strict=True)]
         return chains
-    uw, uh = w * UPSCALE, h * UPSCALE
+    uw, uh = source_size(w, h)
     chains = [f"[{idx}:v]scale={uw}:{uh}:force_original_aspect_ratio=increase:flags=lanczos:{_COLOUR},"
               f"crop={uw}:{uh},setsar=1,format=yuv420p,{_split(len(uses), [n + 's' for n in names])}"]
     for n, u in zip(names, uses, strict=True):
-        # Planes are zoomed separately: as gray planes zoompan positions luma to one source pixel (in
-        # yuv420p it rounds x to two), at half the cost of doing it in yuv444p.
-        planes = [f"[{n}{p}]{zoompan_filter(kb, clip.frames, pw, ph, count=u.count, offset=u.offset)}[{n}{p.upper()}]"
-                  for p, pw, ph in (("y", w, h), ("u", w // 2, h // 2), ("v", w // 2, h // 2))]
-        chains.append(f"[{n}s]extractplanes=y+u+v[{n}y][{n}u][{n}v];" + ";".join(planes)
-                      + f";[{n}Y][{n}U][{n}V]mergeplanes=mapping=0x001020:format=yuv420p,setsar=1[{n}]")
+        chains.append(still_zoom_chain(f"{n}s", n, kb, clip.frames, w, h, count=u.count, offset=u.offset))
     return chains
 
 
