@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -325,6 +326,67 @@ def environ_value(name: str) -> str | None:
     """
     value = os.environ.get(name, "").strip()
     return value or None
+
+
+@dataclass(frozen=True)
+class EnvironmentVariable:
+    """An environment variable reelforge reads that is not a layered setting (it has no toml key or flag)."""
+
+    name: str
+    help: str
+    secret: bool = False
+
+
+# Every non-setting variable read outside the registry's key/base-URL rows, so `config show` can list each with
+# its origin. A new read goes through environ_value() and gets a row here (tests/test_environ_reads.py).
+ENVIRONMENT: tuple[EnvironmentVariable, ...] = (
+    EnvironmentVariable("REELFORGE_RENDER_JOBS", "ffmpeg processes (and card workers) at once; unset: the CPUs "
+                        "this process may use"),
+    EnvironmentVariable("REELFORGE_CHROMIUM", "the Chromium executable for web capture; unset: the first on PATH"),
+    EnvironmentVariable("DISPLAY", "X display for a headed capture browser"),
+    EnvironmentVariable("WAYLAND_DISPLAY", "Wayland display for a headed capture browser"),
+    EnvironmentVariable("ARK_API_KEY", "BytePlus Ark key: --visual aigc clips and Seedance renders", secret=True),
+    EnvironmentVariable("USER", "default reviewer name of a QA record"),
+)
+
+
+def describe_environment(environ: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """Rows for `config show`: each ENVIRONMENT variable, its value (secrets only as "set") and origin."""
+    env = os.environ if environ is None else environ
+    rows = []
+    for var in ENVIRONMENT:
+        raw = env.get(var.name, "").strip()
+        value = ("(set)" if var.secret else raw) if raw else None
+        rows.append({"key": var.name, "value": value, "origin": f"env:{var.name}" if raw else "unset",
+                     "help": var.help})
+    return rows
+
+
+def render_jobs() -> int | None:
+    """REELFORGE_RENDER_JOBS as a whole number >= 1, or None when unset (exit 4 naming it when malformed)."""
+    text = environ_value("REELFORGE_RENDER_JOBS")
+    if text is None:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise InvalidInputError(f"REELFORGE_RENDER_JOBS is {text!r}, not a whole number of at least 1",
+                                hint="set it to how many ffmpeg processes may run at once (e.g. 2), or unset it")
+    return int(text)
+
+
+@contextmanager
+def child_environ(name: str, value: str) -> Iterator[None]:
+    """Set ``name`` in this process's environment for a child started inside the block, then restore it.
+
+    For libraries that copy os.environ into a subprocess and take no env argument (Playwright's driver)."""
+    old = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = old
 
 
 def resolve_settings(*, workspace_root: Path, flags: Mapping[str, Any] | None = None,

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from reelforge.config import child_environ, environ_value
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -29,7 +29,7 @@ _ENV = "PLAYWRIGHT_BROWSERS_PATH"
 
 def find_chromium(explicit: str | None = None) -> str | None:
     """An executable Chromium: ``explicit``, $REELFORGE_CHROMIUM, or the first known name on PATH."""
-    for candidate in (explicit, os.environ.get("REELFORGE_CHROMIUM")):
+    for candidate in (explicit, environ_value("REELFORGE_CHROMIUM")):
         if candidate:
             return candidate if os.access(candidate, os.X_OK) and Path(candidate).is_file() else None
     for name in CHROMIUM_NAMES:
@@ -71,26 +71,13 @@ def prepare_browsers_dir(folder: Path) -> Path:
     return folder
 
 
-@contextmanager
-def _browsers_path(folder: Path) -> Iterator[None]:
-    # The driver subprocess copies os.environ when it starts; restore ours right after.
-    old = os.environ.get(_ENV)
-    os.environ[_ENV] = str(folder)
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop(_ENV, None)
-        else:
-            os.environ[_ENV] = old
-
-
 def start_playwright(work_dir: Path) -> Any:
     """Start the Playwright driver (a Node subprocess; it never sees the URL on its argv)."""
     from playwright.sync_api import sync_playwright
 
     folder = prepare_browsers_dir(work_dir / "pw-browsers")
-    with _browsers_path(folder):
+    # The driver subprocess copies os.environ when it starts.
+    with child_environ(_ENV, str(folder)):
         return sync_playwright().start()
 
 

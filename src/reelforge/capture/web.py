@@ -8,7 +8,6 @@ with ``--capture-stop``. Without either, or without a browser, the guided protoc
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import sys
 from collections.abc import Callable, Mapping
@@ -26,6 +25,7 @@ from reelforge.capture.probe import probe_video
 from reelforge.capture.result import CAPTURE_FILE, CaptureAsset
 from reelforge.capture.session import Recording, Session
 from reelforge.capture.timeline import cut_segments
+from reelforge.config import environ_value
 from reelforge.errors import InvalidInputError, ReelforgeError
 from reelforge.workspace.hashing import sha256_file
 
@@ -64,7 +64,7 @@ def capture_web(options: WebCaptureOptions, run_dir: Path, *, brief: str = "", s
     url = SecretUrl(options.url)
     check_url(url)
     stdin = sys.stdin if stdin is None else stdin
-    environ = os.environ if env is None else env
+    environ = env if env is not None else {k: environ_value(k) or "" for k in ("DISPLAY", "WAYLAND_DISPLAY")}
     headless = options.stop is not None
 
     def guided(reason: str) -> ReelforgeError:

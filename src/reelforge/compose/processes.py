@@ -19,7 +19,8 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
-from reelforge.errors import InterruptedRunError, InvalidInputError, RenderError
+from reelforge.config import render_jobs
+from reelforge.errors import InterruptedRunError, RenderError
 from reelforge.workspace.diskspace import FFMPEG_ENOSPC_EXIT, disk_full
 
 GRACE_SEC = 5.0
@@ -28,12 +29,9 @@ FrameProgress = Callable[[int], None]
 
 def default_jobs() -> int:
     """Children to run at once: REELFORGE_RENDER_JOBS, else the CPUs this process may use."""
-    env = os.environ.get("REELFORGE_RENDER_JOBS", "").strip()
-    if env:
-        if not env.isdigit() or int(env) < 1:
-            raise InvalidInputError(f"REELFORGE_RENDER_JOBS is {env!r}, not a whole number of at least 1",
-                                    hint="set it to how many ffmpeg processes may run at once (e.g. 2), or unset it")
-        return int(env)
+    jobs = render_jobs()
+    if jobs is not None:
+        return jobs
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux

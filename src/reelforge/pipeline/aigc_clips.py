@@ -14,12 +14,12 @@ did not approve, or a failed job: the card stays, ``pathTaken: fallback``, with 
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reelforge.config import environ_value
 from reelforge.errors import ReelforgeError, SchemaValidationError
 from reelforge.models.script import Scene, Script
 from reelforge.pipeline.visual_chain import VisualResult
@@ -58,8 +58,8 @@ def clip_scenes(script: Script) -> list[Scene]:
 def plan_clips(environ: Mapping[str, str] | None = None) -> ClipPlan:
     from reelforge.providers.video.catalog import MODELS
 
-    env = os.environ if environ is None else environ
-    if not env.get(KEY_ENV, "").strip():
+    key = environ_value(KEY_ENV) if environ is None else environ.get(KEY_ENV, "").strip()
+    if not key:
         return ClipPlan(None, reason=f"{KEY_ENV} is not set (aigc uses {MODEL} on Ark)")
     return ClipPlan(MODEL, MODELS[MODEL].usd_per_second[TIER])
 
