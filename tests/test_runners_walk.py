@@ -55,6 +55,24 @@ def test_the_runners_walk_runs_as_documented(workspace: Path, capsys: pytest.Cap
     trace = out
     for link in ("persona", "voice take", "image asset", "render job", "QA report"):
         assert link in trace
+    _records_fit_the_vocabulary(workspace)
+
+
+def _records_fit_the_vocabulary(workspace: Path) -> None:
+    """What today's runners write reads through the shared models (issue 15: one record vocabulary)."""
+    import json
+
+    from reelforge.models import ImageRequest, QARecord, RenderRequest
+    from reelforge.workspace.records import read_envelope
+
+    image = read_envelope(workspace / "assets/female-1/runs/image/image-run-001/manifest.json")
+    render = read_envelope(workspace / "renders/an-001/manifest.json")
+    assert (image.kind, render.kind) == ("image_job", "render_job")
+    assert image.prompt_sha256 and image.assets and render.assets[0].kind == "video"
+    ImageRequest.model_validate_json((workspace / "assets/female-1/runs/image/image-run-001/request.json").read_text())
+    RenderRequest.model_validate_json((workspace / "renders/an-001/request.json").read_text())
+    qa = json.loads(next((workspace / "renders/an-001/qa").glob("qa-*.json")).read_text())
+    assert QARecord.model_validate(qa).target_version == render.assets[0].sha256
 
 
 @pytest.mark.slow

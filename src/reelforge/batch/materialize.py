@@ -45,7 +45,7 @@ def write_manifest(store: AssetStore, log: AttemptLog, attempt: dict[str, Any], 
     previous = read_json(adir / "manifest.json", {}) or {}
     data = req.data
     manifest: dict[str, Any] = {
-        "schemaVersion": 1, "mediaType": "image", "assetId": req.asset_id, "runId": req.run_id,
+        "schemaVersion": 1, "kind": "image_job", "mediaType": "image", "assetId": req.asset_id, "runId": req.run_id,
         "jobId": data.get("jobId"), "campaignId": data.get("campaignId"), "personaId": data.get("personaId"),
         "conceptId": data.get("conceptId"), "assetPurpose": data.get("assetPurpose"),
         "visualDirection": data.get("visualDirection"), "variantTest": data.get("variantTest"),
@@ -57,6 +57,7 @@ def write_manifest(store: AssetStore, log: AttemptLog, attempt: dict[str, Any], 
                                               "draft", "chosenSettings")},
         "sourceBasis": data["sourceBasis"], "mustKeep": data["mustKeep"], "canVary": data["canVary"],
         "mustAvoid": data["mustAvoid"], "promptHash": prompt_hash(data["prompt"]),
+        "promptSha256": prompt_hash(data["prompt"]).removeprefix("sha256:"),
         "localAssetDir": str(store.root.resolve()), "requestPath": str(adir / "request.json"),
         "attemptId": attempt["attemptId"], "attemptPath": str(adir), "attemptIndexPath": str(log.index_path),
         "cost": {"usdPerImage": image_price(req.spec.key, data.get("quality")), "estimatedUsd": round(

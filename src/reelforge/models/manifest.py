@@ -55,6 +55,7 @@ class ManifestError(Contract):
 
 class Manifest(Contract):
     schema_version: SchemaVersion = Field(alias="schemaVersion")
+    kind: Literal["video_run"] = Field(default="video_run", description="the envelope kind (models/envelope.py)")
     tool: str = "reelforge"
     tool_version: str = Field(alias="toolVersion")
     run_id: str = Field(alias="runId", min_length=1)

@@ -15,6 +15,7 @@ from typing import Any
 from reelforge.assets.store import now_iso
 from reelforge.config import environ_value
 from reelforge.errors import FieldIssue, InvalidInputError, SchemaValidationError
+from reelforge.models.qa import QARecord
 from reelforge.renders.jobs import find_job
 from reelforge.renders.manifest import write_manifest
 from reelforge.workspace.atomic import write_json_atomic
@@ -81,6 +82,7 @@ def record_qa(job_id: str, *, verdict: str, worked: Sequence[str] | None = None,
         **{k: manifest.get(k) for k in ("campaignId", "conceptId", "personaId", "scriptId", "voiceTakeId",
                                         "imageAssetId")},
     }
+    report = QARecord.model_validate(report).model_dump(mode="json", by_alias=True)  # the exported schema holds
     path = paths.qa / f"{qa_id}.json"
     write_json_atomic(path, report)
     entry = {"qaReportId": qa_id, "verdict": verdict, "rerunStage": rerun_stage, "path": str(path),

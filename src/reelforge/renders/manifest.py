@@ -31,9 +31,10 @@ def write_manifest(paths: JobPaths, data: dict[str, Any], attempt: dict[str, Any
                    **fields: Any) -> dict[str, Any]:
     previous = paths.read_manifest()
     manifest: dict[str, Any] = {
-        "schemaVersion": 1, "mediaType": "video", "jobId": paths.job_id,
+        "schemaVersion": 1, "kind": "render_job", "mediaType": "video", "jobId": paths.job_id,
         **{k: data.get(k) for k in LINEAGE}, **{k: data.get(k) for k in COPIED if k in data},
         "promptHash": prompt_hash(str(data.get("prompt") or "")),
+        "promptSha256": prompt_hash(str(data.get("prompt") or "")).removeprefix("sha256:"),
         "localOutputDir": str(paths.out_dir), "requestPath": str(paths.request), "responsePath": str(paths.response),
         "internalStatePath": str(paths.internal), "pollCommand": f"reelforge render poll {paths.job_id}",
         "status": "submitting", "providerStatus": None, "predictionId": None, "assets": [], "feedback": [],

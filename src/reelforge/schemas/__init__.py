@@ -9,7 +9,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from reelforge.models import Manifest, RenderSpec, Script, Timing
+from reelforge.models import (
+    ImageRequest,
+    Manifest,
+    ManifestEnvelope,
+    QARecord,
+    RenderRequest,
+    RenderSpec,
+    Script,
+    Timing,
+)
 from reelforge.workspace.atomic import write_text_atomic
 
 CONTRACTS: dict[str, type[BaseModel]] = {
@@ -17,6 +26,10 @@ CONTRACTS: dict[str, type[BaseModel]] = {
     "timing": Timing,
     "render-spec": RenderSpec,
     "manifest": Manifest,
+    "manifest-envelope": ManifestEnvelope,
+    "image-request": ImageRequest,
+    "render-request": RenderRequest,
+    "qa-record": QARecord,
 }
 SHIPPED_DIR = Path(__file__).parent
 

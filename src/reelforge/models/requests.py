@@ -1,0 +1,111 @@
+"""The image request and the render request as a user writes them (and as request.json keeps them, normalized).
+
+These models are the documented shape exported by `reelforge schema export`. The runners' own validators
+(batch/request.py, renders/request.py) still make the route-specific checks and fill the defaults; a test
+keeps every request they write valid against these models.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import ConfigDict, Field
+
+from reelforge.models.common import Contract
+
+StrList = list[str]
+
+
+class ImageRequest(Contract):
+    """One image job: `reelforge image generate|edit --request FILE` (one object, ``{schemaVersion, input}``, or
+    JSONL). snake_case spellings of these keys are accepted on input and written back in camelCase."""
+
+    schema_version: int | str | None = Field(default=None, alias="schemaVersion")
+    asset_id: str = Field(alias="assetId", min_length=1, description="the asset folder: assets/<assetId>/")
+    run_id: str = Field(alias="runId", min_length=1)
+    job_id: str | None = Field(default=None, alias="jobId", description="defaults to runId")
+    campaign_id: str | None = Field(default=None, alias="campaignId")
+    persona_id: str | None = Field(default=None, alias="personaId",
+                                   description="a locked persona; required unless visualDirection is set")
+    concept_id: str | None = Field(default=None, alias="conceptId")
+    asset_purpose: str = Field(alias="assetPurpose", min_length=1, description="e.g. persona_candidate")
+    source_basis: StrList = Field(alias="sourceBasis", min_length=1, description="research files the image rests on")
+    must_keep: StrList = Field(default_factory=list, alias="mustKeep")
+    can_vary: StrList = Field(default_factory=list, alias="canVary")
+    must_avoid: StrList = Field(default_factory=list, alias="mustAvoid")
+    source_images: StrList = Field(default_factory=list, alias="sourceImages",
+                                   description="edit only: approved images of the asset")
+    prompt: str = Field(min_length=1)
+    negative_prompt: str | None = Field(default=None, alias="negativePrompt")
+    model: str | None = Field(default=None, description="a catalog key (reelforge list-providers); default by mode")
+    mode: Literal["text-to-image", "edit"] | None = None
+    provider: str | None = Field(default=None, description="filled from the model")
+    aspect_ratio: str | None = Field(default=None, alias="aspectRatio")
+    creative_format: str | None = Field(default=None, alias="creativeFormat")
+    resolution: str | None = None
+    quality: str | None = None
+    size: str | None = None
+    output_format: str | None = Field(default=None, alias="outputFormat")
+    max_images: int | None = Field(default=None, alias="maxImages", ge=1, le=15)
+    seed: int | None = Field(default=None, ge=0, le=2**32 - 1)
+    draft: bool = False
+    variant_test: bool = Field(default=False, alias="variantTest")
+    local_asset_dir: str = Field(alias="localAssetDir", min_length=1)
+    visual_direction: str | None = Field(default=None, alias="visualDirection")
+    feedback: list[Any] = Field(default_factory=list)
+    chosen_settings: dict[str, Any] | None = Field(default=None, alias="chosenSettings",
+                                                   description="written by reelforge: the settings it chose")
+
+
+class MediaRef(Contract):
+    """A media input: a path inside an asset (must be approved) or an external URL, with its sha256."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    path: str | None = None
+    url: str | None = None
+    duration_seconds: float | None = Field(default=None, alias="durationSeconds", ge=0)
+
+
+MediaField = str | MediaRef | list[str | MediaRef] | None
+
+
+class RenderRequest(Contract):
+    """One render job: `reelforge render submit --request FILE`. Keys not listed here are kept as written
+    (e.g. captionText); structured motion control (trajectories, motion brushes) is refused."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    schema_version: int | str | None = Field(default=None, alias="schemaVersion")
+    job_id: str = Field(alias="jobId", min_length=1)
+    model: str = Field(min_length=1, description="a video catalog key (reelforge list-providers)")
+    asset_purpose: str = Field(alias="assetPurpose", min_length=1, description="e.g. talking_head")
+    campaign_id: str | None = Field(default=None, alias="campaignId")
+    persona_id: str | None = Field(default=None, alias="personaId")
+    concept_id: str | None = Field(default=None, alias="conceptId")
+    script_id: str | None = Field(default=None, alias="scriptId")
+    voice_take_id: str | None = Field(default=None, alias="voiceTakeId")
+    image_asset_id: str | None = Field(default=None, alias="imageAssetId")
+    source_basis: StrList = Field(default_factory=list, alias="sourceBasis")
+    upstream_refs: dict[str, str] | None = Field(default=None, alias="upstreamRefs")
+    local_output_dir: str | None = Field(default=None, alias="localOutputDir")
+    prompt: str | None = None
+    prompt_plan: dict[str, Any] | None = Field(default=None, alias="promptPlan")
+    mode: Literal["text", "first_frame", "first_last_frame", "reference"] | None = Field(
+        default=None, description="Seedance only")
+    creative_format: str | None = Field(default=None, alias="creativeFormat")
+    target_aspect_ratio: str | None = Field(default=None, alias="targetAspectRatio")
+    resolution: str | None = None
+    duration: int | float | None = Field(default=None, gt=0)
+    seed: int | None = None
+    draft: bool = False
+    image: MediaField = None
+    last_image: MediaField = Field(default=None, alias="lastImage")
+    reference_images: MediaField = Field(default=None, alias="referenceImages")
+    reference_videos: MediaField = Field(default=None, alias="referenceVideos")
+    reference_audios: MediaField = Field(default=None, alias="referenceAudios")
+    motion_video: MediaField = Field(default=None, alias="motionVideo")
+    audio: MediaField = None
+    inputs: list[dict[str, Any]] = Field(default_factory=list,
+                                         description="written by reelforge: each grounded input with its sha256")
+    feedback: list[Any] = Field(default_factory=list)
