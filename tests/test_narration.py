@@ -143,3 +143,23 @@ def test_narration_is_byte_identical_on_a_rerun(tmp_path: Path) -> None:
     assert first.timing == second.timing
     for rel in first.files:
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes()
+
+
+def test_the_voice_engine_is_chosen_through_the_provider_registry(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A profile names its engine; narration builds it from the registry row, and an engine with no row is
+    refused (exit 4, naming the registered voice providers) before any audio is written."""
+    from reelforge.errors import InvalidInputError
+    from reelforge.providers import registry as providers
+    from reelforge.providers.voice import registry as voices
+
+    joe = resolve_profile("joe")
+    assert joe is not None and joe.engine == "piper"
+    built = providers.create("voice", joe.engine, profile=joe)
+    assert isinstance(built, PiperProvider) and built.profile is joe
+    alien = dataclasses.replace(joe, id="alien", engine="espeak-ng")
+    monkeypatch.setitem(voices._PROFILES, "alien", lambda: alien)
+    with pytest.raises(InvalidInputError) as caught:
+        narrate(_script(), tmp_path, voice="alien")
+    assert caught.value.exit_code == 4 and "espeak-ng" in caught.value.message and "piper" in caught.value.hint
+    assert not (tmp_path / "audio").exists()

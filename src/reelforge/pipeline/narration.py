@@ -23,10 +23,11 @@ from reelforge.models.common import PathTaken
 from reelforge.models.timing import TimingSource
 from reelforge.pipeline.language import check_voice_speaks, foreign_letters_warning
 from reelforge.pipeline.pacing import SPEECH_PAD_SEC, Pacing
+from reelforge.providers import registry
 from reelforge.providers.timing import estimate, stt, tts_native
 from reelforge.providers.timing.words import WordSpan, finalize, script_words
 from reelforge.providers.voice.base import PhonemizingVoice, Synthesis, VoiceProvider
-from reelforge.providers.voice.piper import MAX_SPEED, MIN_SPEED, PiperProvider
+from reelforge.providers.voice.piper import MAX_SPEED, MIN_SPEED
 from reelforge.providers.voice.registry import VoiceProfile
 from reelforge.providers.voice.wavio import read_wav, resample_mono_to_stereo, speech_bounds, write_wav
 
@@ -102,7 +103,8 @@ def _resolve_provider(script: Script, voice: str, locale: str, variation: bool, 
     profile = check_voice_speaks(script, voice, locale)
     if profile is None:
         return None, None
-    provider = override or PiperProvider(profile, variation=variation)
+    # The profile names its engine; the provider registry builds it (one row per voice engine).
+    provider = override or registry.create("voice", profile.engine, profile=profile, variation=variation)
     check = provider.available()
     if not check.ok:
         raise ProviderUnavailableError(f"voice {profile.id!r} cannot run: {check.reason}",
@@ -116,7 +118,8 @@ def narrate(script: Script, run_dir: Path, *, voice: str = "joe", speed: float =
     """Synthesize every scene's narration into ``run_dir/audio`` and time its words on the video timeline.
 
     ``provider`` replaces the engine of the resolved voice profile (the profile still decides the language);
-    the default is Piper. ``pacing`` decides scene lengths (default: durationSec is a minimum).
+    the default is the provider registry's row for the profile's engine (Piper for .onnx voices). ``pacing``
+    decides scene lengths (default: durationSec is a minimum).
     """
     if fps <= 0:
         raise InvalidInputError(f"fps must be positive, got {fps}", hint="pass --fps 30")
