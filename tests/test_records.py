@@ -95,3 +95,14 @@ def test_read_envelope_names_a_file_that_is_no_manifest(tmp_path: Path) -> None:
     assert caught.value.exit_code == 4 and str(path) in caught.value.message
     path.write_text(json.dumps(_load("render-manifest.json")), encoding="utf-8")
     assert read_envelope(path).kind == "render_job"
+
+
+def test_schema_envelope_reads_any_manifest_from_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.cli_helpers import run_cli
+
+    code, out, _ = run_cli(capsys, "schema", "envelope", str(V1 / "image-manifest.json"), "--format", "json")
+    payload = json.loads(out)
+    assert code == 0 and payload["envelope"]["kind"] == "image_job" and payload["exitCode"] == 0
+    (tmp_path / "other.json").write_text('{"hello": 1}', encoding="utf-8")
+    code, out, _ = run_cli(capsys, "schema", "envelope", str(tmp_path / "other.json"), "--format", "json")
+    assert code == 4 and json.loads(out)["exitCode"] == 4

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.errors import FieldIssue, InvalidInputError, SchemaValidationError
+from reelforge.models.common import parse_document
+from reelforge.models.requests import ImageRequest as ImageRequestRecord
 from reelforge.providers.image.catalog import DEFAULT_MODEL, ModelSpec, model_spec
 from reelforge.workspace.documents import read_json_file, read_json_lines
 from reelforge.workspace.paths import sanitize_id
@@ -136,6 +138,7 @@ def normalize(raw: dict[str, Any], *, operation: str, source: str | None = None)
     data.setdefault("jobId", data["runId"])
     data["provider"] = spec.vendor
     data["schemaVersion"] = 1
+    parse_document(ImageRequestRecord, data, document="image request", file=source)  # the exported schema holds
     return ImageRequest(data=data, spec=spec, source=source)
 
 

@@ -1,4 +1,4 @@
-"""`reelforge schema export`: write the JSON Schemas of the four contracts."""
+"""`reelforge schema export` (the JSON Schemas of every contract) and `schema envelope` (read any manifest)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from reelforge.cli.output import Output
 
 @click.group("schema")
 def schema_group() -> None:
-    """JSON Schemas for script.json, timing.json, render-spec.json and manifest.json."""
+    """JSON Schemas of the contracts: script, timing, render-spec, manifest, manifest-envelope, image-request,
+    render-request, qa-record."""
 
 
 @schema_group.command("export")
@@ -24,3 +25,18 @@ def export_command(out_dir: str, fmt: str) -> None:
 
     written = export_schemas(Path(out_dir))
     Output(fmt).result({"files": [str(p) for p in written]}, [str(p) for p in written])
+
+
+@schema_group.command("envelope")
+@click.argument("manifest", type=click.Path(dir_okay=False))
+@format_option
+def envelope_command(manifest: str, fmt: str) -> None:
+    """Read MANIFEST (a video run, image job or render job, old or new) as the shared manifest envelope."""
+    from reelforge.workspace.records import read_envelope
+
+    env = read_envelope(Path(manifest)).to_json_dict()
+    lines = [f"{env['kind']} {env['id']}  status {env.get('status') or '-'}  pathTaken {env.get('pathTaken') or '-'}"]
+    lines += [f"  {k}: {v}" for k, v in env["lineage"].items()]
+    lines += [f"  asset {a['path']}  sha256 {a['sha256'][:12]}" for a in env["assets"]]
+    lines += [f"  cost ${env['cost']['usd']:.4f}"] + [f"  warning: {w}" for w in env["warnings"]]
+    Output(fmt).result({"envelope": env}, lines)

@@ -1,8 +1,8 @@
 """The image request and the render request as a user writes them (and as request.json keeps them, normalized).
 
 These models are the documented shape exported by `reelforge schema export`. The runners' own validators
-(batch/request.py, renders/request.py) still make the route-specific checks and fill the defaults; a test
-keeps every request they write valid against these models.
+(batch/request.py, renders/request.py) make the route-specific checks and fill the defaults, then check the
+normalized record against these models before anything is written, so request.json always fits the schema.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ StrList = list[str]
 
 class ImageRequest(Contract):
     """One image job: `reelforge image generate|edit --request FILE` (one object, ``{schemaVersion, input}``, or
-    JSONL). snake_case spellings of these keys are accepted on input and written back in camelCase."""
+    JSONL). Keys are camelCase; a snake_case spelling is refused naming the camelCase key."""
 
     schema_version: int | str | None = Field(default=None, alias="schemaVersion")
     asset_id: str = Field(alias="assetId", min_length=1, description="the asset folder: assets/<assetId>/")

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.errors import FieldIssue, InvalidInputError, SchemaValidationError
+from reelforge.models.common import parse_document
+from reelforge.models.requests import RenderRequest as RenderRequestRecord
 from reelforge.providers.video.catalog import VideoModel, choose_tier, video_model
 from reelforge.renders.prompt_plan import check_plan, compile_plan
 from reelforge.workspace.documents import read_json_file
@@ -214,6 +216,7 @@ def normalize(raw: dict[str, Any], *, source: str | None = None) -> RenderReques
                  "draft": bool(raw.get("draft")), "prompt": prompt, "feedback": raw.get("feedback") or []})
     if model.route == "seedance":
         data["duration"] = duration if duration is not None else 5
+    parse_document(RenderRequestRecord, data, document="render request", file=source)  # the exported schema holds
     return RenderRequest(data, model, source)
 
 
