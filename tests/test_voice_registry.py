@@ -88,3 +88,21 @@ def test_unknown_profile_lists_the_known_ones() -> None:
         resolve_profile("nobody")
     assert "joe" in caught.value.message
     assert "--voice none" in caught.value.hint
+
+
+def test_a_voice_file_suffix_picks_its_engine_loader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    model = _fake_voice(tmp_path, "en-GB", "en-gb")
+    seen: list[Path] = []
+
+    def loader(path: Path) -> registry.VoiceProfile:
+        seen.append(path)
+        return registry.VoiceProfile(id=str(path), engine="other-tts", model_path=path, config_path=path,
+                                     language="en-GB")
+
+    monkeypatch.setitem(registry._MODEL_LOADERS, ".voice", loader)
+    other = resolve_profile(str(tmp_path / "narrator.voice"))
+    assert other is not None and other.engine == "other-tts" and seen == [tmp_path / "narrator.voice"]
+    piper = resolve_profile(str(model))
+    assert piper is not None and piper.engine == "piper" and piper.language == "en-GB"
+    with pytest.raises(NotFoundError):
+        resolve_profile(str(tmp_path / "missing.onnx"))

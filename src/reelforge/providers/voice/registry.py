@@ -105,15 +105,29 @@ def _joe() -> VoiceProfile:
 
 register_profile(DEFAULT_VOICE, _joe)
 
+# A voice given as a file: its suffix picks the engine's profile loader (the engine's class comes from the
+# provider registry row named by ``VoiceProfile.engine``). A new engine adds its loader here and one row there.
+ModelLoader = Callable[[Path], VoiceProfile]
+_MODEL_LOADERS: dict[str, ModelLoader] = {".onnx": piper_profile}
+
+
+def register_model_loader(suffix: str, loader: ModelLoader) -> None:
+    """Make ``--voice PATH<suffix>`` load its profile through ``loader``."""
+    _MODEL_LOADERS[suffix.lower()] = loader
+
 
 def resolve_profile(voice: str) -> VoiceProfile | None:
-    """``none`` -> None (silent); a registered name; or a path to a Piper ``.onnx``."""
+    """``none`` -> None (silent); a registered name; or a voice file whose suffix picks its engine (.onnx: Piper)."""
     if voice == SILENT_VOICE:
         return None
     if voice in _PROFILES:
         return _PROFILES[voice]()
-    if voice.endswith(".onnx") or "/" in voice or "\\" in voice:
-        return piper_profile(Path(voice))
+    path = Path(voice)
+    loader = _MODEL_LOADERS.get(path.suffix.lower())
+    if loader is not None:
+        return loader(path)
+    if "/" in voice or "\\" in voice:
+        return piper_profile(path)  # a path without a known suffix: Piper names the missing .onnx/.onnx.json
     raise NotFoundError(
         f"unknown voice profile {voice!r} (known: {', '.join(profile_names())}, none)",
         hint="pass --voice joe, --voice /path/to/voice.onnx (a Piper voice with its .onnx.json), or --voice none")
