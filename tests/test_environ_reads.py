@@ -59,14 +59,21 @@ def test_config_show_lists_environment_origins(tmp_path: Path, monkeypatch) -> N
     monkeypatch.setenv("REELFORGE_RENDER_JOBS", "3")
     monkeypatch.setenv("ARK_API_KEY", "sk-secret-value")
     monkeypatch.delenv("REELFORGE_CHROMIUM", raising=False)
+    monkeypatch.setenv("FAL_KEY", "fal-secret-value")
+    monkeypatch.setenv("REELFORGE_FAL_BASE_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("REELFORGE_PRICE_IMAGE_FLUX_DEV_TEXT", "0.02")
     result = CliRunner().invoke(cli, ["--workspace", str(tmp_path), "config", "show", "--format", "json"])
     assert result.exit_code == 0, result.output
-    assert "sk-secret-value" not in result.output
+    assert "sk-secret-value" not in result.output and "fal-secret-value" not in result.output
     rows = {r["key"]: r for r in json.loads(result.output)["environment"]}
     assert rows["REELFORGE_RENDER_JOBS"] == {**rows["REELFORGE_RENDER_JOBS"], "value": "3",
                                              "origin": "env:REELFORGE_RENDER_JOBS"}
     assert rows["ARK_API_KEY"]["value"] == "(set)"
     assert rows["REELFORGE_CHROMIUM"]["origin"] == "unset"
+    assert (rows["FAL_KEY"]["value"], rows["FAL_KEY"]["origin"]) == ("(set)", "env:FAL_KEY")
+    assert rows["REELFORGE_FAL_BASE_URL"]["value"] == "http://127.0.0.1:9"
+    assert rows["REELFORGE_PRICE_IMAGE_FLUX_DEV_TEXT"]["value"] == "0.02"
+    assert rows["REELFORGE_OPENAI_CONCURRENCY"]["origin"] == "unset"
 
 
 def test_render_jobs_is_read_through_config(monkeypatch) -> None:

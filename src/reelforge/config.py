@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -347,14 +347,26 @@ ENVIRONMENT: tuple[EnvironmentVariable, ...] = (
     EnvironmentVariable("WAYLAND_DISPLAY", "Wayland display for a headed capture browser"),
     EnvironmentVariable("ARK_API_KEY", "BytePlus Ark key: --visual aigc clips and Seedance renders", secret=True),
     EnvironmentVariable("USER", "default reviewer name of a QA record"),
+    EnvironmentVariable("REELFORGE_S3_BUCKET", "bucket for `reelforge image upload`"),
+    EnvironmentVariable("REELFORGE_S3_BASE_URL", "S3-compatible endpoint for uploads"),
+    EnvironmentVariable("AWS_REGION", "region of the upload bucket (default us-east-1)"),
 )
+# Set variables with this prefix override one model's price (REELFORGE_PRICE_<MODEL_KEY>).
+PRICE_ENV_PREFIX = "REELFORGE_PRICE_"
 
 
-def describe_environment(environ: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
-    """Rows for `config show`: each ENVIRONMENT variable, its value (secrets only as "set") and origin."""
+def describe_environment(extra: Sequence[EnvironmentVariable] = (),
+                         environ: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """Rows for `config show`: each ENVIRONMENT variable (plus ``extra``, e.g. the provider registry's keys and
+    base URLs, and any price override that is set), its value (secrets only as "(set)") and its origin."""
     env = os.environ if environ is None else environ
+    prices = [EnvironmentVariable(n, "price override (USD)") for n in sorted(env) if n.startswith(PRICE_ENV_PREFIX)]
     rows = []
-    for var in ENVIRONMENT:
+    seen: set[str] = set()
+    for var in (*ENVIRONMENT, *extra, *prices):
+        if var.name in seen:
+            continue
+        seen.add(var.name)
         raw = env.get(var.name, "").strip()
         value = ("(set)" if var.secret else raw) if raw else None
         rows.append({"key": var.name, "value": value, "origin": f"env:{var.name}" if raw else "unset",
