@@ -86,9 +86,10 @@ class RenderRequest(Contract):
     script_id: str | None = Field(default=None, alias="scriptId")
     voice_take_id: str | None = Field(default=None, alias="voiceTakeId")
     image_asset_id: str | None = Field(default=None, alias="imageAssetId")
-    source_basis: StrList = Field(default_factory=list, alias="sourceBasis")
+    source_basis: str | StrList = Field(alias="sourceBasis", min_length=1,
+                                        description="what the render is grounded in (brief, benchmark, assets)")
     upstream_refs: dict[str, str] | None = Field(default=None, alias="upstreamRefs")
-    local_output_dir: str | None = Field(default=None, alias="localOutputDir")
+    local_output_dir: str = Field(alias="localOutputDir", min_length=1, description="e.g. renders/<jobId>")
     prompt: str | None = None
     prompt_plan: dict[str, Any] | None = Field(default=None, alias="promptPlan")
     mode: Literal["text", "first_frame", "first_last_frame", "reference"] | None = Field(
@@ -96,7 +97,9 @@ class RenderRequest(Contract):
     creative_format: str | None = Field(default=None, alias="creativeFormat")
     target_aspect_ratio: str | None = Field(default=None, alias="targetAspectRatio")
     resolution: str | None = None
-    duration: int | float | None = Field(default=None, gt=0)
+    duration: int | None = Field(default=None, gt=0, description="whole seconds (Seedance: 4-15)")
+    character_orientation: Literal["image", "video"] | None = Field(default=None, alias="characterOrientation",
+                                                                    description="motion transfer only")
     seed: int | None = None
     draft: bool = False
     image: MediaField = None
