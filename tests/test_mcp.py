@@ -127,6 +127,8 @@ def test_a_bad_script_returns_every_error_with_its_dotted_path(workspace: Path) 
             assert "scenes" in schema["properties"]
             request = structured(await session.call_tool("get_schema", {"name": "generate-request"}))["schema"]
             assert "decisions" in request["properties"]
+            envelope = structured(await session.call_tool("get_schema", {"name": "manifest-envelope"}))["schema"]
+            assert {"kind", "lineage", "assets", "exitCode"} <= set(envelope["properties"])
             assert not (workspace / "videos").exists()
 
     run(scenario)

@@ -207,9 +207,11 @@ def build_server(workspace: Workspace, *, allow_approvals: bool = False) -> MCPS
             return {"valid": False, "errors": [i.to_json() for i in issues_from(exc)]}
         return {"valid": True, "errors": []}
 
-    @server.tool(description="A JSON Schema: script, timing, render-spec, manifest, or generate-request.")
+    @server.tool(description=("A JSON Schema: script, timing, render-spec, manifest, manifest-envelope, image-request, "
+                             "render-request, qa-record, or generate-request."))
     @structured_errors
-    async def get_schema(name: Literal["script", "timing", "render-spec", "manifest", "generate-request"]
+    async def get_schema(name: Literal["script", "timing", "render-spec", "manifest", "manifest-envelope",
+                                       "image-request", "render-request", "qa-record", "generate-request"]
                          ) -> ToolResult:
         if name == "generate-request":
             tool = next(t for t in await server.list_tools() if t.name == "generate_video")
