@@ -69,6 +69,8 @@ def _records_fit_the_vocabulary(workspace: Path) -> None:
     render = read_envelope(workspace / "renders/an-001/manifest.json")
     assert (image.kind, render.kind) == ("image_job", "render_job")
     assert image.prompt_sha256 and image.assets and render.assets[0].kind == "video"
+    assert [(a.state, a.phase) for a in render.attempts] == [("materialized", "materialized")]
+    assert "resume" not in (render.attempts[0].next_action or "")
     ImageRequest.model_validate_json((workspace / "assets/female-1/runs/image/image-run-001/request.json").read_text())
     RenderRequest.model_validate_json((workspace / "renders/an-001/request.json").read_text())
     qa = json.loads(next((workspace / "renders/an-001/qa").glob("qa-*.json")).read_text())

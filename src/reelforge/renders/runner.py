@@ -27,6 +27,7 @@ from reelforge.errors import (
 from reelforge.jobs import submit as submit_outcome
 from reelforge.jobs.poll import poll_until
 from reelforge.jobs.retry import Gates, RetryPolicy, call_with_retries
+from reelforge.jobs.states import MATERIALIZED, phase_of
 from reelforge.jobs.vault import drop, load_urls, save_urls, vault_path
 from reelforge.providers.http import Deadlines
 from reelforge.providers.image.base import api_key, redact_json, redact_text
@@ -216,7 +217,9 @@ class RenderRunner:
             raise
         # the manifest (with its assets) first, the attempt's "materialized" last: a kill in between leaves
         # the attempt provider_completed and the next poll materializes again (kept files are reused)
-        write_manifest(paths, data, {**attempt, "state": "materialized"}, status="review_pending", assets=assets,
+        done = {**attempt, "state": MATERIALIZED, "phase": phase_of(MATERIALIZED),
+                "nextAction": paths.log.next_action(MATERIALIZED)}  # not the provider_completed ones it had
+        write_manifest(paths, data, done, status="review_pending", assets=assets,
                        error=None)
         paths.log.update(attempt, state="materialized", materializationError=None)
         drop(vpath)
