@@ -34,6 +34,7 @@ from reelforge.errors import (
 )
 from reelforge.jobs import submit as submit_outcome
 from reelforge.jobs.attempts import AttemptLog
+from reelforge.jobs.deadline import JobDeadline
 from reelforge.jobs.retry import Gates, RetryPolicy, call_with_retries
 from reelforge.jobs.states import SUBMITTING, phase_of
 from reelforge.jobs.vault import drop, load_urls, save_urls, vault_path
@@ -100,8 +101,9 @@ class ImageRunner:
     def __init__(self, workspace: Workspace, *, gates: Gates | None = None, policy: RetryPolicy | None = None,
                  providers: Callable[[str], ImageProvider] | None = None,
                  presign: Callable[[dict[str, Any]], str] | None = None, deadlines: Deadlines | None = None,
-                 download_timeout: float | None = None) -> None:
+                 download_timeout: float | None = None, job_deadline: JobDeadline | None = None) -> None:
         settings = resolve_settings(workspace_root=workspace.root)
+        self.job_deadline = job_deadline or JobDeadline.from_settings(settings)
         self.workspace = workspace
         self.gates = gates or Gates()
         self.policy = policy or RetryPolicy.from_settings(settings)
@@ -170,7 +172,8 @@ class ImageRunner:
         try:
             try:
                 result = call_with_retries(lambda: provider.submit(job), gate=self.gates.get(req.spec.vendor),
-                                           policy=self.policy, idempotent=False, on_retry=log.retry_recorder(attempt))
+                                           policy=self.policy, idempotent=False, on_retry=log.retry_recorder(attempt),
+                                           deadline=self.job_deadline.start())
             except ProviderCallError as exc:
                 raise self._submit_failed(prepared, attempt, exc) from None
             return self._handle(prepared, attempt, result, kind="submit")  # records the answer, then unlocks
@@ -310,7 +313,8 @@ class ImageRunner:
             provider = self.provider(req.spec.vendor)
             try:
                 result = call_with_retries(lambda: provider.poll(attempt["generationHandle"]),
-                                           gate=self.gates.get(req.spec.vendor), policy=self.policy, idempotent=True)
+                                           gate=self.gates.get(req.spec.vendor), policy=self.policy, idempotent=True,
+                                           deadline=self.job_deadline.start())
             except ProviderCallError as exc:
                 raise submit_outcome.poll_error(exc, vendor=req.spec.vendor, key_env=VENDOR_KEY_ENV.get(
                     req.spec.vendor), label=f"{req.asset_id}/{req.run_id}", poll_command=log.poll_command) from None

@@ -25,6 +25,7 @@ from reelforge.errors import (
     StageTimeoutError,
 )
 from reelforge.jobs import submit as submit_outcome
+from reelforge.jobs.deadline import JobDeadline
 from reelforge.jobs.poll import poll_until
 from reelforge.jobs.retry import Gates, RetryPolicy, call_with_retries
 from reelforge.jobs.vault import drop, load_urls, save_urls, vault_path
@@ -85,8 +86,9 @@ class RenderRunner:
                  providers: Callable[[str], VideoProvider] | None = None,
                  presign: Callable[[dict[str, Any]], str] | None = None, deadlines: Deadlines | None = None,
                  download_timeout: float | None = None, poll_interval: float | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep, job_deadline: JobDeadline | None = None) -> None:
         settings = resolve_settings(workspace_root=workspace.root)
+        self.job_deadline = job_deadline or JobDeadline.from_settings(settings)
         self.workspace = workspace
         self.gates = gates or Gates()
         self.policy = policy or RetryPolicy.from_settings(settings)
@@ -133,11 +135,13 @@ class RenderRunner:
         write_manifest(paths, req.data, attempt, inputs=record["inputs"], status="submitting", assets=[],
                        error=None)
         provider = self.provider(req.model.vendor)
+        deadline = self.job_deadline.start()  # one total for the submit's retries and the --wait after it
 
         try:
             try:
                 result = call_with_retries(lambda: provider.submit(job), gate=self.gates.get(req.model.vendor),
-                                           policy=self.policy, idempotent=False, on_retry=log.retry_recorder(attempt))
+                                           policy=self.policy, idempotent=False, on_retry=log.retry_recorder(attempt),
+                                           deadline=deadline)
             except ProviderCallError as exc:
                 raise self._submit_failed(paths, req, attempt, exc) from None
             except ReelforgeError as exc:  # the local route failed on this machine: nothing was charged
@@ -147,7 +151,7 @@ class RenderRunner:
             out = self._handle(paths, req.data, attempt, result, kind="submit")  # records the answer, then unlocks
         finally:
             log.release(attempt)  # only a bug gets here still `submitting`: no live owner, so in doubt
-        return self._wait(paths, out, wait) if wait > 0 and out.status == "processing" else out
+        return self._wait(paths, out, wait, deadline) if wait > 0 and out.status == "processing" else out
 
     def _secrets(self, vendor: str) -> tuple[str | None, ...]:
         env = VENDOR_KEY_ENV.get(vendor)
@@ -230,10 +234,11 @@ class RenderRunner:
     # ---- poll / resume
     def poll(self, job_id: str, *, wait: float = 0.0) -> RenderResult:
         paths = find_job(self.workspace, job_id)
-        out = self._poll_once(paths)
-        return self._wait(paths, out, wait) if wait > 0 and out.status == "processing" else out
+        deadline = self.job_deadline.start()
+        out = self._poll_once(paths, deadline)
+        return self._wait(paths, out, wait, deadline) if wait > 0 and out.status == "processing" else out
 
-    def _poll_once(self, paths: JobPaths) -> RenderResult:
+    def _poll_once(self, paths: JobPaths, deadline: JobDeadline | None = None) -> RenderResult:
         log = paths.log
         latest = log.latest()
         if latest is None:
@@ -251,7 +256,7 @@ class RenderRunner:
             try:
                 result = call_with_retries(lambda: provider.poll(attempt["generationHandle"]),
                                            gate=self.gates.get(data["provider"]), policy=self.policy,
-                                           idempotent=True)
+                                           idempotent=True, deadline=deadline)
             except ProviderCallError as exc:
                 raise submit_outcome.poll_error(exc, vendor=data["provider"], key_env=VENDOR_KEY_ENV.get(
                     data["provider"]), label=f"render job {paths.job_id}", poll_command=log.poll_command) from None
@@ -260,9 +265,14 @@ class RenderRunner:
                                 f"{attempt['nextAction']}", hint="submit again with --new-attempt",
                                 file=str(paths.manifest))
 
-    def _wait(self, paths: JobPaths, out: RenderResult, wait: float) -> RenderResult:
-        out, timed_out = poll_until(out, lambda _: self._poll_once(paths), pending=lambda r: r.status == "processing",
-                                    interval=self.poll_interval, deadline_s=wait, sleep=self.sleep)
+    def _wait(self, paths: JobPaths, out: RenderResult, wait: float, deadline: JobDeadline) -> RenderResult:
+        out, timed_out = poll_until(out, lambda _: self._poll_once(paths, deadline),
+                                    pending=lambda r: r.status == "processing", interval=self.poll_interval,
+                                    deadline_s=wait, sleep=self.sleep, job=deadline)
+        if timed_out and not deadline.allows(self.poll_interval):
+            raise deadline.error(f"render job {paths.job_id}", f"waiting for it (still {out.provider_status})",
+                                 f"it keeps running at the vendor; resume with: reelforge render poll "
+                                 f"{paths.job_id} --wait 600")
         if timed_out:
             raise StageTimeoutError(f"render job {paths.job_id} is still {out.provider_status} after {wait:g} s",
                                     hint=f"it keeps running at the vendor; resume with: reelforge render poll "
