@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.assets.store import AssetStore
+from reelforge.batch.disk_full import DiskFullGuard
 from reelforge.batch.materialize import (
     asset_entries,
     materialize,
@@ -36,7 +37,7 @@ from reelforge.jobs import submit as submit_outcome
 from reelforge.jobs.attempts import AttemptLog
 from reelforge.jobs.deadline import JobDeadline
 from reelforge.jobs.retry import Gates, RetryPolicy, call_with_retries
-from reelforge.jobs.states import SUBMITTING, phase_of
+from reelforge.jobs.states import IN_DOUBT, SUBMITTING, phase_of
 from reelforge.jobs.vault import drop, load_urls, save_urls, vault_path
 from reelforge.providers.http import Deadlines
 from reelforge.providers.image.base import (
@@ -159,6 +160,11 @@ class ImageRunner:
         req, store, log = prepared.request, prepared.store, prepared.log
         store.ensure_layout()
         attempt = log.create(req.data, operation=req.spec.operation, new_attempt=new_attempt)
+        with DiskFullGuard(prepared, attempt).held() as guard:
+            return self._submit(prepared, attempt, guard)
+
+    def _submit(self, prepared: Prepared, attempt: dict[str, Any], guard: DiskFullGuard) -> ItemResult:
+        req, store, log = prepared.request, prepared.store, prepared.log
         write_json_atomic(log.run_dir / "request.json", req.data)
         store.upsert_asset({**{k: req.data.get(k) for k in ("campaignId", "personaId", "conceptId", "assetPurpose",
                                                              "creativeFormat", "sourceBasis")},
@@ -168,6 +174,7 @@ class ImageRunner:
         write_manifest(store, log, attempt, req, derivedFrom=derived)
         provider = self.provider(req.spec.vendor)
         job = self._job(prepared)
+        guard.submitting_becomes = IN_DOUBT  # from here on the vendor may have the job
 
         try:
             try:
@@ -306,6 +313,11 @@ class ImageRunner:
         if state == "materialized":
             return self._item(prepared, attempt, [e["assetRelativePath"] for e in _manifest_assets(log, attempt)],
                               submitted=False)
+        with DiskFullGuard(prepared, attempt).held():
+            return self._resume(prepared, attempt)
+
+    def _resume(self, prepared: Prepared, attempt: dict[str, Any]) -> ItemResult:
+        req, log, state = prepared.request, prepared.log, attempt["state"]
         if state in ("provider_completed", "materialization_failed"):
             urls = load_urls(vault_path(self.workspace.internal, req.asset_id, req.run_id, attempt["attemptId"]))
             return self._materialize(prepared, attempt, outputs_from_attempt(attempt), urls, submitted=False)
