@@ -82,3 +82,22 @@ def test_the_poll_loop_honours_the_job_deadline_before_sleeping() -> None:
     last, timed_out = poll_until(0, lambda n: n + 1, pending=lambda n: True, interval=3.0, deadline_s=100.0,
                                  sleep=sleep, clock=lambda: now[0], job=job)
     assert timed_out and last == 3 and now[0] == 9.0  # a 4th poll would start past 10 s
+
+
+def test_a_hung_vendor_call_is_cut_at_the_job_deadline_when_that_comes_first(
+        workspace: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    with ArkFake() as fake:
+        monkeypatch.setenv("ARK_API_KEY", fake.key)
+        monkeypatch.setenv("REELFORGE_ARK_BASE_URL", fake.base + "/api/v3")
+        monkeypatch.setenv("REELFORGE_VENDOR_DEADLINE", "8")
+        monkeypatch.setenv("REELFORGE_JOB_DEADLINE", "1.5")
+        fake.script.append("hang")
+        path = workspace / "req.json"
+        path.write_text(json.dumps(request(model="image-seedream-v5-lite-text")))
+        start = time.monotonic()
+        code, data = run_json(capsys, "image", "generate", "--request", str(path), "--yes")
+        elapsed = time.monotonic() - start
+    assert code == 6 and elapsed < 5, (elapsed, data)
+    message = data["error"]["message"]
+    assert "job_deadline (1.5 s, from env:REELFORGE_JOB_DEADLINE)" in message and "in doubt" in message
+    assert fake.received == 1  # a sent submit is never sent again

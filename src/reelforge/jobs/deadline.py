@@ -1,8 +1,10 @@
 """The total deadline of one hosted job: every submit retry, status check and wait of it together.
 
 Per-call limits (``vendor_deadline``) bound one request; this bounds the job, so a vendor that keeps answering
-503 or "processing" cannot hold a command for the sum of every retry and poll. It is checked before each retry
-and each poll, so a job ends at most one call's deadline after it.
+503 or "processing" cannot hold a command for the sum of every retry and poll. No retry or poll starts that
+could not finish before it, and a call in flight gets only the time the job has left (providers/http.py
+``job_ends_at``): a hung vendor ends at the job deadline when that comes before the call's own.
+Downloads of finished outputs keep their own ``download_deadline``.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from typing import TypeVar
 from reelforge.config import Settings, environ_value
 from reelforge.errors import ProviderCallError
 from reelforge.jobs.deadline import JobDeadline
+from reelforge.providers.http import job_ends_at
 
 T = TypeVar("T")
 
@@ -101,7 +102,10 @@ def call_with_retries(call: Callable[[], T], *, gate: Gate, policy: RetryPolicy,
         gate.wait_open(sleep)
         with gate.sem:
             try:
-                return call()
+                if deadline is None:
+                    return call()
+                with job_ends_at(time.monotonic() + deadline.remaining(), deadline.named):
+                    return call()
             except ProviderCallError as exc:
                 # a timeout already used the call's whole deadline: another try would double the wait of a
                 # hung vendor (exit 6 must come well under a minute), so it ends the call at once
