@@ -232,3 +232,24 @@ def test_an_image_download_on_a_full_disk_records_materialization_failed_and_res
         assert fake.received == 1
     assert json.loads((run / "manifest.json").read_text())["attemptState"] == "materialized"
     assert _leftovers(ws) == []
+
+
+def test_an_image_job_holds_its_reserve_only_while_it_runs_and_sweeps_a_killed_ones(
+        capsys: pytest.CaptureFixture[str], workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reserve of a job killed with -9 (its pid gone) is removed by the next job in that run folder."""
+    from tests.fakes.image_requests import request
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # a pid that no longer runs
+    run = workspace / "assets" / "a" / "runs" / "image" / "image-run-001"
+    run.mkdir(parents=True)
+    stale = run / f".attempt.{dead.pid}.reserve"
+    stale.write_bytes(b"\0" * 4096)
+    live = run / f".attempt.{os.getppid()}.reserve"  # another live process's reserve is left alone
+    live.write_bytes(b"\0" * 4096)
+    (workspace / "r.json").write_text(json.dumps(request(asset_id="a", localAssetDir="assets/a")), encoding="utf-8")
+    monkeypatch.chdir(workspace)
+    code, out = run_json(capsys, "image", "generate", "--request", "r.json")
+    assert code == 0, out
+    assert not stale.exists() and live.exists()
+    assert sorted(p.name for p in run.glob(".*.reserve")) == [live.name]  # ours was given back

@@ -8,6 +8,7 @@ sweep the reserve of a process killed with -9 (compose/stale.py).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 RESERVE_BYTES = 256 * 1024  # several times the largest record: the temp copy and the old file coexist
@@ -35,9 +36,12 @@ class SpaceReserve:
     """``.<stem>.<pid>.reserve`` in ``folder``: ``hold`` while the job runs, ``release`` to write the last record."""
 
     def __init__(self, folder: Path, stem: str) -> None:
+        self.stem = stem
         self.path = folder / f".{stem}.{os.getpid()}.reserve"
 
     def hold(self) -> bool:
+        """Sweep the reserves that killed (-9) jobs left here, then take ours."""
+        sweep_dead(self.path.parent, self.stem)
         return reserve_space(self.path)
 
     def release(self) -> bool:
@@ -46,3 +50,32 @@ class SpaceReserve:
         except FileNotFoundError:
             return False
         return True
+
+
+def sweep_dead(folder: Path, stem: str) -> list[Path]:
+    """Remove ``.<stem>.<pid>.reserve`` files whose process is gone; returns what was removed."""
+    pattern = re.compile(rf"^\.{re.escape(stem)}\.(\d+)\.reserve$")
+    removed: list[Path] = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        match = pattern.match(entry.name)
+        if match is None or entry.is_symlink() or _alive(int(match.group(1))):
+            continue
+        entry.unlink(missing_ok=True)
+        removed.append(entry)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
