@@ -253,3 +253,41 @@ def test_an_image_job_holds_its_reserve_only_while_it_runs_and_sweeps_a_killed_o
     assert code == 0, out
     assert not stale.exists() and live.exists()
     assert sorted(p.name for p in run.glob(".*.reserve")) == [live.name]  # ours was given back
+
+
+def test_a_render_download_on_a_full_disk_records_it_and_a_later_poll_finishes(
+        small_fs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same for render jobs: the manifest says materialization_failed (disk full), earlier files unchanged."""
+    from reelforge.errors import DiskFullError
+    from tests.fakes.ark_video_server import ArkVideoFake
+    from tests.fakes.render_assets import runner, seedance, upstream
+
+    ws = small_fs / "ws"
+    ws.mkdir()
+    upstream(ws)
+    earlier = _snapshot(ws / "assets")
+    with ArkVideoFake(plan=["succeeded"]) as fake:
+        monkeypatch.setenv("ARK_API_KEY", fake.key)
+        monkeypatch.setenv("REELFORGE_ARK_BASE_URL", fake.base + "/api/v3")
+        serve = fake._get
+        filled: list[bool] = []
+
+        def fill_then_serve(handler: object) -> None:
+            if getattr(handler, "path", "").startswith("/files/") and not filled:
+                filled.append(True)
+                fill(small_fs)
+            serve(handler)  # type: ignore[arg-type]
+
+        fake._get = fill_then_serve  # type: ignore[method-assign]
+        run = runner(ws)
+        prepared = run.prepare(seedance("sd-full"))
+        with pytest.raises(DiskFullError):
+            run.submit(prepared, wait=5)
+        manifest = json.loads(prepared.paths.manifest.read_text())
+        assert manifest["attemptState"] == "materialization_failed", manifest["attemptState"]
+        assert manifest["status"] == "materialization_failed" and manifest["error"]["kind"] == "disk-full"
+        assert _snapshot(ws / "assets") == earlier
+        assert _leftovers(ws) == [] and not list(ws.rglob("*.reserve"))
+        (small_fs / ".filler").unlink()
+        assert runner(ws).poll("sd-full").status == "review_pending"
+        assert fake.submits == 1

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.assets.store import AssetStore
-from reelforge.batch.disk_full import DiskFullGuard
 from reelforge.batch.materialize import (
     asset_entries,
     materialize,
@@ -36,6 +35,7 @@ from reelforge.errors import (
 from reelforge.jobs import submit as submit_outcome
 from reelforge.jobs.attempts import AttemptLog
 from reelforge.jobs.deadline import JobDeadline
+from reelforge.jobs.disk_full import DiskFullGuard
 from reelforge.jobs.retry import Gates, RetryPolicy, call_with_retries
 from reelforge.jobs.states import IN_DOUBT, SUBMITTING, phase_of
 from reelforge.jobs.vault import drop, load_urls, save_urls, vault_path
@@ -160,7 +160,7 @@ class ImageRunner:
         req, store, log = prepared.request, prepared.store, prepared.log
         store.ensure_layout()
         attempt = log.create(req.data, operation=req.spec.operation, new_attempt=new_attempt)
-        with DiskFullGuard(prepared, attempt).held() as guard:
+        with _guard(prepared, attempt).held() as guard:
             return self._submit(prepared, attempt, guard)
 
     def _submit(self, prepared: Prepared, attempt: dict[str, Any], guard: DiskFullGuard) -> ItemResult:
@@ -313,7 +313,7 @@ class ImageRunner:
         if state == "materialized":
             return self._item(prepared, attempt, [e["assetRelativePath"] for e in _manifest_assets(log, attempt)],
                               submitted=False)
-        with DiskFullGuard(prepared, attempt).held():
+        with _guard(prepared, attempt).held():
             return self._resume(prepared, attempt)
 
     def _resume(self, prepared: Prepared, attempt: dict[str, Any]) -> ItemResult:
@@ -354,6 +354,11 @@ class ImageRunner:
         if phase_of(latest["state"]) in ("in_doubt", "failed"):
             return self._item(prepared, attempt, [], submitted=False)
         return self.poll(prepared)
+
+
+def _guard(prepared: Prepared, attempt: dict[str, Any]) -> DiskFullGuard:
+    req, store, log = prepared.request, prepared.store, prepared.log
+    return DiskFullGuard(log, attempt, lambda fields: write_manifest(store, log, attempt, req, **fields))
 
 
 def _manifest_assets(log: AttemptLog, attempt: dict[str, Any]) -> list[dict[str, Any]]:

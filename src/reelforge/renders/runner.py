@@ -26,6 +26,7 @@ from reelforge.errors import (
 )
 from reelforge.jobs import submit as submit_outcome
 from reelforge.jobs.deadline import JobDeadline
+from reelforge.jobs.disk_full import DiskFullGuard
 from reelforge.jobs.poll import poll_until
 from reelforge.jobs.retry import Gates, RetryPolicy, call_with_retries
 from reelforge.jobs.vault import drop, load_urls, save_urls, vault_path
@@ -36,7 +37,7 @@ from reelforge.providers.video.base import PENDING, VideoProvider, VideoResult, 
 from reelforge.providers.video.catalog import VENDOR_KEY_ENV
 from reelforge.renders.gates import Input, resolve_inputs
 from reelforge.renders.jobs import JobPaths, find_job, job_paths
-from reelforge.renders.manifest import write_manifest
+from reelforge.renders.manifest import STATUS_OF_STATE, write_manifest
 from reelforge.renders.materialize import materialize
 from reelforge.renders.request import RenderRequest, normalize
 from reelforge.renders.wire import build_job
@@ -130,12 +131,20 @@ class RenderRunner:
                                                         f"render job {req.job_id}"),
                                     hint=f"poll it: reelforge render poll {req.job_id} (or pass --new-attempt to "
                                          "pay for another render)", file=exc.file) from None
+        with _guard(paths, req.data, attempt).held() as guard:
+            out, deadline = self._submit(prepared, job, record, attempt, guard)
+        return self._wait(paths, out, wait, deadline) if wait > 0 and out.status == "processing" else out
+
+    def _submit(self, prepared: PreparedRender, job: Any, record: dict[str, Any], attempt: dict[str, Any],
+                guard: DiskFullGuard) -> tuple[RenderResult, JobDeadline]:
+        req, paths, log = prepared.request, prepared.paths, prepared.paths.log
         paths.write_pointer()
         write_json_atomic(paths.request, record)
         write_manifest(paths, req.data, attempt, inputs=record["inputs"], status="submitting", assets=[],
                        error=None)
         provider = self.provider(req.model.vendor)
         deadline = self.job_deadline.start()  # one total for the submit's retries and the --wait after it
+        guard.submitting_becomes = "in_doubt"  # from here on the vendor may have the job
 
         try:
             try:
@@ -151,7 +160,7 @@ class RenderRunner:
             out = self._handle(paths, req.data, attempt, result, kind="submit")  # records the answer, then unlocks
         finally:
             log.release(attempt)  # only a bug gets here still `submitting`: no live owner, so in doubt
-        return self._wait(paths, out, wait, deadline) if wait > 0 and out.status == "processing" else out
+        return out, deadline
 
     def _secrets(self, vendor: str) -> tuple[str | None, ...]:
         env = VENDOR_KEY_ENV.get(vendor)
@@ -249,6 +258,12 @@ class RenderRunner:
         state = attempt["state"]
         if state == "materialized":
             return self._result(paths)
+        with _guard(paths, data, attempt).held():
+            return self._resume(paths, data, attempt, deadline)
+
+    def _resume(self, paths: JobPaths, data: dict[str, Any], attempt: dict[str, Any],
+                deadline: JobDeadline | None) -> RenderResult:
+        log, state = paths.log, attempt["state"]
         if state in ("provider_completed", "materialization_failed"):
             return self._materialize(paths, data, attempt, submitted=False)
         if state == "submitted_processing":
@@ -278,6 +293,15 @@ class RenderRunner:
                                     hint=f"it keeps running at the vendor; resume with: reelforge render poll "
                                          f"{paths.job_id} --wait 600", file=str(paths.manifest))
         return out
+
+
+def _guard(paths: JobPaths, data: dict[str, Any], attempt: dict[str, Any]) -> DiskFullGuard:
+    def record(fields: dict[str, Any]) -> None:
+        status = "materialization_failed" if attempt["state"] == "materialization_failed" else (
+            STATUS_OF_STATE.get(attempt["state"]) or paths.read_manifest().get("status") or "failed")
+        write_manifest(paths, data, attempt, status=status, error={**fields["error"], "recoverable": True})
+
+    return DiskFullGuard(paths.log, attempt, record)
 
 
 def _attempt_request(paths: JobPaths, attempt: dict[str, Any]) -> dict[str, Any]:
