@@ -38,7 +38,7 @@ def classify(exc: ProviderCallError, *, vendor: str, key_env: str | None, label:
         what = f"HTTP {exc.status}" if exc.status else exc.message
         return SubmitFailure(NOT_SUBMITTED, StageTimeoutError(
             f"{vendor}: {label} reached the total job deadline {exc.job_deadline} retrying the submit (last "
-            f"answer: {what}, {tries} tries at most)",
+            f"answer: {what})",
             hint="nothing was charged: run the same command again later, or raise REELFORGE_JOB_DEADLINE "
                  "(job_deadline in reelforge.toml)", file=str(saved)))
     if exc.call_kind == "malformed":
