@@ -172,3 +172,47 @@ def test_a_batch_whose_items_all_escape_exits_2(capsys: pytest.CaptureFixture[st
     code, out = run_json(capsys, "image", "generate", "--request", "b.jsonl")
     assert code == 2 and out["error"]["kind"] == "safety", out
     assert list(outside.iterdir()) == []
+
+
+@pytest.mark.parametrize("mode", ["card", "slide"])
+def test_a_card_drawn_in_a_worker_thread_through_a_symlinked_visuals_folder_is_exit_2(
+        workspace: Path, outside: Path, mode: str) -> None:
+    """Cards and slides are drawn in a thread pool: the confinement must travel with each worker."""
+    from reelforge.models.script import Scene
+    from reelforge.pipeline.visual_chain import produce_visuals
+    from reelforge.workspace.contain import confine
+
+    run_dir = workspace / "videos" / "r1"
+    run_dir.mkdir(parents=True)
+    (run_dir / "visuals").symlink_to(outside, target_is_directory=True)
+    scenes = [Scene.model_validate({"id": "s1", "durationSec": 2, "onScreenText": ["Point one"]})]
+    with confine(workspace), pytest.raises(SafetyError) as info:
+        produce_visuals(scenes, run_dir=run_dir, workspace=workspace, mode=mode, seed=3,  # type: ignore[arg-type]
+                        width=360, height=640, title="T", env={})
+    assert info.value.exit_code == 2
+    assert list(outside.iterdir()) == []  # nothing landed through the link
+
+
+def test_video_generate_refuses_a_card_through_a_visuals_folder_linked_out_of_the_workspace(
+        workspace: Path, outside: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole entry point: the link is planted as soon as the run folder exists; the run ends exit 2."""
+    from reelforge.config import resolve_settings
+    from reelforge.pipeline.generate import GenerateRequest, generate
+    from reelforge.workspace.paths import Workspace
+
+    for name in list(os.environ):
+        if name.startswith("REELFORGE_") or name.endswith("_API_KEY"):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("REELFORGE_VOICE", "none")
+    monkeypatch.setenv("REELFORGE_VISUAL", "card")
+    settings = resolve_settings(workspace_root=workspace)
+
+    def plant(run_dir: Path) -> None:
+        (run_dir / "visuals").symlink_to(outside, target_is_directory=True)
+
+    request = GenerateRequest("Three quick tips for a tidy inbox.", settings, Workspace.at(workspace),
+                              on_run_dir=plant)
+    with pytest.raises(SafetyError) as info:
+        generate(request)
+    assert info.value.exit_code == 2
+    assert list(outside.iterdir()) == []

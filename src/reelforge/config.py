@@ -180,6 +180,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("vendor_deadline", 45.0, _float(0.5, 3600),
            "overall seconds for one vendor call (connect + send + the whole answer); a hung or dripping "
            "vendor ends with exit 6"),
+    Option("job_deadline", 600.0, _float(1, 86400),
+           "total seconds for one hosted job: its submit retries, status checks and waits together (exit 6)"),
     Option("download_deadline", 300.0, _float(0.5, 7200), "overall seconds for one output download"),
     Option("retry_attempts", 5, _int, "tries per vendor call, the first included (429/5xx/connect errors)"),
     Option("retry_base_s", 0.5, _float(0, 600), "backoff base in seconds (full jitter, doubled per try)"),

@@ -177,6 +177,7 @@ class ProviderCallError(ProviderError):
         self.status = status
         self.retry_after = retry_after
         self.raw_body = raw_body
+        self.job_deadline: str | None = None  # set when the job's total deadline stopped the retries
         if call_kind == "timeout":
             self.exit_code = EXIT_TIMEOUT
 

@@ -34,8 +34,10 @@ from reelforge.errors import (
 )
 from reelforge.jobs import submit as submit_outcome
 from reelforge.jobs.attempts import AttemptLog
+from reelforge.jobs.deadline import JobDeadline
+from reelforge.jobs.disk_full import DiskFullGuard
 from reelforge.jobs.retry import Gates, RetryPolicy, call_with_retries
-from reelforge.jobs.states import SUBMITTING, phase_of
+from reelforge.jobs.states import IN_DOUBT, SUBMITTING, phase_of
 from reelforge.jobs.vault import drop, load_urls, save_urls, vault_path
 from reelforge.providers.http import Deadlines
 from reelforge.providers.image.base import (
@@ -100,8 +102,9 @@ class ImageRunner:
     def __init__(self, workspace: Workspace, *, gates: Gates | None = None, policy: RetryPolicy | None = None,
                  providers: Callable[[str], ImageProvider] | None = None,
                  presign: Callable[[dict[str, Any]], str] | None = None, deadlines: Deadlines | None = None,
-                 download_timeout: float | None = None) -> None:
+                 download_timeout: float | None = None, job_deadline: JobDeadline | None = None) -> None:
         settings = resolve_settings(workspace_root=workspace.root)
+        self.job_deadline = job_deadline or JobDeadline.from_settings(settings)
         self.workspace = workspace
         self.gates = gates or Gates()
         self.policy = policy or RetryPolicy.from_settings(settings)
@@ -157,6 +160,11 @@ class ImageRunner:
         req, store, log = prepared.request, prepared.store, prepared.log
         store.ensure_layout()
         attempt = log.create(req.data, operation=req.spec.operation, new_attempt=new_attempt)
+        with _guard(prepared, attempt).held() as guard:
+            return self._submit(prepared, attempt, guard)
+
+    def _submit(self, prepared: Prepared, attempt: dict[str, Any], guard: DiskFullGuard) -> ItemResult:
+        req, store, log = prepared.request, prepared.store, prepared.log
         write_json_atomic(log.run_dir / "request.json", req.data)
         store.upsert_asset({**{k: req.data.get(k) for k in ("campaignId", "personaId", "conceptId", "assetPurpose",
                                                              "creativeFormat", "sourceBasis")},
@@ -166,11 +174,13 @@ class ImageRunner:
         write_manifest(store, log, attempt, req, derivedFrom=derived)
         provider = self.provider(req.spec.vendor)
         job = self._job(prepared)
+        guard.submitting_becomes = IN_DOUBT  # from here on the vendor may have the job
 
         try:
             try:
                 result = call_with_retries(lambda: provider.submit(job), gate=self.gates.get(req.spec.vendor),
-                                           policy=self.policy, idempotent=False, on_retry=log.retry_recorder(attempt))
+                                           policy=self.policy, idempotent=False, on_retry=log.retry_recorder(attempt),
+                                           deadline=self.job_deadline.start())
             except ProviderCallError as exc:
                 raise self._submit_failed(prepared, attempt, exc) from None
             return self._handle(prepared, attempt, result, kind="submit")  # records the answer, then unlocks
@@ -303,6 +313,11 @@ class ImageRunner:
         if state == "materialized":
             return self._item(prepared, attempt, [e["assetRelativePath"] for e in _manifest_assets(log, attempt)],
                               submitted=False)
+        with _guard(prepared, attempt).held():
+            return self._resume(prepared, attempt)
+
+    def _resume(self, prepared: Prepared, attempt: dict[str, Any]) -> ItemResult:
+        req, log, state = prepared.request, prepared.log, attempt["state"]
         if state in ("provider_completed", "materialization_failed"):
             urls = load_urls(vault_path(self.workspace.internal, req.asset_id, req.run_id, attempt["attemptId"]))
             return self._materialize(prepared, attempt, outputs_from_attempt(attempt), urls, submitted=False)
@@ -310,7 +325,8 @@ class ImageRunner:
             provider = self.provider(req.spec.vendor)
             try:
                 result = call_with_retries(lambda: provider.poll(attempt["generationHandle"]),
-                                           gate=self.gates.get(req.spec.vendor), policy=self.policy, idempotent=True)
+                                           gate=self.gates.get(req.spec.vendor), policy=self.policy, idempotent=True,
+                                           deadline=self.job_deadline.start())
             except ProviderCallError as exc:
                 raise submit_outcome.poll_error(exc, vendor=req.spec.vendor, key_env=VENDOR_KEY_ENV.get(
                     req.spec.vendor), label=f"{req.asset_id}/{req.run_id}", poll_command=log.poll_command) from None
@@ -338,6 +354,11 @@ class ImageRunner:
         if phase_of(latest["state"]) in ("in_doubt", "failed"):
             return self._item(prepared, attempt, [], submitted=False)
         return self.poll(prepared)
+
+
+def _guard(prepared: Prepared, attempt: dict[str, Any]) -> DiskFullGuard:
+    req, store, log = prepared.request, prepared.store, prepared.log
+    return DiskFullGuard(log, attempt, lambda fields: write_manifest(store, log, attempt, req, **fields))
 
 
 def _manifest_assets(log: AttemptLog, attempt: dict[str, Any]) -> list[dict[str, Any]]:

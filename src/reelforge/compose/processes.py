@@ -8,6 +8,7 @@ On Linux every child also asks the kernel for SIGKILL when its parent dies (PR_S
 from __future__ import annotations
 
 import collections
+import contextvars
 import os
 import signal
 import subprocess
@@ -168,7 +169,8 @@ def run_all(tasks: Sequence[Callable[[ProcessGroup], object]], jobs: int) -> Non
     futures: list[Future[object]] = []
     try:
         with sigterm_raises():
-            futures = [pool.submit(task, group) for task in tasks]
+            # under a copy of the caller's context: the workspace confinement (workspace/contain.py) comes along
+            futures = [pool.submit(contextvars.copy_context().run, task, group) for task in tasks]
             pending: set[Future[object]] = set(futures)
             while pending:
                 # a timeout keeps the main thread responsive to Ctrl-C and SIGTERM

@@ -19,6 +19,8 @@ from typing import TypeVar
 
 from reelforge.config import Settings, environ_value
 from reelforge.errors import ProviderCallError
+from reelforge.jobs.deadline import JobDeadline
+from reelforge.providers.http import job_ends_at
 
 T = TypeVar("T")
 
@@ -89,14 +91,21 @@ class Gates:
 
 def call_with_retries(call: Callable[[], T], *, gate: Gate, policy: RetryPolicy, idempotent: bool = True,
                       on_retry: Callable[[ProviderCallError, float], None] | None = None,
-                      sleep: Callable[[float], None] = time.sleep, rng: random.Random | None = None) -> T:
-    """Run ``call`` under the vendor's gate; ``idempotent=False`` (a submit) never retries a sent request."""
+                      sleep: Callable[[float], None] = time.sleep, rng: random.Random | None = None,
+                      deadline: JobDeadline | None = None) -> T:
+    """Run ``call`` under the vendor's gate; ``idempotent=False`` (a submit) never retries a sent request.
+
+    A retry that could not start before the job's total ``deadline`` is not made: the last failure is raised
+    with ``job_deadline`` set, so the caller reports exit 6 naming the setting."""
     rng = rng or random.Random()
     for try_no in range(policy.attempts):
         gate.wait_open(sleep)
         with gate.sem:
             try:
-                return call()
+                if deadline is None:
+                    return call()
+                with job_ends_at(time.monotonic() + deadline.remaining(), deadline.named):
+                    return call()
             except ProviderCallError as exc:
                 # a timeout already used the call's whole deadline: another try would double the wait of a
                 # hung vendor (exit 6 must come well under a minute), so it ends the call at once
@@ -106,6 +115,9 @@ def call_with_retries(call: Callable[[], T], *, gate: Gate, policy: RetryPolicy,
                     raise
                 failure = exc
                 delay = policy.delay(try_no, exc.retry_after, rng)
+                if deadline is not None and not deadline.allows(delay):
+                    exc.job_deadline = deadline.named
+                    raise
                 if exc.status == 429:
                     gate.cool_down(delay)  # the next loop waits at the gate, with every other worker
         if on_retry:

@@ -34,6 +34,13 @@ class SubmitFailure:
 def classify(exc: ProviderCallError, *, vendor: str, key_env: str | None, label: str, tries: int,
              saved: Path, body_excerpt: str) -> SubmitFailure:
     """``label`` names the job (``asset/run`` or ``render job X``); ``saved`` is the redacted answer on disk."""
+    if exc.job_deadline:  # only a retry that was safe (nothing taken) is cut short: nothing was charged
+        what = f"HTTP {exc.status}" if exc.status else exc.message
+        return SubmitFailure(NOT_SUBMITTED, StageTimeoutError(
+            f"{vendor}: {label} reached the total job deadline {exc.job_deadline} retrying the submit (last "
+            f"answer: {what})",
+            hint="nothing was charged: run the same command again later, or raise REELFORGE_JOB_DEADLINE "
+                 "(job_deadline in reelforge.toml)", file=str(saved)))
     if exc.call_kind == "malformed":
         return SubmitFailure(IN_DOUBT, ProviderError(
             f"{vendor} returned a malformed answer to the submit of {label}: {exc.message}",
@@ -63,6 +70,9 @@ def poll_error(exc: ProviderCallError, *, vendor: str, key_env: str | None, labe
     if exc.auth:
         return AuthRequiredError(f"{vendor} refused the key in {key_env} (HTTP {exc.status})",
                                  hint=f"set a valid {key_env} and poll again")
+    if exc.job_deadline:
+        return StageTimeoutError(f"polling {label} reached the total job deadline {exc.job_deadline}: "
+                                 f"{exc.message}", hint=f"poll again later: {poll_command} (nothing new was charged)")
     cls = StageTimeoutError if exc.call_kind == "timeout" else ProviderUnavailableError
     return cls(f"polling {label} failed: {exc.message}",
                hint=f"poll again later: {poll_command} (nothing new was charged)")

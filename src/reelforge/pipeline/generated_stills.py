@@ -250,7 +250,8 @@ def _run(path: Path, requests: Sequence[dict[str, Any]], workspace: Workspace, r
                     item.error = exc
         return current
 
-    items, _timed_out = poll_until(items, step, pending=pending, interval=3.0, deadline_s=deadline_s, sleep=sleep)
+    items, _timed_out = poll_until(items, step, pending=pending, interval=3.0, deadline_s=deadline_s, sleep=sleep,
+                                   job=run.job_deadline.start())
     return items
 
 

@@ -23,6 +23,7 @@ from reelforge.models.manifest import AssetRecord, Manifest, ManifestError, Stag
 from reelforge.workspace.atomic import write_json_atomic
 from reelforge.workspace.hashing import sha256_file
 from reelforge.workspace.paths import run_relative
+from reelforge.workspace.reserve import reserve_space
 
 
 @dataclass
@@ -35,27 +36,6 @@ class StageOutcome:
     warnings: list[str] = field(default_factory=list)
     fingerprint: str | None = None
     reused: bool = False
-
-
-RESERVE_BYTES = 256 * 1024  # several times the largest manifest: the temp copy and the old file coexist
-
-
-def reserve_space(path: Path, size: int = RESERVE_BYTES) -> bool:
-    """Allocate ``size`` real bytes at ``path`` (not a sparse file); False when even that does not fit."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o600)
-    except OSError:
-        return False
-    try:
-        try:
-            os.posix_fallocate(fd, 0, size)
-        except (AttributeError, OSError):
-            os.write(fd, b"\0" * size)
-        return True
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
 
 
 class RunRecorder:

@@ -13,9 +13,10 @@
 
 from __future__ import annotations
 
+import contextvars
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -182,6 +183,13 @@ def produce_visuals(scenes: Sequence[Scene], *, run_dir: Path, workspace: Path, 
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _in_context(pool: ThreadPoolExecutor, fn: Callable[..., VisualResult], *args: Any,
+                **kwargs: Any) -> Future[VisualResult]:
+    """Run ``fn`` in the pool under a copy of this thread's context: the workspace confinement (contain.py)
+    lives in a context variable, and a bare pool thread would write unchecked."""
+    return pool.submit(contextvars.copy_context().run, fn, *args, **kwargs)
+
+
 def _timed_card(scene: Scene, index: int, run_dir: Path, *, seed: int, width: int, height: int, title: str,
                 path_taken: PathTaken, warnings: list[str], started: float, plan: CardPlan) -> VisualResult:
     result = _card(scene, index, run_dir, seed=seed, width=width, height=height, title=title,
@@ -197,8 +205,8 @@ def _scene_visual(scene: Scene, index: int, *, run_dir: Path, workspace: Path, m
     """This scene's visual, or the future of its designed card."""
     started = time.monotonic()
     if mode == "slide":
-        return pool.submit(_slide, scene, index, run_dir, workspace=workspace, seed=seed, width=width, height=height,
-                           title=title)
+        return _in_context(pool, _slide, scene, index, run_dir, workspace=workspace, seed=seed, width=width,
+                           height=height, title=title)
     warnings: list[str] = []
     result: VisualResult | None = None
     if scene.visual.kind in _TEXT_HEAVY and scene.visual.ref and mode != "card":
@@ -231,7 +239,7 @@ def _scene_visual(scene: Scene, index: int, *, run_dir: Path, workspace: Path, m
             warnings.append(f"pexels unavailable: {pexels_state['down']}; used designed card")
     if result is None:
         taken: PathTaken = "fallback" if mode == "stock" or warnings else "real"
-        return pool.submit(_timed_card, scene, index, run_dir, seed=seed, width=width, height=height,
+        return _in_context(pool, _timed_card, scene, index, run_dir, seed=seed, width=width, height=height,
                            title=title, path_taken=taken, warnings=warnings, started=started, plan=plan)
     result.seconds = time.monotonic() - started
     return result

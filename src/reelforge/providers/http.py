@@ -21,7 +21,10 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -57,6 +60,27 @@ class Deadlines:
 
 DEFAULT_DEADLINES = Deadlines()
 _lock = threading.Lock()
+# (monotonic end, setting name) of the job the current call belongs to; set by jobs.retry for each try
+_JOB_END: ContextVar[tuple[float, str] | None] = ContextVar("reelforge_job_end", default=None)
+
+
+@contextmanager
+def job_ends_at(end: float, named: str) -> Iterator[None]:
+    """Calls below this block get no more than the time left of their job (``job_deadline``)."""
+    token = _JOB_END.set((end, named))
+    try:
+        yield
+    finally:
+        _JOB_END.reset(token)
+
+
+def call_budget(call_s: float) -> tuple[float, str | None]:
+    """The deadline of one call: its own, or the job's time left when shorter (then the job's setting name)."""
+    job = _JOB_END.get()
+    if job is None:
+        return call_s, None
+    left = max(0.05, job[0] - time.monotonic())
+    return (left, job[1]) if left < call_s else (call_s, None)
 
 
 def default_deadlines() -> Deadlines:
@@ -84,7 +108,7 @@ def run_with_deadline(work: Callable[[threading.Event], T], seconds: float, what
     worker.join(seconds)
     if worker.is_alive():
         cancel.set()
-        raise httpx.ReadTimeout(f"{what}: no complete answer within the {seconds:g} s deadline")
+        raise httpx.ReadTimeout(f"{what}: no complete answer within the {seconds:.3g} s deadline")
     if "error" in box:
         raise box["error"]
     return box["value"]  # type: ignore[no-any-return]
@@ -111,7 +135,9 @@ class DeadlineTransport(httpx.BaseTransport):
             return httpx.Response(response.status_code, headers=response.headers, content=b"".join(chunks),
                                   extensions=response.extensions, request=request)
 
-        return run_with_deadline(work, self.deadline_s, request.url.host)
+        seconds, job = call_budget(self.deadline_s)
+        what = request.url.host if job is None else f"{request.url.host} (the job's total deadline, {job})"
+        return run_with_deadline(work, seconds, what)
 
     def close(self) -> None:
         self.inner.close()

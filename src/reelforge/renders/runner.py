@@ -25,6 +25,8 @@ from reelforge.errors import (
     StageTimeoutError,
 )
 from reelforge.jobs import submit as submit_outcome
+from reelforge.jobs.deadline import JobDeadline
+from reelforge.jobs.disk_full import DiskFullGuard
 from reelforge.jobs.poll import poll_until
 from reelforge.jobs.retry import Gates, RetryPolicy, call_with_retries
 from reelforge.jobs.states import MATERIALIZED, phase_of
@@ -36,7 +38,7 @@ from reelforge.providers.video.base import PENDING, VideoProvider, VideoResult, 
 from reelforge.providers.video.catalog import VENDOR_KEY_ENV
 from reelforge.renders.gates import Input, resolve_inputs
 from reelforge.renders.jobs import JobPaths, find_job, job_paths
-from reelforge.renders.manifest import write_manifest
+from reelforge.renders.manifest import STATUS_OF_STATE, write_manifest
 from reelforge.renders.materialize import materialize
 from reelforge.renders.request import RenderRequest, normalize
 from reelforge.renders.wire import build_job
@@ -86,8 +88,9 @@ class RenderRunner:
                  providers: Callable[[str], VideoProvider] | None = None,
                  presign: Callable[[dict[str, Any]], str] | None = None, deadlines: Deadlines | None = None,
                  download_timeout: float | None = None, poll_interval: float | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep, job_deadline: JobDeadline | None = None) -> None:
         settings = resolve_settings(workspace_root=workspace.root)
+        self.job_deadline = job_deadline or JobDeadline.from_settings(settings)
         self.workspace = workspace
         self.gates = gates or Gates()
         self.policy = policy or RetryPolicy.from_settings(settings)
@@ -129,16 +132,26 @@ class RenderRunner:
                                                         f"render job {req.job_id}"),
                                     hint=f"poll it: reelforge render poll {req.job_id} (or pass --new-attempt to "
                                          "pay for another render)", file=exc.file) from None
+        with _guard(paths, req.data, attempt).held() as guard:
+            out, deadline = self._submit(prepared, job, record, attempt, guard)
+        return self._wait(paths, out, wait, deadline) if wait > 0 and out.status == "processing" else out
+
+    def _submit(self, prepared: PreparedRender, job: Any, record: dict[str, Any], attempt: dict[str, Any],
+                guard: DiskFullGuard) -> tuple[RenderResult, JobDeadline]:
+        req, paths, log = prepared.request, prepared.paths, prepared.paths.log
         paths.write_pointer()
         write_json_atomic(paths.request, record)
         write_manifest(paths, req.data, attempt, inputs=record["inputs"], status="submitting", assets=[],
                        error=None)
         provider = self.provider(req.model.vendor)
+        deadline = self.job_deadline.start()  # one total for the submit's retries and the --wait after it
+        guard.submitting_becomes = "in_doubt"  # from here on the vendor may have the job
 
         try:
             try:
                 result = call_with_retries(lambda: provider.submit(job), gate=self.gates.get(req.model.vendor),
-                                           policy=self.policy, idempotent=False, on_retry=log.retry_recorder(attempt))
+                                           policy=self.policy, idempotent=False, on_retry=log.retry_recorder(attempt),
+                                           deadline=deadline)
             except ProviderCallError as exc:
                 raise self._submit_failed(paths, req, attempt, exc) from None
             except ReelforgeError as exc:  # the local route failed on this machine: nothing was charged
@@ -148,7 +161,7 @@ class RenderRunner:
             out = self._handle(paths, req.data, attempt, result, kind="submit")  # records the answer, then unlocks
         finally:
             log.release(attempt)  # only a bug gets here still `submitting`: no live owner, so in doubt
-        return self._wait(paths, out, wait) if wait > 0 and out.status == "processing" else out
+        return out, deadline
 
     def _secrets(self, vendor: str) -> tuple[str | None, ...]:
         env = VENDOR_KEY_ENV.get(vendor)
@@ -233,10 +246,11 @@ class RenderRunner:
     # ---- poll / resume
     def poll(self, job_id: str, *, wait: float = 0.0) -> RenderResult:
         paths = find_job(self.workspace, job_id)
-        out = self._poll_once(paths)
-        return self._wait(paths, out, wait) if wait > 0 and out.status == "processing" else out
+        deadline = self.job_deadline.start()
+        out = self._poll_once(paths, deadline)
+        return self._wait(paths, out, wait, deadline) if wait > 0 and out.status == "processing" else out
 
-    def _poll_once(self, paths: JobPaths) -> RenderResult:
+    def _poll_once(self, paths: JobPaths, deadline: JobDeadline | None = None) -> RenderResult:
         log = paths.log
         latest = log.latest()
         if latest is None:
@@ -247,6 +261,12 @@ class RenderRunner:
         state = attempt["state"]
         if state == "materialized":
             return self._result(paths)
+        with _guard(paths, data, attempt).held():
+            return self._resume(paths, data, attempt, deadline)
+
+    def _resume(self, paths: JobPaths, data: dict[str, Any], attempt: dict[str, Any],
+                deadline: JobDeadline | None) -> RenderResult:
+        log, state = paths.log, attempt["state"]
         if state in ("provider_completed", "materialization_failed"):
             return self._materialize(paths, data, attempt, submitted=False)
         if state == "submitted_processing":
@@ -254,7 +274,7 @@ class RenderRunner:
             try:
                 result = call_with_retries(lambda: provider.poll(attempt["generationHandle"]),
                                            gate=self.gates.get(data["provider"]), policy=self.policy,
-                                           idempotent=True)
+                                           idempotent=True, deadline=deadline)
             except ProviderCallError as exc:
                 raise submit_outcome.poll_error(exc, vendor=data["provider"], key_env=VENDOR_KEY_ENV.get(
                     data["provider"]), label=f"render job {paths.job_id}", poll_command=log.poll_command) from None
@@ -263,14 +283,28 @@ class RenderRunner:
                                 f"{attempt['nextAction']}", hint="submit again with --new-attempt",
                                 file=str(paths.manifest))
 
-    def _wait(self, paths: JobPaths, out: RenderResult, wait: float) -> RenderResult:
-        out, timed_out = poll_until(out, lambda _: self._poll_once(paths), pending=lambda r: r.status == "processing",
-                                    interval=self.poll_interval, deadline_s=wait, sleep=self.sleep)
+    def _wait(self, paths: JobPaths, out: RenderResult, wait: float, deadline: JobDeadline) -> RenderResult:
+        out, timed_out = poll_until(out, lambda _: self._poll_once(paths, deadline),
+                                    pending=lambda r: r.status == "processing", interval=self.poll_interval,
+                                    deadline_s=wait, sleep=self.sleep, job=deadline)
+        if timed_out and not deadline.allows(self.poll_interval):
+            raise deadline.error(f"render job {paths.job_id}", f"waiting for it (still {out.provider_status})",
+                                 f"it keeps running at the vendor; resume with: reelforge render poll "
+                                 f"{paths.job_id} --wait 600")
         if timed_out:
             raise StageTimeoutError(f"render job {paths.job_id} is still {out.provider_status} after {wait:g} s",
                                     hint=f"it keeps running at the vendor; resume with: reelforge render poll "
                                          f"{paths.job_id} --wait 600", file=str(paths.manifest))
         return out
+
+
+def _guard(paths: JobPaths, data: dict[str, Any], attempt: dict[str, Any]) -> DiskFullGuard:
+    def record(fields: dict[str, Any]) -> None:
+        status = "materialization_failed" if attempt["state"] == "materialization_failed" else (
+            STATUS_OF_STATE.get(attempt["state"]) or paths.read_manifest().get("status") or "failed")
+        write_manifest(paths, data, attempt, status=status, error={**fields["error"], "recoverable": True})
+
+    return DiskFullGuard(paths.log, attempt, record)
 
 
 def _attempt_request(paths: JobPaths, attempt: dict[str, Any]) -> dict[str, Any]:
