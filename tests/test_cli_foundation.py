@@ -40,7 +40,7 @@ def test_doctor_never_shows_a_key(capsys: pytest.CaptureFixture[str], workspace:
 
 def test_broken_script_names_each_bad_field(capsys: pytest.CaptureFixture[str], workspace: Path) -> None:
     broken = {"schemaVersion": "2.0", "mode": "vlog", "aspect": "9:16", "locale": "en", "title": "",
-              "scenes": [{"id": "a", "durationSec": -1}, {"id": "b/../c", "durationSec": 2, "extra": 1}]}
+              "scenes": [{"id": "a", "durationSec": -1}, {"id": "", "durationSec": 2, "extra": 1}]}
     (workspace / "broken.json").write_text(json.dumps(broken))
     code, data = run_json(capsys, "video", "generate", "--script", "broken.json")
     assert code == 4

@@ -28,7 +28,8 @@ pip install tinytool
 
 ## Usage
 
-Call `convert()` with a path. See the [docs](https://tinytool.example.org/usage) for more.
+Call `convert()` with a path. It keeps the timing of every cue.
+See the [docs](https://tinytool.example.org/usage) for more.
 
 - Reads SRT and VTT.
 - Writes `ASS` files.
@@ -84,18 +85,17 @@ def test_readme_draft_is_grounded_and_clean(tmp_path: Path) -> None:
     assert first.visual.kind == "slide" and first.narration.startswith("Tinytool converts subtitle files")
     refs = [s.visual.ref for s in script.scenes]
     assert "README.md#usage" in refs
-    code = [s for s in script.scenes if s.visual.kind == "code"]
-    assert code and code[0].visual.ref == "README.md:12-12" and code[0].narration == "Install it with pip."
+    # Installation and licence are boilerplate: neither is narrated nor shown.
+    assert not [s for s in script.scenes if s.visual.kind == "code"]
+    assert "README.md#installation" not in refs and "README.md#license" not in refs
     for scene in script.scenes:
-        for bad in ("#", "`", "http", "](", "<", "**", "shields"):
+        for bad in ("#", "`", "http", "](", "<", "**", "shields", "pip", "nstall", "MIT", "docs"):
             assert bad not in scene.narration, (bad, scene.narration)
-        assert scene.duration_sec >= 3.0
+        assert scene.duration_sec >= 2.5
         assert scene.duration_sec == estimate_duration(scene.narration)
     usage = next(s for s in script.scenes if s.visual.ref == "README.md#usage")
-    assert "tinytool.example.org" not in usage.narration and "docs" in usage.narration
-    assert "`convert()`" in " ".join(usage.on_screen_text) or "`ASS`" in " ".join(usage.on_screen_text)
-    # The licence section ranks last but fits the budget, so it stays in document order.
-    assert refs.index("README.md#usage") < refs.index("README.md#license")
+    assert usage.narration == "Call convert() with a path. It keeps the timing of every cue."
+    assert "`ASS`" in " ".join(usage.on_screen_text)
 
 
 def test_package_draft_has_code_and_import_map(tmp_path: Path) -> None:

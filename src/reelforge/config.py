@@ -149,7 +149,15 @@ OPTIONS: tuple[Option, ...] = (
            "an audio file"),
     Option("music_gain_db", -15.0, _float(-60, 0), "music level in dB: a -14 LUFS bed sits ~15 LU under the speech, "
            "~10 dB more under words"),
-    Option("duration", "auto", _duration, "target length of a skeleton script, seconds or auto"),
+    Option("duration", "auto", _duration, "target length of a drafted script, seconds or auto"),
+    Option("script_writer", "skeleton", _choice("skeleton", "openai", "gemini", "local"),
+           "who drafts script.json from a brief: skeleton (key-free), openai, gemini, or local (an "
+           "OpenAI-compatible server at writer_url)"),
+    Option("writer_model", "", str,
+           "model for the LLM writer (empty: the vendor's default; local: the server's first)"),
+    Option("writer_url", "http://127.0.0.1:11434/v1", _text,
+           "base URL of an OpenAI-compatible server for --writer local (Ollama, llama.cpp server, vLLM)"),
+    Option("call_to_action", "", str, "a closing line the writer ends on (empty: none unless the brief has one)"),
     Option("seed", 1, _int, "seed for layouts, palettes and motion"),
     Option("out", "videos", _text, "where run directories go (inside the workspace)"),
     Option("max_usd", 0.20, _float(0, 10_000), "cost guardrail: paid plans at or above need --yes"),

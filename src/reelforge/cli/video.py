@@ -55,9 +55,11 @@ video_group.add_command(decisions_command)
 @click.option("--caption-font", help="A .ttf/.otf for captions (e.g. a CJK font).")
 @click.option("--transition", type=click.Choice(["cut", "fade", "slide", "wipe"]),
               help="Default transition between scenes.")
-@click.option("--duration", help="Target seconds for a skeleton script, or auto.")
+@click.option("--duration", help="Target seconds for a drafted script, or auto.")
 @click.option("--timeout", type=int, help="Seconds to wait for a hosted job (an aigc clip) before it falls back.")
 @click.option("--compositor", help="ffmpeg (the only one reelforge has; remotion/mpt are refused, never swapped).")
+@click.option("--writer", "script_writer", type=click.Choice(["skeleton", "openai", "gemini", "local"]),
+              help="Who drafts the script: skeleton (key-free), openai, gemini, local (OpenAI-compatible server).")
 @click.option("--seed", type=int, help="Seed for palettes, layouts and motion.")
 @click.option("--out", help="Directory for run folders (inside the workspace).")
 @click.option("--allow-external-out", is_flag=True, help="Allow --out outside the workspace.")

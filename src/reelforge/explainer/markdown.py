@@ -28,6 +28,8 @@ _EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*]+?
                        r"|(?<![\w])_(?=\S)([^_]+?)(?<=\S)_(?![\w])")
 _RST_ROLE = re.compile(r":[a-z:]+:`([^`<]*?)(?:\s*<[^>]*>)?`")
 _RST_LINK = re.compile(r"`([^`<]+?)\s*<[^>]+>`_+")
+_SUMMARY = re.compile(r"^\s*<summary>(.*?)</summary>\s*$", re.I)
+_DETAILS = re.compile(r"^\s*</?details[^>]*>\s*$", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
@@ -40,6 +42,17 @@ class CodeBlock:
     lead: str = ""  # the paragraph just before the block, which usually says what it shows
 
 
+@dataclass(frozen=True)
+class Block:
+    """One piece of a section in document order: a paragraph, a list item or a code block."""
+
+    kind: str  # para | item | code
+    line: int  # 1-based first line
+    end_line: int
+    text: str  # plain text (para), inline markdown kept (item), or the code
+    code: CodeBlock | None = None
+
+
 @dataclass
 class Section:
     heading: str  # plain text
@@ -50,6 +63,7 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)  # plain text
     items: list[str] = field(default_factory=list)  # list items, inline markdown kept (for slides)
     code: list[CodeBlock] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)  # everything above, in document order
 
     @property
     def prose_words(self) -> int:
@@ -61,6 +75,7 @@ class Document:
     title: str
     intro: Section  # the text before the first heading below the title
     sections: list[Section]
+    title_from: str = "h1"  # h1 | html | fallback: where the title came from
 
 
 def clean_inline(text: str, *, keep_code_marks: bool = False) -> str:
@@ -115,32 +130,38 @@ def parse_markdown(text: str, *, fallback_title: str) -> Document:
     sections: list[Section] = []
     current = Section(heading="", level=0, line=1, end_line=len(lines))
     para: list[str] = []
+    para_start = 0
     item: list[str] = []
+    item_start = 0
+    last_level = 1
     fence: tuple[str, str, int] | None = None
     fence_lines: list[str] = []
     in_comment = False
     lead_for_fence = ""
     after_fence = False  # a block's lead must be the paragraph right before it, not one before an earlier block
 
-    def flush() -> None:
+    def flush(end: int = 0) -> None:
         nonlocal after_fence
         if para:
             after_fence = False
             joined = clean_inline(" ".join(para))
             if re.search(r"[A-Za-z]{2}", joined):
                 current.paragraphs.append(joined)
+                current.blocks.append(Block("para", para_start, para_start + len(para) - 1, joined))
             para.clear()
         if item:
             joined = " ".join(item).strip()
             if re.search(r"[A-Za-z]{2}", clean_inline(joined)):
                 current.items.append(joined)
+                current.blocks.append(Block("item", item_start, item_start + len(item) - 1, joined))
             item.clear()
 
     def start(heading: str, level: int, line_no: int) -> None:
-        nonlocal current
+        nonlocal current, last_level
         flush()
         current.end_line = line_no - 1
         sections.append(current)
+        last_level = level
         current = Section(heading=clean_inline(heading), level=level, line=line_no, end_line=len(lines))
 
     i = 0
@@ -150,6 +171,7 @@ def parse_markdown(text: str, *, fallback_title: str) -> Document:
             if line.strip().startswith(fence[0]) and not line.strip().strip(fence[0][0]):
                 block = CodeBlock(fence[1], fence[2], no - 1, "\n".join(fence_lines), lead_for_fence)
                 current.code.append(block)
+                current.blocks.append(Block("code", block.first_line, block.last_line, block.text, block))
                 fence, fence_lines, after_fence = None, [], True
             else:
                 fence_lines.append(line)
@@ -157,6 +179,18 @@ def parse_markdown(text: str, *, fallback_title: str) -> Document:
             continue
         if in_comment or ("<!--" in line and "-->" not in line.split("<!--", 1)[1]):
             in_comment = "-->" not in line or line.rfind("<!--") > line.rfind("-->")
+            i += 1
+            continue
+        summary = _SUMMARY.match(line)
+        if summary and clean_inline(summary.group(1)):
+            # <details><summary>Log</summary>: a collapsed sub-section of the heading above it
+            level = min(6, last_level + 1)
+            start(summary.group(1), level, no)
+            last_level = level - 1
+            i += 1
+            continue
+        if _DETAILS.match(line):
+            flush()
             i += 1
             continue
         m = _FENCE.match(line)
@@ -179,9 +213,12 @@ def parse_markdown(text: str, *, fallback_title: str) -> Document:
         elif not line.strip() or _RST_OPTION.match(line):
             flush()
         elif line.lstrip().startswith((">",)):
+            if not para:
+                para_start = no
             para.append(line.lstrip()[1:])
         elif _LIST.match(line):
             flush()
+            item_start = no
             item.append(_LIST.match(line).group(1))  # type: ignore[union-attr]
         elif item and line.startswith((" ", "\t")):
             item.append(line.strip())
@@ -192,10 +229,14 @@ def parse_markdown(text: str, *, fallback_title: str) -> Document:
         else:
             if item:
                 flush()
+            if not para:
+                para_start = no
             para.append(line.strip())
         i += 1
     if fence is not None:
-        current.code.append(CodeBlock(fence[1], fence[2], len(lines), "\n".join(fence_lines)))
+        block = CodeBlock(fence[1], fence[2], len(lines), "\n".join(fence_lines))
+        current.code.append(block)
+        current.blocks.append(Block("code", block.first_line, block.last_line, block.text, block))
     flush()
     current.end_line = len(lines)
     sections.append(current)
@@ -209,12 +250,16 @@ def parse_markdown(text: str, *, fallback_title: str) -> Document:
         intro.paragraphs.extend(head.paragraphs)
         intro.items.extend(head.items)
         intro.code.extend(head.code)
+        intro.blocks.extend(head.blocks)
+    title_from = "h1"
     if not title:
-        title = _title_from_intro(text) or fallback_title
+        title = _title_from_intro(text)
+        title_from = "html" if title else "fallback"
+        title = title or fallback_title
     seen: dict[str, int] = {}
     for section in body:
         section.anchor = anchor_of(section.heading, seen)
-    return Document(title=title, intro=intro, sections=body)
+    return Document(title=title, intro=intro, sections=body, title_from=title_from)
 
 
 def _title_from_intro(text: str) -> str:

@@ -1,7 +1,14 @@
-"""script.json: what the author asked for (the start of the determinism boundary)."""
+"""script.json: what the author asked for (the start of the determinism boundary).
+
+Scripts written for the seed's own tool (oma video) are accepted as they are: its contract allows any
+non-empty scene id (it sanitises ids itself before naming files), repeated ids, and any transition
+string (its reference writer puts ``"none"`` on every last scene). Those are normalised here before
+validation, and ``seed_compat_notes`` says what was changed so the run can warn about it.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -15,6 +22,15 @@ from reelforge.models.common import (
     SchemaVersion,
     TransitionKind,
 )
+
+_ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+_TRANSITION_SYNONYMS = {
+    "cut": "cut", "hard-cut": "cut", "hardcut": "cut", "jump": "cut", "jump-cut": "cut",
+    "fade": "fade", "dissolve": "fade", "crossfade": "fade", "cross-fade": "fade", "xfade": "fade",
+    "fade-black": "fade", "fadeblack": "fade", "fade-in": "fade", "fade-out": "fade",
+    "slide": "slide", "slide-left": "slide", "slide-right": "slide", "slide-up": "slide", "push": "slide",
+    "wipe": "wipe", "wipe-left": "wipe", "wipe-right": "wipe",
+}
 
 VisualKind = Literal["still", "clip", "mixed", "slide", "code", "diagram", "chart", "capture", "card"]
 
@@ -67,9 +83,15 @@ class Script(Contract):
     aspect: Aspect
     locale: str = Field(min_length=1, max_length=35, pattern=r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
     title: str = Field(min_length=1, max_length=200)
-    scenes: list[Scene] = Field(min_length=1, max_length=MAX_SCENES)
+    # The 40-scene limit is checked with the 180 s one in _limits, so a script over both hears about both.
+    scenes: list[Scene] = Field(min_length=1, json_schema_extra={"maxItems": MAX_SCENES})
     music: str = Field(default="none", description="'none' or a workspace-relative audio file")
     brand: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _seed_form(cls, data: Any) -> Any:
+        return normalise_seed_form(data)[0]
 
     @field_validator("title")
     @classmethod
@@ -80,16 +102,72 @@ class Script(Contract):
 
     @model_validator(mode="after")
     def _limits(self) -> Script:
-        total = sum(s.duration_sec for s in self.scenes)
+        total = round(sum(s.duration_sec for s in self.scenes), 6)  # 0.1 s steps must not add up to 180.0000001
+        over = []
+        if len(self.scenes) > MAX_SCENES:
+            over.append(f"{len(self.scenes)} scenes (the limit is {MAX_SCENES})")
         if total > MAX_DURATION_SEC:
-            raise ValueError(f"scenes add up to {total:.1f} s; the limit is {MAX_DURATION_SEC:.0f} s")
+            over.append(f"scenes adding up to {total:.1f} s (the limit is {MAX_DURATION_SEC:.0f} s)")
         spoken = sum(fastest_speech_seconds(s.narration) for s in self.scenes)
         if spoken > MAX_DURATION_SEC:
             longest = max(self.scenes, key=lambda s: fastest_speech_seconds(s.narration))
-            raise ValueError(f"the narration takes at least {spoken:.0f} s to read aloud (longest: scene "
-                             f"{longest.id!r}); a video is at most {MAX_DURATION_SEC:.0f} s")
+            over.append(f"narration that takes at least {spoken:.0f} s to read aloud (longest: scene "
+                        f"{longest.id!r}; a video is at most {MAX_DURATION_SEC:.0f} s)")
+        if over:
+            raise ValueError("the script has " + " and ".join(over))
         ids = [s.id for s in self.scenes]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"scene ids must be unique; repeated: {', '.join(dupes)}")
         return self
+
+
+def _transition(value: Any, *, last: bool) -> tuple[Any, str | None]:
+    """A seed transition hint in our vocabulary: 'none' is a hard cut (nothing after a last scene)."""
+    if value is None or not isinstance(value, str):
+        return value, None
+    key = value.strip().lower().replace("_", "-").replace(" ", "-")
+    if key in ("", "none"):
+        return (None if last else "cut"), None
+    if key in _TRANSITION_SYNONYMS:
+        mapped = _TRANSITION_SYNONYMS[key]
+        return mapped, (None if mapped == value else f"transition {value!r} read as {mapped!r}")
+    return None, f"transition {value!r} is not one of cut, fade, slide, wipe; the default transition is used"
+
+
+def normalise_seed_form(data: Any) -> tuple[Any, list[str]]:
+    """Seed-form scene ids and transitions in our form, plus one note per change (pure; no I/O)."""
+    if not isinstance(data, dict) or not isinstance(data.get("scenes"), list):
+        return data, []
+    notes: list[str] = []
+    scenes = data["scenes"]
+    seen: set[str] = set()
+    out = []
+    for index, scene in enumerate(scenes):
+        if not isinstance(scene, dict):
+            out.append(scene)
+            continue
+        scene = dict(scene)
+        raw_id = scene.get("id")
+        if isinstance(raw_id, str) and raw_id:
+            safe = _ID_UNSAFE.sub("_", raw_id)[:64]
+            unique, n = safe, 2
+            while unique in seen:
+                unique = f"{safe[:60]}-{n}"
+                n += 1
+            if unique != raw_id:
+                scene["id"] = unique
+                why = "repeats an earlier id" if safe == raw_id else "has characters outside A-Z a-z 0-9 _ -"
+                notes.append(f"scene {index + 1} id {raw_id!r} {why}; renamed {unique!r}")
+            seen.add(unique)
+        if "transition" in scene:
+            scene["transition"], note = _transition(scene["transition"], last=index == len(scenes) - 1)
+            if note:
+                notes.append(f"scene {index + 1}: {note}")
+        out.append(scene)
+    return {**data, "scenes": out}, notes
+
+
+def seed_compat_notes(data: Any) -> list[str]:
+    """What ``Script`` changes when it reads ``data`` written in the seed's form (for run warnings)."""
+    return normalise_seed_form(data)[1]

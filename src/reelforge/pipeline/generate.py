@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reelforge.config import Settings
@@ -32,9 +32,10 @@ from reelforge.pipeline.music_stage import music_choice
 from reelforge.pipeline.pacing import pacing_for
 from reelforge.pipeline.progress import Reporter, SilentReporter
 from reelforge.pipeline.recorder import RunRecorder, StageOutcome
-from reelforge.pipeline.run_setup import make_run_dir, resolve_script
+from reelforge.pipeline.run_setup import make_run_dir, resolve_script, seed_form_warnings
 from reelforge.pipeline.signals import interrupts_as_keyboard
 from reelforge.pipeline.spec_builder import SpecInputs, build_render_spec
+from reelforge.pipeline.writers import WritePlan, WriteResult
 from reelforge.workspace.atomic import write_json_atomic
 from reelforge.workspace.contain import confine
 from reelforge.workspace.diskspace import from_os_error
@@ -80,10 +81,13 @@ def generate(request: GenerateRequest, reporter: Reporter | None = None) -> Gene
 def _generate(request: GenerateRequest, reporter: Reporter | None) -> GenerateResult:
     report = reporter or SilentReporter()
     settings = request.settings
-    script, script_source = resolve_script(request.brief, request.script_path, settings, request.workspace,
-                                           explainer_source=request.explainer_source)
+    script, script_source, plan = resolve_script(request.brief, request.script_path, settings, request.workspace,
+                                                 explainer_source=request.explainer_source)
     locale = settle_locale(script, settings, script_source)
     script = locale.script
+    if plan is not None:  # an LLM writer writes in the settled locale; its fallback is the settled script
+        plan.key_free.script = script
+        plan.request = replace(plan.request, locale=script.locale)
     narrated = _is_narrated(script, request.demo)
     # a raw demo's frame is the footage's, known only after the capture: its run id names the mode alone
     run_id, run_dir = make_run_dir(request.workspace, settings, script.mode,
@@ -105,7 +109,8 @@ def _generate(request: GenerateRequest, reporter: Reporter | None) -> GenerateRe
         with interrupts_as_keyboard():
             if narrated:  # a voice that cannot read the text is refused before any stage runs
                 check_voice_speaks(script, settings["voice"], script.locale)
-            video = _run(request, script_source, script, run_dir, recorder, report, locale_origin=locale.origin)
+            video = _run(request, script_source, script, plan, run_dir, recorder, report,
+                         locale_origin=locale.origin)
     except KeyboardInterrupt:
         error = InterruptedRunError("interrupted; child processes were stopped", file=str(run_dir))
         error.run_dir = str(run_dir)
@@ -130,7 +135,26 @@ def _is_narrated(script: Script, demo: DemoRequest | None) -> bool:
     return script.mode != "demo" or bool(demo and demo.polish)
 
 
-def _run(request: GenerateRequest, script_source: str, script: Script, run_dir: Path,
+def _write_script(request: GenerateRequest, script: Script, plan: WritePlan | None, run_dir: Path,
+                  recorder: RunRecorder, decisions: DecisionLog, decider: Decider,
+                  ) -> tuple[WriteResult, dict[str, float]]:
+    """The key-free script as planned, or the LLM writer's (asked only after its cost passed the guardrail)."""
+    if plan is None:
+        warnings = seed_form_warnings(request.script_path, request.workspace) if request.script_path else []
+        return WriteResult(script=script, provider="script-file", path_taken="real", warnings=warnings), {}
+    if plan.llm is None:
+        return plan.key_free, {}
+    writer_cost = {f"writer:{plan.llm.id}": plan.llm.estimate_usd(plan.request)}
+    recorder.manifest.cost = CostPlan(writer_cost).as_cost()
+    note = plan.llm.price_note()
+    if note:
+        recorder.warn(note)
+    # the writer's own cost checkpoint, before its call (the media plan adds to it later, cumulatively)
+    _cost_checkpoint(CostPlan(writer_cost), request.settings, decisions, decider, recorder)
+    return plan.llm.write(plan.request, run_dir), writer_cost
+
+
+def _run(request: GenerateRequest, script_source: str, script: Script, plan: WritePlan | None, run_dir: Path,
          recorder: RunRecorder, report: Reporter, *, locale_origin: str) -> Path | None:
     settings = request.settings
     seed = settings["seed"]
@@ -143,14 +167,21 @@ def _run(request: GenerateRequest, script_source: str, script: Script, run_dir: 
 
     with recorder.stage("script") as out:
         report.stage_started("script")
+        written, writer_cost = _write_script(request, script, plan, run_dir, recorder, decisions, decider)
+        script = written.script
         script_path = run_dir / "script.json"
         write_json_atomic(script_path, script.to_json_dict())
         recorder.add_asset(script_path)
-        recorder.set_provider("script", script_source)
-        out.append(StageOutcome(provider=recorder.manifest.providers["script"], path_taken="real",  # type: ignore[arg-type]
+        for path in written.files:
+            recorder.add_asset(path)
+        recorder.set_provider("script", written.provider)
+        out.append(StageOutcome(provider=written.provider, path_taken=written.path_taken,  # type: ignore[arg-type]
                                 params={"scenes": len(script.scenes), "source": script_source,
-                                        "locale": script.locale, "localeOrigin": locale_origin}))
-    report.stage_finished("script", 0.0, f"{len(script.scenes)} scenes")
+                                        "locale": script.locale, "localeOrigin": locale_origin, **written.params},
+                                warnings=list(written.warnings)))
+    for warning in written.warnings:
+        report.warning(warning)
+    report.stage_finished("script", 0.0, f"{len(script.scenes)} scenes ({written.provider}, {written.path_taken})")
 
     demo = None
     if script.mode == "demo":
@@ -165,8 +196,9 @@ def _run(request: GenerateRequest, script_source: str, script: Script, run_dir: 
             return demo.video
 
     music_choice(script, settings)  # a bad script.json music value fails before any media is made
-    plan = CostPlan.for_settings(settings, scenes=len(script.scenes), dry_run=request.dry_run, script=script)
-    _cost_checkpoint(plan, settings, decisions, decider, recorder)
+    media_cost = CostPlan.for_settings(settings, scenes=len(script.scenes), dry_run=request.dry_run, script=script)
+    cost = CostPlan({**writer_cost, **media_cost.breakdown})  # cumulative: the writer's estimate counts too
+    _cost_checkpoint(cost, settings, decisions, decider, recorder)
 
     pacing = pacing_for(script_source, breath_sec=settings["breath"], duration_setting=settings["duration"])
     narration = stages.run_narration(script, run_dir, settings, recorder, report, pacing=pacing,

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from reelforge.compose.stale import sweep_runs
 from reelforge.config import Settings
 from reelforge.errors import InvalidInputError
 from reelforge.models.common import load_document
-from reelforge.models.script import Script
-from reelforge.pipeline.skeleton import skeleton_script
+from reelforge.models.script import Script, seed_compat_notes
+from reelforge.pipeline.skeleton import draft_from_brief
+from reelforge.pipeline.writers import WritePlan, WriteRequest, WriteResult, plan_llm_writer
+from reelforge.text.speech_rate import words_per_second
 from reelforge.workspace import contain
 from reelforge.workspace.paths import Workspace, ensure_inside, new_run_id
 
@@ -18,13 +21,19 @@ _RECONCILED = ("mode", "aspect", "locale")
 
 
 def resolve_script(brief: str, script_path: Path | None, settings: Settings, workspace: Workspace, *,
-                   explainer_source: Path | None = None) -> tuple[Script, str]:
+                   explainer_source: Path | None = None, environ: Mapping[str, str] | None = None,
+                   ) -> tuple[Script, str, WritePlan | None]:
     """The script is the single source of truth for mode, aspect and locale.
 
     With ``--script``, a flag that disagrees with the file is refused rather than half-applied (the
-    reference tool silently used the script for the frame and the flag for the run name).
+    reference tool silently used the script for the frame and the flag for the run name). Without it,
+    the key-free writer drafts now; an LLM writer (``script_writer``) is returned in the plan, to be
+    asked inside the run once its cost passed the guardrail.
     """
     if script_path is not None:
+        if settings.origin("script_writer").startswith("flag:") and settings["script_writer"] != "skeleton":
+            raise InvalidInputError(f"--writer {settings['script_writer']} does not apply with --script (the script "
+                                    "is already written)", hint="drop --writer, or drop --script to have it written")
         path = script_path if script_path.is_absolute() else workspace.root / script_path
         script = load_document(Script, path, document="script.json")
         for key in _RECONCILED:
@@ -35,19 +44,58 @@ def resolve_script(brief: str, script_path: Path | None, settings: Settings, wor
                 raise InvalidInputError(
                     f"--{key} {wanted} disagrees with {path.name}, which says {key} {have!r}",
                     hint=f"drop --{key} (the script wins) or change '{key}' in the script")
-        return script, "script-file"
+        return script, "script-file", None
+    plan = plan_writing(brief, settings, workspace, explainer_source=explainer_source, environ=environ)
+    return plan.key_free.script, plan.key_free.provider, plan
+
+
+def seed_form_warnings(script_path: Path, workspace: Workspace) -> list[str]:
+    """What reading a seed-form script.json changed (ids, transitions), for the run's warnings."""
+    import json
+
+    path = script_path if script_path.is_absolute() else workspace.root / script_path
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [f"script.json: {note}" for note in seed_compat_notes(data)]
+
+
+def plan_writing(brief: str, settings: Settings, workspace: Workspace, *, explainer_source: Path | None = None,
+                 environ: Mapping[str, str] | None = None) -> WritePlan:
+    import os
+
     mode = settings["mode"]
     aspect = settings["aspect"] if settings["aspect"] != "auto" else AUTO_ASPECT[mode]
-    if explainer_source is not None:
-        from reelforge.explainer import draft_explainer_script
-
-        script = draft_explainer_script(explainer_source, workspace=workspace.root, aspect=aspect,
-                                        locale=settings["locale"], brief=brief)
-        return script, "explainer-draft"
     duration = None if settings["duration"] == "auto" else float(settings["duration"])
-    script = skeleton_script(brief, mode=mode, aspect=aspect, locale=settings["locale"], duration=duration,
-                             transition=settings["transition"])
-    return script, "skeleton"
+    grounding = None
+    if explainer_source is not None:
+        from reelforge.explainer.draft import draft_explainer
+        from reelforge.explainer.material import load_material
+
+        script, warnings = draft_explainer(explainer_source, workspace=workspace.root, aspect=aspect,
+                                           locale=settings["locale"], brief=brief, target_sec=duration,
+                                           words_per_second=words_per_second(settings["speed"]))
+        key_free = WriteResult(script=script, provider="explainer-draft", path_taken="real", warnings=warnings,
+                               params={"wordsPerSecond": words_per_second(settings["speed"])})
+        if settings["script_writer"] != "skeleton":
+            grounding = load_material(explainer_source, workspace=workspace.root)
+    else:
+        script, warnings = draft_from_brief(brief, mode=mode, aspect=aspect, locale=settings["locale"],
+                                            duration=duration, transition=settings["transition"],
+                                            call_to_action=settings["call_to_action"],
+                                            words_per_second=words_per_second(settings["speed"]))
+        key_free = WriteResult(script=script, provider="skeleton", path_taken="real", warnings=warnings,
+                               params={"wordsPerSecond": words_per_second(settings["speed"])})
+    request = WriteRequest(brief=brief, mode=mode, aspect=aspect, locale=settings["locale"], duration=duration,
+                           transition=settings["transition"], call_to_action=settings["call_to_action"],
+                           words_per_second=words_per_second(settings["speed"]), grounding=grounding)
+    plan = WritePlan(request=request, key_free=key_free)
+    if settings["script_writer"] != "skeleton":
+        plan.llm = plan_llm_writer(settings["script_writer"], model=settings["writer_model"],
+                                   url=settings["writer_url"], env=os.environ if environ is None else environ,
+                                   key_free=key_free)
+    return plan
 
 
 def make_run_dir(workspace: Workspace, settings: Settings, mode: str, *, allow_external_out: bool,

@@ -1,10 +1,16 @@
-"""A skeleton script from a one-line brief, so `generate "<brief>"` works without an author.
+"""The key-free writer: a script from the brief's own sentences, so `generate "<brief>"` works without a key.
 
-Deterministic: the same brief, mode, aspect, locale and duration give the same script.json (the seed
-drives palettes, layouts and motion downstream, not the words).
-Sentences become scenes (short neighbours are merged so a scene says something), and each scene's
-minimum duration is estimated from its word count; the narration stage lengthens scenes whose speech
-runs longer, never shortens them.
+Deterministic: the same brief and settings give the same script.json (the seed drives palettes,
+layouts and motion downstream, not the words). What it does with the brief:
+- the first sentence is the hook (a long one is split at its first clause so the hook lands in ~2 s);
+- one idea per scene: one sentence each (fragments under four words join a neighbour);
+- a call to action (the ``call_to_action`` setting, or a "follow / subscribe / link in bio" sentence of
+  the brief) closes the video;
+- on-screen text is a key phrase or label (``Tip 2`` + a phrase), never the narration or a cut-off copy;
+- ``--duration`` is honoured by choosing and trimming: filler words go first, then the least important
+  sentences, never the hook or the call to action. A brief too short for the target is never padded
+  with silence: the video is as long as its speech, and the run says so.
+Durations come from the default voice's measured pace (reelforge.text.speech_rate).
 """
 
 from __future__ import annotations
@@ -14,15 +20,24 @@ import re
 from reelforge.errors import InvalidInputError
 from reelforge.models.common import MAX_DURATION_SEC, MAX_SCENES, SCHEMA_VERSION
 from reelforge.models.script import Scene, SceneVisual, Script
-from reelforge.pipeline.pacing import DEFAULT_WORDS_PER_SEC
+from reelforge.text.onscreen import copies_narration, counted_label, counted_noun, key_phrase
+from reelforge.text.speech_rate import DEFAULT_WORDS_PER_SEC, scene_seconds, spoken_words
 
-# The default voice's measured rate; only a first estimate: the narration stage fits drafted scenes to the speech.
-WORDS_PER_SECOND = DEFAULT_WORDS_PER_SEC
-MIN_SCENE_SEC = 2.5
-SCENE_WORD_TARGET = 14
-HEADLINE_WORDS = 7
+TOLERANCE = 0.10
+HOOK_WORDS = 9
+MIN_SENTENCE_WORDS = 4
+TITLE_CHARS = 64
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
+_CLAUSE = re.compile(r"^(.{12,}?)([,:;—–]|\s-\s)\s+(.+)$")
+_CTA = re.compile(r"\b(follow (us|me|for)|subscribe|link in (the )?bio|sign up|like and share|share this|"
+                  r"save this|comment below|download (it|the app)|try it (now|today|free)|visit \w|join us)\b", re.I)
+_FILLER = re.compile(r"\b(basically|honestly|actually|literally|really|just|very|simply|of course|in fact|"
+                     r"you know|kind of|sort of)\b,?\s*", re.I)
+_PAREN = re.compile(r"\s*\([^)]*\)")
+_NUMBER = re.compile(r"\d")
+_IMPERATIVE = re.compile(r"^(try|keep|use|avoid|start|stop|put|set|make|take|drink|eat|go|get|turn|add|cut|"
+                         r"wake|dim|skip|plan|write|read|walk|move|check|save|learn)\b", re.I)
 
 
 def normalize_brief(brief: str) -> str:
@@ -36,75 +51,182 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
 
 
-def group_sentences(sentences: list[str], *, max_scenes: int = MAX_SCENES) -> list[str]:
-    """Merge short sentences so each scene has about SCENE_WORD_TARGET words, keeping order."""
-    groups: list[str] = []
-    current: list[str] = []
+def _join_fragments(sentences: list[str]) -> list[str]:
+    """One sentence per scene; a fragment of fewer than four words joins its neighbour."""
+    out: list[str] = []
     for sentence in sentences:
-        current.append(sentence)
-        if sum(len(s.split()) for s in current) >= SCENE_WORD_TARGET * 0.6:
-            groups.append(" ".join(current))
-            current = []
-    if current:
-        if groups and sum(len(s.split()) for s in current) < 4:
-            groups[-1] = f"{groups[-1]} {' '.join(current)}"
+        if out and len(sentence.split()) < MIN_SENTENCE_WORDS:
+            out[-1] = f"{out[-1]} {sentence}"
+        elif out and len(out[-1].split()) < MIN_SENTENCE_WORDS and len(out) > 1:
+            out[-1] = f"{out[-1]} {sentence}"
         else:
-            groups.append(" ".join(current))
-    while len(groups) > max_scenes:
-        # Merge the shortest neighbouring pair until the limit holds.
-        sizes = [len(groups[i].split()) + len(groups[i + 1].split()) for i in range(len(groups) - 1)]
-        i = sizes.index(min(sizes))
-        groups[i : i + 2] = [f"{groups[i]} {groups[i + 1]}"]
-    return groups
+            out.append(sentence)
+    return out
+
+
+def split_hook(first: str, hook_words: int = HOOK_WORDS) -> list[str]:
+    """A first sentence too long to land in ~2 s is split at its first clause boundary."""
+    if len(first.split()) <= hook_words:
+        return [first]
+    m = _CLAUSE.match(first)
+    if not m or len(m.group(1).split()) > hook_words + 3 or len(m.group(3).split()) < 3:
+        return [first]
+    head = m.group(1).rstrip() + ("." if m.group(2) in (",", ";", "—", "–", " - ") else ":")
+    if m.group(2) == ":":
+        head = m.group(1).rstrip() + "."
+    rest = m.group(3)
+    return [head, rest[:1].upper() + rest[1:]]
 
 
 def make_title(brief: str) -> str:
-    first = split_sentences(brief)[0] if split_sentences(brief) else brief
-    title = first.rstrip(".!?。！？ ")
-    if len(title) > 64:
-        title = title[:61].rstrip() + "…"
+    sentences = split_sentences(brief)
+    title = (sentences[0] if sentences else brief).rstrip(".!?。！？ ")
+    if len(title) > TITLE_CHARS:
+        title = title[:TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:—–- ")
     return title or "Untitled"
 
 
-def headline(narration: str) -> str:
-    words = narration.split()
-    text = " ".join(words[:HEADLINE_WORDS]).rstrip(",;:")
-    if len(words) > HEADLINE_WORDS:
-        text += "…"
-    return text
+def trim_filler(sentence: str) -> str:
+    """The same sentence without filler words and asides (the first thing to go when over --duration)."""
+    text = _PAREN.sub("", sentence)
+    text = _FILLER.sub("", text)
+    text = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s+", " ", text)).strip()
+    return text[:1].upper() + text[1:] if text else sentence
 
 
-def estimate_seconds(narration: str) -> float:
-    return max(MIN_SCENE_SEC, round(len(narration.split()) / WORDS_PER_SECOND + 0.5, 1))
+def importance(sentence: str, position: int, count: int) -> float:
+    """Higher is kept first: concrete numbers, instructions, then earlier sentences (briefs front-load)."""
+    score = 1.0 - position / max(count, 1) * 0.5
+    if _NUMBER.search(sentence):
+        score += 0.6
+    if _IMPERATIVE.match(sentence):
+        score += 0.4
+    return score
 
 
-def skeleton_script(brief: str, *, mode: str, aspect: str, locale: str,
-                    duration: float | None = None, transition: str = "fade") -> Script:
-    """Build script.json from a brief: one scene per sentence group, durations from word counts."""
+def trim_clause(sentence: str) -> str | None:
+    """The sentence without its last comma clause ("..., even on weekends."), when that clause is a short
+    tail of a longer sentence; None when there is nothing to trim."""
+    head, sep, tail = sentence.rpartition(", ")
+    words, tail_words = len(sentence.split()), len(tail.split())
+    if not sep or words < 7 or not 2 <= tail_words <= 0.45 * words or len(head.split()) < 4:
+        return None
+    return head.rstrip(",;:") + (sentence[-1] if sentence[-1] in ".!?" else ".")
+
+
+def _fit(body: list[str], pinned_sec: float, target: float, wps: float) -> list[str]:
+    """Choose body sentences, whole or without a trailing clause, kept in order, so hook + body + call to
+    action lands nearest the target within ± 10 %, then the most important (a knapsack over 0.1 s steps)."""
+    lo = round((target * (1 - TOLERANCE) - pinned_sec) * 10)
+    hi = round((target * (1 + TOLERANCE) - pinned_sec) * 10)
+    if hi <= 0:
+        return []
+    options: list[list[tuple[int, float, str]]] = []
+    for i, sentence in enumerate(body):
+        value = importance(sentence, i, len(body))
+        versions = [(round(scene_seconds(sentence, wps) * 10), value, sentence)]
+        short = trim_clause(sentence)
+        if short:
+            versions.append((round(scene_seconds(short, wps) * 10), value * 0.8, short))
+        options.append(versions)
+    best: dict[int, tuple[float, tuple[str, ...]]] = {0: (0.0, ())}
+    for versions in options:
+        for total, (value, picked) in list(best.items()):
+            for cost, worth, text in versions:
+                t = total + cost
+                if t <= hi and (t not in best or best[t][0] < value + worth):
+                    best[t] = (value + worth, (*picked, text))
+    mid = (lo + hi) / 2
+    in_range = [t for t in best if t >= lo]
+    # Estimates are within about 6 % of the spoken length, so the choice nearest the target wins (in
+    # half-second steps, so importance still decides between nearly equal lengths); else the longest.
+    chosen = max(in_range, key=lambda t: (-round(abs(t - mid) / 5), best[t][0])) if in_range else max(best)
+    return list(best[chosen][1])
+
+
+def _on_screen(narration: str, label: str | None) -> list[str]:
+    candidates = [key_phrase(narration), key_phrase(narration, max_words=3), key_phrase(narration, max_words=2)]
+    phrase = next((c for c in candidates if c and not copies_narration(c, narration)), "")
+    lines = [label] if label else []
+    if phrase and phrase != label:
+        lines.append(phrase)
+    return lines
+
+
+def skeleton_script(brief: str, *, mode: str, aspect: str, locale: str, duration: float | None = None,
+                    transition: str = "fade", call_to_action: str = "",
+                    words_per_second: float = DEFAULT_WORDS_PER_SEC) -> Script:
+    """Build script.json from a brief: hook, one idea per scene, optional call to action."""
+    return draft_from_brief(brief, mode=mode, aspect=aspect, locale=locale, duration=duration,
+                            transition=transition, call_to_action=call_to_action,
+                            words_per_second=words_per_second)[0]
+
+
+def draft_from_brief(brief: str, *, mode: str, aspect: str, locale: str, duration: float | None = None,
+                     transition: str = "fade", call_to_action: str = "",
+                     words_per_second: float = DEFAULT_WORDS_PER_SEC) -> tuple[Script, list[str]]:
+    """The script and the warnings a run should carry (a brief too short or too long for the target)."""
+    wps = words_per_second
     text = normalize_brief(brief)
-    groups = group_sentences(split_sentences(text)) or [text]
-    seconds = [estimate_seconds(g) for g in groups]
-    if duration is not None:
-        # --duration is the target total: stretch the minimums to it (speech can still make scenes longer).
-        scale = duration / sum(seconds)
-        seconds = [max(1.0, round(s * scale, 2)) for s in seconds]
-    total = sum(seconds)
-    if total > MAX_DURATION_SEC:
-        raise InvalidInputError(
-            f"the brief would make a {total:.0f} s video; the limit is {MAX_DURATION_SEC:.0f} s",
-            hint="shorten the brief, or write a script.json and pass --script")
+    sentences = split_sentences(text) or [text]
+    cta = call_to_action.strip()
+    if not cta:
+        found = [s for s in sentences[1:] if _CTA.search(s)]
+        cta = found[-1] if found else ""
+    sentences = [s for s in sentences if s != cta]
+    hook, *rest = split_hook(sentences[0]) if sentences else [cta]
+    body = _join_fragments(rest + sentences[1:])
+    warnings: list[str] = []
+    pinned = [hook] + ([cta] if cta and cta != hook else [])
+    pinned_sec = sum(scene_seconds(s, wps) for s in pinned)
+    natural = pinned_sec + sum(scene_seconds(s, wps) for s in body)
+    target = duration if duration is not None else (MAX_DURATION_SEC if natural > MAX_DURATION_SEC else None)
+    if target is not None and natural > target * (1 + TOLERANCE / 2):
+        body = [trim_filler(s) for s in body]
+        hook, pinned = trim_filler(hook), [trim_filler(s) for s in pinned]
+        pinned_sec = sum(scene_seconds(s, wps) for s in pinned)
+        kept = _fit(body, pinned_sec, target, wps)
+        shortened = sum(1 for k in kept if k not in body)
+        if shortened:
+            warnings.append(f"writer: {shortened} sentence(s) lost a trailing clause to fit {target:.0f} s")
+        if len(kept) < len(body):
+            warnings.append(f"writer: {len(body) - len(kept)} of {len(body) + len(pinned)} sentences of the brief "
+                            f"were left out to fit {target:.0f} s")
+        body = kept
+    if len(pinned) + len(body) > MAX_SCENES:
+        body = body[: MAX_SCENES - len(pinned)]
+        warnings.append(f"writer: the brief has more sentences than {MAX_SCENES} scenes; the rest were left out")
+    scenes_text = [hook, *body] + ([cta] if cta and cta != hook else [])
+    total = sum(scene_seconds(s, wps) for s in scenes_text)
+    if duration is not None and total < duration * (1 - TOLERANCE):
+        words = sum(spoken_words(s) for s in scenes_text)
+        warnings.append(f"writer: the brief holds about {total:.0f} s of speech ({words:.0f} words); --duration "
+                        f"{duration:.0f} needs about {duration * wps:.0f} words. The video is not padded with "
+                        "silence: write a longer brief or use --writer openai|gemini|local")
     title = make_title(text)
+    noun = counted_noun(hook)
+    label_word = noun[:-1].capitalize() if noun and noun.endswith("s") else None
     kind = "slide" if mode == "explainer" else "card"
-    scenes = []
-    for index, (narration, sec) in enumerate(zip(groups, seconds, strict=True), start=1):
-        on_screen = [title] if index == 1 and len(groups) > 1 else [headline(narration)]
+    scenes: list[Scene] = []
+    for index, narration in enumerate(scenes_text, start=1):
+        last = index == len(scenes_text)
+        is_cta = last and bool(cta) and narration == cta and index > 1
+        if index == 1:
+            lines = _on_screen(narration, counted_label(narration))
+            short_title = len(title.split()) <= 6
+            if short_title and not copies_narration(title, narration) and title not in lines:
+                lines = [title, *lines][:2]
+        else:
+            label = f"{label_word} {index - 1}" if label_word and not is_cta else None
+            lines = _on_screen(narration, label)
         scenes.append(Scene(
             id=f"scene-{index:02d}",
-            durationSec=sec,
+            durationSec=scene_seconds(narration, wps),
             narration=narration,
-            onScreenText=on_screen,
-            visual=SceneVisual(kind=kind, prompt=narration, source="skeleton"),
-            transition=transition if index < len(groups) else None,
+            onScreenText=lines,
+            visual=SceneVisual(kind=kind, prompt=narration, source="skeleton"),  # type: ignore[arg-type]
+            transition=None if last else transition,  # type: ignore[arg-type]
         ))
-    return Script(schemaVersion=SCHEMA_VERSION, mode=mode, aspect=aspect, locale=locale, title=title,
-                  scenes=scenes, music="none")
+    script = Script(schemaVersion=SCHEMA_VERSION, mode=mode, aspect=aspect, locale=locale,  # type: ignore[arg-type]
+                    title=title, scenes=scenes, music="none")
+    return script, warnings

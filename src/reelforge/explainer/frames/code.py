@@ -1,12 +1,16 @@
 """Code frames: Pygments-highlighted lines with numbers, the lines the narration names highlighted.
 
-The ref's span is shown; a span longer than the frame holds is cropped around the first highlighted
-line. Highlighted lines are the ``def``/``class`` (or assignment) lines of names the narration mentions.
+The ref's span is shown whole: a long span gets smaller type (down to a legible minimum). A span that
+still does not fit is never cropped silently: the frame shows the lines that fit and says, on the frame,
+how many more lines the ref holds (drafted scripts pick a window of at most 14 lines, so this only
+happens for hand-written refs). Highlighted lines are the ``def``/``class`` (or assignment) lines of
+names the narration mentions.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 from pygments.lexer import Lexer
@@ -76,6 +80,49 @@ def _hex(value: str, fallback: RGB) -> RGB:
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
+@dataclass(frozen=True)
+class CodeLayout:
+    top: int  # y of the code panel
+    size: int  # font size in px
+    first: int  # first and last line shown
+    last: int
+    hidden: int  # lines of the span not shown (then the frame says so)
+
+
+def code_layout(g: Geometry, lines: list[str], start: int, end: int, hits: set[int], titles: list[str]) -> CodeLayout:
+    """Where the panel starts, the type size and which lines of [start, end] fit: the whole span if it can."""
+    s = g.safe
+    path_face, title_face = font("mono", g.px(26)), font("RobotoBold", g.px(54))
+    y = s.y0 + line_height(path_face, 1.3)
+    if titles:
+        y += line_height(title_face, 1.25)
+    y += g.px(12)
+    pad = g.px(24)
+    span = lines[start - 1:end]
+    longest = max((len(ln.replace("\t", "    ").rstrip()) for ln in span), default=1)
+    digits = len(str(end))
+    inner_w = s.w - 2 * pad
+    # Size the font so the longest line (up to 90 columns) fits; Roboto Mono advances 0.6 em per column ...
+    columns = max(24, min(longest, 90)) + digits + 2
+    # Short snippets get bigger type (up to 44 pt), long spans stay at or under 34 pt ...
+    cap = g.px(44) if end - start < 12 else g.px(34)
+    size = max(g.px(18), min(cap, int(inner_w / (columns * 0.6))))
+    # ... and smaller still, down to a legible minimum, until the whole span fits in height.
+    while True:
+        lh = line_height(font("mono", size), 1.45)
+        rows = max(1, (s.y1 - y - 2 * pad) // lh)
+        if rows >= end - start + 1 or size <= g.px(18):
+            break
+        size -= 1
+    first, hidden = start, 0
+    if end - start + 1 > rows:
+        rows = max(1, rows - 1)  # one row says what is not shown
+        focus = min(hits) if hits else start
+        first = max(start, min(focus - rows // 4, end - rows + 1))
+        hidden = (end - start + 1) - rows
+    return CodeLayout(top=y, size=size, first=first, last=min(end, first + rows - 1), hidden=hidden)
+
+
 def render_code(g: Geometry, ref: Ref, text: str, narration: str, titles: list[str]) -> Image.Image:
     image = background(g)
     draw = ImageDraw.Draw(image)
@@ -88,34 +135,20 @@ def render_code(g: Geometry, ref: Ref, text: str, narration: str, titles: list[s
     path_face, title_face = font("mono", g.px(26)), font("RobotoBold", g.px(54))
     y = s.y0
     draw.text((s.x0, y), ellipsize(f"{ref.rel}:{start}-{end}", path_face, s.w), font=path_face, fill=p.muted)
-    y += line_height(path_face, 1.3)
     if titles:
-        draw.text((s.x0, y), ellipsize(titles[0], title_face, s.w), font=title_face, fill=p.text)
-        y += line_height(title_face, 1.25)
-    y += g.px(12)
+        draw.text((s.x0, y + line_height(path_face, 1.3)), ellipsize(titles[0], title_face, s.w), font=title_face,
+                  fill=p.text)
+    layout = code_layout(g, lines, start, end, hits, titles)
+    y, size, first, last, hidden = layout.top, layout.size, layout.first, layout.last, layout.hidden
 
     style = get_style_by_name(STYLE)
     code_bg = _hex(style.background_color, (13, 17, 23))
     default = _hex(style.style_for_token(Token)["color"] or "", (230, 237, 243))
     pad = g.px(24)
-    span = lines[start - 1:end]
-    longest = max((len(ln.replace("\t", "    ").rstrip()) for ln in span), default=1)
     digits = len(str(end))
-    inner_w = s.w - 2 * pad
-    # Size the font so the longest line (up to 90 columns) fits; Roboto Mono advances 0.6 em per column.
-    columns = max(24, min(longest, 90)) + digits + 2
-    # Short snippets get bigger type (up to 44 pt), long spans stay at or under 34 pt.
-    cap = g.px(44) if end - start < 12 else g.px(34)
-    size = max(g.px(18), min(cap, int(inner_w / (columns * 0.6))))
     face, bold = font("mono", size), font("mono-bold", size)
     lh = line_height(face, 1.45)
-    rows = max(1, (s.y1 - y - 2 * pad) // lh)
-    first = start
-    if end - start + 1 > rows:
-        focus = min(hits) if hits else start
-        first = max(start, min(focus - rows // 4, end - rows + 1))
-    last = min(end, first + rows - 1)
-    panel_h = (last - first + 1) * lh + 2 * pad
+    panel_h = (last - first + 1 + (1 if hidden else 0)) * lh + 2 * pad
     draw.rounded_rectangle((s.x0, y, s.x1 - 1, y + panel_h), radius=g.px(18), fill=code_bg)
 
     # Code files are lexed from line 1 (a docstring may open above the window); a README block from its start.
@@ -147,4 +180,10 @@ def render_code(g: Geometry, ref: Ref, text: str, narration: str, titles: list[s
             draw.text((x, row_y + lh * 0.12), value, font=f, fill=colour)
             x += width
         row_y += lh
+    if hidden:
+        before, after = first - start, end - last
+        note = f"… {hidden} more line{'s' if hidden != 1 else ''} of {ref.rel}:{start}-{end} not shown" + (
+            f" ({before} above, {after} below)" if before and after else " above" if before else " below")
+        draw.text((text_x, row_y + lh * 0.12), ellipsize(note, face, max_w), font=face, fill=p.accent)
     return image
+

@@ -54,21 +54,39 @@ def import_graph(ref: Ref, root: Path, max_nodes: int) -> Graph:
     return sorted(labels.values()), edges, labels[focus.name] if focus else ""
 
 
-def section_graph(ref: Ref, root: Path, max_nodes: int) -> Graph:
+def section_graph(ref: Ref, root: Path, max_nodes: int, only: list[str] | None = None) -> Graph:
+    """The README's section tree under the project's name, without boilerplate sections; with ``only``
+    (the topics the narration lists), just those, so the picture shows what the voice counts."""
+    from reelforge.explainer.scenes_readme import section_dropped
+    from reelforge.explainer.title import project_title
+
     file = read_text_file(ref.path, root)
-    doc = parse_markdown(file.text, fallback_title=ref.path.stem)
-    title = doc.title
+    doc = parse_markdown(file.text, fallback_title="")
+    title = project_title(doc, ref.path, root)
     nodes, edges = [title], []
     parent = title
-    top_level = min((s.level for s in doc.sections), default=2)
+    kept = []
+    dropped_level = 99
     for section in doc.sections:
+        if section.level > dropped_level:
+            continue
+        dropped_level = 99
+        if section_dropped(section, title):
+            dropped_level = section.level
+            continue
+        kept.append(section)
+    if only:
+        wanted = {o.rstrip(".… ") for o in only}
+        kept = [s for s in kept if s.heading.rstrip(".… ") in wanted]
+    top_level = min((s.level for s in kept), default=2)
+    for section in kept:
         if len(nodes) >= max_nodes:
             break
         label = section.heading if section.heading not in nodes else f"{section.heading} ({section.line})"
-        if section.level <= top_level:
+        if section.level <= top_level or (only and parent == title):
             nodes.append(label)
             edges.append((title, label))
-            parent = label
+            parent = label if section.level <= top_level else parent
         elif section.level == top_level + 1 and parent != title:
             nodes.append(label)
             edges.append((parent, label))
@@ -78,7 +96,7 @@ def section_graph(ref: Ref, root: Path, max_nodes: int) -> Graph:
 def render_diagram(g: Geometry, ref: Ref, root: Path, titles: list[str]) -> Image.Image:
     max_nodes = 14 if not g.portrait else 12
     if ref.path.is_file() and ref.path.suffix.lower() != ".py":
-        nodes, edges, focus = section_graph(ref, root, max_nodes)
+        nodes, edges, focus = section_graph(ref, root, max_nodes, only=titles[2:] or None)
     else:
         nodes, edges, focus = import_graph(ref, root, max_nodes)
     image = background(g)

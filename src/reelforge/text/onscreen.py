@@ -1,0 +1,99 @@
+"""On-screen text that adds to the narration: a key phrase or label, never a copy or a cut-off copy."""
+
+from __future__ import annotations
+
+import re
+
+_PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+_SENTENCE = re.compile(r"(?<=[.!?。！？])\s+")
+_STOP = frozenset("""a an the and or but so if then than that this these those there here it its it's is are
+was were be been being am do does did doing have has had having i me my we our you your yours he she him her
+his they them their to of in on at by for with from as into onto about over under up down out off not no
+just really very also too can could will would should may might must shall let lets let's get gets got
+make makes made keep keeps put puts take takes use uses try tries start starts stop stops go goes going
+what which who whom whose when where why how all any each every some more most much many few own same
+such only one ones something anything everything thing things way ways first second third next last
+finally then now today here's there's that's it's don't doesn't isn't aren't won't can't because even
+around always never often again still yet both either whether though although until unless since during
+without within through across against between among per via before after once twice right left
+anything else whatever""".split())
+_CONJUNCTIONS = frozenset({"and", "or", "but", "nor", "so", "yet"})
+_COUNTED = re.compile(r"\b(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:\w+\s+){0,2}?"
+                      r"(tips|ways|reasons|steps|mistakes|habits|things|rules|ideas|facts|signs|lessons|tricks)\b",
+                      re.I)
+_NUMBER_PHRASE = re.compile(r"\b(\d+(?:[.,]\d+)?\s*(?:%|percent|°\w?|degrees|hours?|minutes?|seconds?|days?|"
+                            r"weeks?|months?|years?|times|x|k|m|million|billion|dollars?|euros?|calories|"
+                            r"glasses|cups|steps|km|miles|kg|pounds|grams?|g|litres?|liters?|ml|centimetres?|"
+                            r"centimeters?|cm|metres?|meters?))\b", re.I)
+
+
+def normalise(text: str) -> str:
+    return " ".join(_PUNCT.sub(" ", text.lower()).split())
+
+
+def copies_narration(line: str, narration: str) -> bool:
+    """True when a line of on-screen text repeats the narration rather than adding to it."""
+    shown, said = normalise(line), normalise(narration)
+    if not shown or not said:
+        return False
+    shown_words, said_words = shown.split(), said.split()
+    if shown == said:
+        return True
+    sentences = [normalise(s) for s in _SENTENCE.split(narration) if s.strip()]
+    if len(shown_words) >= 4 and shown in sentences:
+        return True
+    if len(shown_words) >= 5 and said.startswith(shown):
+        return True  # a cut-off copy of the narration's opening
+    return len(shown_words) >= 6 and f" {shown} " in f" {said} " and len(shown_words) >= 0.6 * len(said_words)
+
+
+def counted_noun(text: str) -> str | None:
+    """'tips' in 'Three tips for better sleep', so later scenes can be labelled 'Tip 1', 'Tip 2'."""
+    m = _COUNTED.search(text)
+    return m.group(2).lower() if m else None
+
+
+_WORDNUM = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+
+
+def counted_label(text: str) -> str | None:
+    """'3 tips' for 'Three tips for better sleep'."""
+    m = _COUNTED.search(text)
+    if not m:
+        return None
+    n = m.group(1).lower()
+    return f"{_WORDNUM.get(n, n)} {m.group(2).lower()}"
+
+
+def _is_content(token: str) -> bool:
+    word = re.sub(r"[^\w'’-]", "", token).lower()
+    return bool(word) and word not in _STOP and not word.isdigit()
+
+
+def key_phrase(text: str, *, max_words: int = 4) -> str:
+    """A short phrase lifted from ``text``: a number with its unit if there is one, else the contiguous run
+    of at most ``max_words`` words that starts and ends on a content word and holds the most of them
+    (ties: the later run, where a sentence usually lands its point)."""
+    m = _NUMBER_PHRASE.search(text)
+    if m:
+        return m.group(1).strip()
+    tokens = text.split()
+    best: tuple[int, int, int, int] | None = None  # (content words, -length, start, end)
+    for start in range(len(tokens)):
+        if not _is_content(tokens[start]):
+            continue
+        for end in range(start, min(len(tokens), start + max_words)):
+            if end > start and re.search(r"[.!?;:,]$", tokens[end - 1]):
+                break  # a phrase does not run across a sentence or clause end
+            if re.sub(r"[^\w]", "", tokens[end]).lower() in _CONJUNCTIONS:
+                break  # "banking app and look": a phrase stops before a conjunction
+            if not _is_content(tokens[end]):
+                continue
+            content = sum(_is_content(t) for t in tokens[start:end + 1])
+            key = (content, -(end - start), start, end)
+            if best is None or key[:2] > best[:2] or (key[:2] == best[:2] and start > best[2]):
+                best = key
+    if best is None:
+        return ""
+    phrase = " ".join(tokens[best[2]:best[3] + 1]).strip(" ,.;:!?\"'()")
+    return phrase[:1].upper() + phrase[1:]

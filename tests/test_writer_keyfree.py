@@ -1,0 +1,61 @@
+"""The key-free writer on ten briefs: hook first, one idea per scene, on-screen text that adds to the
+narration (never a copy or a cut-off copy), --duration met by choosing and trimming, never by silence."""
+
+from __future__ import annotations
+
+import pytest
+
+from reelforge.pipeline.skeleton import draft_from_brief, split_hook
+from reelforge.text.onscreen import copies_narration, key_phrase
+from reelforge.text.speech_rate import scene_seconds
+from tests.briefs_keyfree import BRIEFS
+
+
+@pytest.mark.parametrize("brief,duration", BRIEFS, ids=[b[:24] for b, _ in BRIEFS])
+def test_ten_briefs(brief: str, duration: float | None) -> None:
+    script, warnings = draft_from_brief(brief, mode="shorts", aspect="9:16", locale="en", duration=duration)
+    assert script.to_json_dict() == draft_from_brief(brief, mode="shorts", aspect="9:16", locale="en",
+                                                     duration=duration)[0].to_json_dict()
+    for scene in script.scenes:
+        assert scene.on_screen_text, scene.narration
+        for line in scene.on_screen_text:
+            assert not copies_narration(line, scene.narration), (line, scene.narration)
+            assert line.strip().lower().rstrip(".!?") != scene.narration.strip().lower().rstrip(".!?")
+            assert not line.endswith(("…", "...")) and len(line.split()) <= 6
+        # a scene lasts its speech plus a breath: no silence is added anywhere
+        assert scene.duration_sec == scene_seconds(scene.narration)
+    assert len(script.scenes[0].narration.split()) <= 9  # the hook lands in about 2 s
+    total = sum(s.duration_sec for s in script.scenes)
+    if duration is not None:
+        assert duration * 0.9 - 1e-6 <= total <= duration * 1.1 + 1e-6, (total, duration)
+    assert not [w for w in warnings if "not padded" in w]
+
+
+def test_call_to_action_closes_the_video() -> None:
+    brief, _ = BRIEFS[0]
+    script, _ = draft_from_brief(brief, mode="shorts", aspect="9:16", locale="en", duration=8)
+    assert script.scenes[-1].narration == "Follow for more tips!"  # kept when others are left out
+    assert script.scenes[0].narration == "Three tips for better sleep."
+    own, _ = draft_from_brief("Dim the lights at nine. Keep the room cool.", mode="shorts", aspect="9:16",
+                              locale="en", call_to_action="Try it tonight and tell me how you slept.")
+    assert own.scenes[-1].narration == "Try it tonight and tell me how you slept."
+
+
+def test_a_brief_too_short_for_the_target_is_not_padded() -> None:
+    script, warnings = draft_from_brief("Three tips for better sleep.", mode="shorts", aspect="9:16", locale="en",
+                                        duration=30)
+    assert sum(s.duration_sec for s in script.scenes) < 5
+    assert any("not padded with silence" in w for w in warnings)
+
+
+def test_long_hook_is_split_at_its_first_clause() -> None:
+    assert split_hook("Most people drink too little water during the day, and it shows by three o'clock.") == [
+        "Most people drink too little water during the day.", "And it shows by three o'clock."]
+
+
+def test_key_phrases() -> None:
+    assert key_phrase("Bake it hot, at 250 degrees, in a covered pot.") == "250 degrees"
+    assert key_phrase("Keep your bedroom cool, dark and quiet.") == "Bedroom cool"
+    assert copies_narration("Keep your bedroom cool, dark", "Keep your bedroom cool, dark and quiet.")
+    assert copies_narration("Three tips for better sleep", "Three tips for better sleep.")
+    assert not copies_narration("Better sleep", "Three tips for better sleep.")
