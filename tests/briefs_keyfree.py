@@ -2,7 +2,7 @@
 
 BRIEFS: list[tuple[str, float | None]] = [
     ("Three tips for better sleep. Keep your bedroom cool, dark and quiet. Put the phone away an hour before bed. "
-     "Wake up at the same time every day, even on weekends. Follow for more tips!", 12.0),
+     "Wake up at the same time every day, even on weekends. Follow for more tips!", 10.0),
     ("Most people drink too little water during the day, and it shows in how tired they feel by three o'clock. "
      "Start every morning with one full glass before coffee. Keep a bottle on your desk where you can see it. "
      "Add a slice of lemon if plain water bores you. Aim for about eight glasses a day. "
@@ -13,7 +13,7 @@ BRIEFS: list[tuple[str, float | None]] = [
     ("Why your houseplants keep dying: it is almost never the light. Most plants die from too much water. "
      "Push a finger into the soil before you water. If the top two centimetres are damp, wait. "
      "Use pots with drainage holes, always. Water less in winter, when plants grow slowly. "
-     "Save this for your next watering day.", 20.0),
+     "Save this for your next watering day.", 18.0),
     ("Budgeting in five minutes a week. Every Sunday, open your banking app and look at last week's spending. "
      "Sort it into three buckets: needs, wants and savings. Move whatever is left over into savings straight away. "
      "Set one small goal for the coming week, like cooking at home three nights. "

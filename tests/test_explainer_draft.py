@@ -91,7 +91,7 @@ def test_readme_draft_is_grounded_and_clean(tmp_path: Path) -> None:
     for scene in script.scenes:
         for bad in ("#", "`", "http", "](", "<", "**", "shields", "pip", "nstall", "MIT", "docs"):
             assert bad not in scene.narration, (bad, scene.narration)
-        assert scene.duration_sec >= 2.5
+        assert scene.duration_sec >= 1.0
         assert scene.duration_sec == estimate_duration(scene.narration)
     usage = next(s for s in script.scenes if s.visual.ref == "README.md#usage")
     assert usage.narration == "Call convert() with a path. It keeps the timing of every cue."

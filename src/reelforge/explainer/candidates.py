@@ -10,7 +10,7 @@ from reelforge.explainer.markdown import sentences
 from reelforge.text.speech_rate import DEFAULT_WORDS_PER_SEC, scene_seconds
 
 WORDS_PER_SEC = DEFAULT_WORDS_PER_SEC  # measured for the default voice (text/speech_rate.py)
-MIN_SCENE_SEC = 2.5
+MIN_SCENE_SEC = 1.0
 MAX_NARRATION_WORDS = 45
 MAX_BULLET_WORDS = 22
 
@@ -37,8 +37,8 @@ def word_count(text: str) -> int:
 
 
 def estimate_duration(text: str, wps: float = DEFAULT_WORDS_PER_SEC) -> float:
-    """Seconds of speech at the voice's measured pace plus a breath, never under 2.5 s (a slide needs a
-    moment to be read), rounded up to 0.1 s."""
+    """Seconds of speech at the voice's measured pace plus a breath (pacing fits drafted scenes to the
+    speech), rounded up to 0.1 s."""
     return scene_seconds(text, wps, minimum=MIN_SCENE_SEC)
 
 

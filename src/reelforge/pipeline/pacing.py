@@ -1,6 +1,6 @@
 """How long a scene lasts: the speech decides, the script's durationSec only where an author wrote it.
 
-A drafted script (skeleton or explainer draft, no --duration) is *fitted to the speech*: a scene lasts
+A drafted script (skeleton, explainer draft or an LLM writer's) is *fitted to the speech*: a scene lasts
 its audible speech plus a breath, so nothing is silent but the breath between scenes and the video ends
 a breath after the last word. An authored script.json keeps its durationSec as a minimum (the seed says
 so): speech may make a scene longer, never shorter.
@@ -56,7 +56,8 @@ class Pacing:
 
 
 def pacing_for(script_source: str, *, breath_sec: float, duration_setting: str) -> Pacing:
-    """Drafted scripts follow the speech unless the user asked for a total length with --duration."""
-    fitted = script_source in SCRIPT_SOURCES_FITTED and duration_setting == "auto"
-    return Pacing(breath_sec=breath_sec, fit_to_speech=fitted)
+    """Drafted scripts always follow the speech: the writers meet --duration by choosing and trimming what
+    is said (pipeline/writers), never by stretching scenes, so a durationSec there is only an estimate."""
+    del duration_setting  # kept for callers; --duration no longer changes the pacing
+    return Pacing(breath_sec=breath_sec, fit_to_speech=script_source in SCRIPT_SOURCES_FITTED)
 
