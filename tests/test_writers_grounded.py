@@ -8,9 +8,12 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from reelforge.explainer.draft import draft_explainer
 from reelforge.explainer.material import load_material
 from reelforge.pipeline.writers import WriteRequest, WriteResult, plan_llm_writer
+from tests.cli_helpers import run_json
 from tests.fakes.text_llm_server import TextLLMFake
 
 RICH = Path(__file__).parent / "fixtures" / "readmes" / "rich-README.md"
@@ -92,3 +95,24 @@ def test_a_code_scene_must_show_one_block(workspace: Path) -> None:
     assert request.grounding.visual_ref_error("code", f"{REL}:65-67") is None
     assert request.grounding.visual_ref_error("slide", f"{REL}#compatibility") is None
     assert request.grounding.visual_ref_error("slide", "../etc/passwd") is not None
+
+
+@pytest.mark.slow
+def test_cli_llm_explainer_draws_its_cited_frames(workspace: Path, capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    (workspace / "material").mkdir()
+    shutil.copy(RICH, workspace / REL)
+    with TextLLMFake("local") as fake:
+        monkeypatch.setenv("REELFORGE_WRITER_URL", fake.base + "/v1")
+        monkeypatch.setenv("REELFORGE_WRITER_MODEL", "m")
+        fake.replies.append(grounded_reply())
+        code, data = run_json(capsys, "video", "generate", "Explain what this library does", "--mode", "explainer",
+                              "--source", REL, "--writer", "local", "--dry-run", "--no-check")
+    assert code == 0, data
+    run = Path(data["runDir"])
+    manifest = json.loads((run / "manifest.json").read_text())
+    assert manifest["stages"][0]["pathTaken"] == "real" and manifest["providers"]["script"] == "local:m"
+    script = json.loads((run / "script.json").read_text())
+    assert script["scenes"][2]["visual"] == {"kind": "code", "ref": f"{REL}:65-67", "source": "writer:local:m"}
+    assert len(list((run / "visuals").glob("*.png"))) == 3  # slide, slide and the cited code frame
+    assert (run / "writer" / "citations.json").is_file()
