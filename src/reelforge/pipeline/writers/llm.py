@@ -15,13 +15,13 @@ from typing import Any
 
 from reelforge.errors import AuthRequiredError
 from reelforge.models.common import MAX_DURATION_SEC, MAX_SCENES
+from reelforge.models.script import Script
 from reelforge.pipeline.writers.base import WriteRequest, WriteResult
 from reelforge.pipeline.writers.checks import Checked, check_reply, hook_word_limit
 from reelforge.pipeline.writers.prompts import Prompt, fill, prompt_hashes
 from reelforge.providers.writer import TextModel, Turn, WriterCallError
 from reelforge.providers.writer.pricing import estimate_tokens, price_of
 from reelforge.providers.writer.registry import ModelChoice
-from reelforge.schemas import load_shipped
 from reelforge.workspace.atomic import write_json_atomic, write_text_atomic
 
 MAX_OUTPUT_TOKENS = 8192
@@ -32,7 +32,8 @@ _KINDS = {"shorts": ["card", "still"], "explainer": ["slide", "code", "diagram"]
 def reply_schema(request: WriteRequest) -> dict[str, Any]:
     """The shipped script.json schema, narrowed to this run (mode, aspect, locale, music, visual kinds);
     for grounded modes wrapped with the citations the reply must carry."""
-    schema = copy.deepcopy(load_shipped("script"))
+    # The shipped script.schema.json is exported from this model (a test keeps the file equal to it).
+    schema = copy.deepcopy(Script.model_json_schema(by_alias=True))
     props = schema["properties"]
     props["mode"] = {"type": "string", "enum": [request.mode]}
     props["aspect"] = {"type": "string", "enum": [request.aspect]}
