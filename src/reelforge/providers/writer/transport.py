@@ -1,5 +1,7 @@
 """One POST with the retry policy every writer call shares: 429 and 5xx, timeouts and refused connections
-are retried with exponential backoff and full jitter (Retry-After honoured); 401/403 stop at once."""
+are retried with exponential backoff and full jitter (Retry-After honoured); 401/403 stop at once.
+The client comes from the one HTTP module (providers/http.py): one overall deadline per call, so a
+server that drips its answer cannot hang the run."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from reelforge.providers.http import Deadlines
+from reelforge.providers.http import client as vendor_client
 from reelforge.providers.writer.base import WriterCallError
 
 
@@ -58,7 +62,8 @@ def post_json(url: str, body: dict[str, Any], *, headers: dict[str, str], vendor
     for try_no in range(retry.attempts):
         wait: float | None = None
         try:
-            with httpx.Client(timeout=timeout, transport=transport) as client:
+            with vendor_client(Deadlines(connect_s=min(10.0, timeout), call_s=timeout),
+                               transport=transport) as client:
                 response = client.post(url, json=body, headers=headers)
         except httpx.TimeoutException:
             last = f"{vendor} timed out after {timeout:.0f} s"
