@@ -86,8 +86,10 @@ def script_source(workspace: Workspace, brief: str, script: dict[str, Any] | Non
 def questions(workspace: Workspace, settings: Settings, brief: str, script_path: Path | None
               ) -> tuple[Script, ModeQuestion, CostQuestion]:
     """The checkpoint questions for this request, computed without touching any provider."""
-    script, _ = resolve_script(brief, script_path, settings, workspace)
+    script, _, writing = resolve_script(brief, script_path, settings, workspace)
     plan = CostPlan.for_settings(settings, scenes=len(script.scenes), dry_run=False, script=script)
+    if writing is not None and writing.llm is not None:  # an LLM writer's tokens count before its call too
+        plan = CostPlan({f"writer:{writing.llm.id}": writing.llm.estimate_usd(writing.request), **plan.breakdown})
     return script, mode_question(script, settings), cost_question(plan, settings["max_usd"])
 
 
