@@ -123,3 +123,22 @@ def test_captions_in_the_middle_or_top_stay_clear(aspect: str, band: tuple[float
             card = _layout(layout, aspect, TEXTS[kind])
             assert card.caption_band[1] == pytest.approx(ASPECTS[aspect][1] * band[0] * 1.2)
             _assert_clear(card)
+
+
+def test_a_korean_word_is_not_broken_when_a_smaller_size_keeps_it_whole() -> None:
+    from reelforge.providers.visual.card_layout import fit_text
+    from reelforge.text.fonts import font_for_text
+
+    text = "세 벌이면 충분합니다"
+    font = font_for_text(text, what="test")
+    size, lines = fit_text(text, font, 300, 400, start=120, minimum=40, max_lines=3)
+    assert " ".join(lines).split() == text.split(), lines
+    assert not any(line.endswith("-") for line in lines)
+
+
+def test_cooking_brief_with_water_is_cooking() -> None:
+    from reelforge.providers.visual.card_theme import detect_topic
+
+    brief = ("Great pasta starts with salted water. Use a big pot so the water stays at a boil. Save a cup of the "
+             "starchy water before you drain. Salted water. Water stays. Starchy water.")
+    assert detect_topic(brief).name == "cooking"

@@ -79,9 +79,9 @@ def silence(video: Path) -> dict[str, float]:
 
 def generate(entry: Entry, workspace: Path) -> dict[str, object]:
     started = time.perf_counter()
-    cmd = [sys.executable, "-m", "reelforge", "video", "generate", entry.brief, "--workspace", str(workspace),
-           "--format", "json", *entry.flags]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    workspace.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "reelforge", "video", "generate", entry.brief, "--format", "json", *entry.flags]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=workspace)
     result = json.loads(proc.stdout)
     if proc.returncode != 0:
         raise SystemExit(f"{entry.name}: exit {proc.returncode}: {result.get('error')}")

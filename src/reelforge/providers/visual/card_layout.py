@@ -311,6 +311,14 @@ def _ink_width(pil: ImageFont.FreeTypeFont, line: str) -> float:
     return max(pil.getlength(line), ink[2] - min(ink[0], 0))
 
 
+def _splits_a_word(text: str, lines: list[str]) -> bool:
+    """True when a space-separated word of ``text`` was broken between two of ``lines`` (Japanese and Chinese
+    have no such words: their breaks are judged by ``card_wrap.break_cost``)."""
+    if len(lines) < 2 or any(card_wrap.is_unspaced_char(ch) for ch in text):
+        return False
+    return " ".join(lines).split() != text.split()
+
+
 def fit_text(text: str, font: ScriptFont, width: float, height: float, *, start: int, minimum: int,
              max_lines: int) -> tuple[int, list[str]]:
     """The largest size (and its lines) at which ``text`` fits ``width`` x ``height`` in at most
@@ -321,6 +329,15 @@ def fit_text(text: str, font: ScriptFont, width: float, height: float, *, start:
     while size >= floor:
         lines = _fits(text, font, size, width, height, max_lines if size >= minimum else max_lines * 2, scaled)
         if lines is not None:
+            if size >= minimum and _splits_a_word(text, lines):
+                # a word broken across lines ("충분합니-다", "hydra-tion"): a smaller size that keeps words whole
+                # reads better, as long as it stays at or above the minimum
+                smaller = int(size * 0.93) if size > 40 else size - 2
+                while smaller >= minimum:
+                    found = _fits(text, font, smaller, width, height, max_lines, scaled)
+                    if found is not None and not _splits_a_word(text, found):
+                        return smaller, found
+                    smaller = int(smaller * 0.93) if smaller > 40 else smaller - 2
             if card_wrap.break_cost(lines) >= 0.5 and size >= minimum:
                 # a Japanese/Chinese line cut mid-word: one or two sizes down may break at phrase ends
                 for smaller in (int(size * 0.93), int(size * 0.86)):

@@ -32,8 +32,11 @@ class Unit:
     space_before: bool
 
 
-def _is_unspaced_char(ch: str) -> bool:
+def is_unspaced_char(ch: str) -> bool:
     return char_script(ch) in UNSPACED_SCRIPTS
+
+
+_is_unspaced_char = is_unspaced_char
 
 
 def units(text: str) -> list[Unit]:
@@ -97,7 +100,9 @@ def join(pieces: list[Unit]) -> str:
 
 def _split_long(piece: Unit, measure: Measure, max_width: float) -> list[Unit]:
     """A single piece wider than a line, split between characters (hyphenated in alphabetic scripts)."""
-    hyphen = "-" if any(ch.isalpha() and not _is_unspaced_char(ch) for ch in piece.text) else ""
+    # Korean breaks between syllables without a hyphen; Latin, Cyrillic and the like take one
+    hyphen = "-" if any(ch.isalpha() and char_script(ch) not in (*UNSPACED_SCRIPTS, "hangul")
+                        for ch in piece.text) else ""
     parts: list[Unit] = []
     current = ""
     for ch in piece.text:
