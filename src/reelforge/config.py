@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from reelforge.errors import InvalidInputError
@@ -336,6 +337,12 @@ def environ_value(name: str) -> str | None:
     """
     value = os.environ.get(name, "").strip()
     return value or None
+
+
+def environ_view() -> Mapping[str, str]:
+    """A read-only view of the environment for code that looks up provider keys by registry row (the LLM
+    writers); kept here so every environment read stays auditable in this module."""
+    return MappingProxyType(dict(os.environ))
 
 
 @dataclass(frozen=True)

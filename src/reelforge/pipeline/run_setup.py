@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from reelforge.compose.stale import sweep_runs
-from reelforge.config import Settings
+from reelforge.config import Settings, environ_view
 from reelforge.errors import InvalidInputError
 from reelforge.models.common import load_document
 from reelforge.models.script import Script, seed_compat_notes
@@ -63,7 +63,6 @@ def seed_form_warnings(script_path: Path, workspace: Workspace) -> list[str]:
 
 def plan_writing(brief: str, settings: Settings, workspace: Workspace, *, explainer_source: Path | None = None,
                  environ: Mapping[str, str] | None = None) -> WritePlan:
-    import os
 
     mode = settings["mode"]
     aspect = settings["aspect"] if settings["aspect"] != "auto" else AUTO_ASPECT[mode]
@@ -93,7 +92,7 @@ def plan_writing(brief: str, settings: Settings, workspace: Workspace, *, explai
     plan = WritePlan(request=request, key_free=key_free)
     if settings["script_writer"] != "skeleton":
         plan.llm = plan_llm_writer(settings["script_writer"], model=settings["writer_model"],
-                                   url=settings["writer_url"], env=os.environ if environ is None else environ,
+                                   url=settings["writer_url"], env=environ_view() if environ is None else environ,
                                    key_free=key_free)
     return plan
 
