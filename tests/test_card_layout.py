@@ -134,6 +134,7 @@ def test_a_korean_word_is_not_broken_when_a_smaller_size_keeps_it_whole() -> Non
     size, lines = fit_text(text, font, 300, 400, start=120, minimum=40, max_lines=3)
     assert " ".join(lines).split() == text.split(), lines
     assert not any(line.endswith("-") for line in lines)
+    assert size >= 40  # shrunk, but not below the minimum
 
 
 def test_cooking_brief_with_water_is_cooking() -> None:
