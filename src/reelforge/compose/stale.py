@@ -8,17 +8,9 @@ import re
 import shutil
 from pathlib import Path
 
+from reelforge.workspace.reserve import pid_alive
+
 _STALE = re.compile(r"^\.render-(?:(\d+)-)?[A-Za-z0-9_]+$|^\..+\.(\d+)\.(?:partial|reserve)$")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def sweep_stale_render_files(folder: Path) -> list[Path]:
@@ -36,7 +28,7 @@ def sweep_stale_render_files(folder: Path) -> list[Path]:
         if match is None or entry.is_symlink():
             continue
         pid = match.group(1) or match.group(2)
-        if pid is not None and int(pid) != os.getpid() and _alive(int(pid)):
+        if pid is not None and int(pid) != os.getpid() and pid_alive(int(pid)):
             continue
         if pid is not None and int(pid) == os.getpid():
             continue

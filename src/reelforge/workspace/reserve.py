@@ -62,14 +62,15 @@ def sweep_dead(folder: Path, stem: str) -> list[Path]:
         return removed
     for entry in entries:
         match = pattern.match(entry.name)
-        if match is None or entry.is_symlink() or _alive(int(match.group(1))):
+        if match is None or entry.is_symlink() or pid_alive(int(match.group(1))):
             continue
         entry.unlink(missing_ok=True)
         removed.append(entry)
     return removed
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (this process counts as alive; another user's process too)."""
     if pid == os.getpid():
         return True
     try:
