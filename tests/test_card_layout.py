@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from reelforge.compose.captions.safe_area import safe_area
+from reelforge.models.safe_area import safe_area
+from reelforge.pipeline.visual_chain import caption_keepout
 from reelforge.providers.visual.card_layout import (
     MAX_ZOOM,
     CardLayout,
     Content,
-    caption_band,
     contains,
     frame_geometry,
     intersects,
@@ -34,9 +34,10 @@ KICKERS = {"korean": "수면 · 1/3", "japanese": "睡眠 · 1/3", "chinese": "�
 
 
 def _layout(layout: str, aspect: str, text: str, *, platform: str = "tiktok", captions: str = "tiktok",
-            index: int = 0) -> CardLayout:
+            index: int = 0, band: tuple[float, float, float, float] | None = None) -> CardLayout:
     width, height = ASPECTS[aspect]
-    frame = frame_geometry(width, height, scale=1.2, platform=platform, caption_style=captions)
+    frame = frame_geometry(width, height, scale=1.2, area=safe_area(platform, width, height),
+                           band=band if band is not None else caption_keepout(platform, captions, width, height))
     kicker = KICKERS.get(next((k for k, v in TEXTS.items() if v == text), ""), "SLEEP · 1/3")
     return layout_card(Content(text, kicker, "weather_night"), frame, layout, index=index)  # type: ignore[arg-type]
 
@@ -91,10 +92,10 @@ def test_the_check_catches_a_broken_layout() -> None:
 
 def test_caption_band_follows_the_caption_style() -> None:
     area = safe_area("tiktok", 1080, 1920)
-    tiktok = caption_band("tiktok", area)
-    lower = caption_band("lower-third", area)
+    tiktok = caption_keepout("tiktok", "tiktok", 1080, 1920)
+    lower = caption_keepout("tiktok", "lower-third", 1080, 1920)
     assert tiktok[3] <= area.y1 and lower[3] >= tiktok[3]  # lower-third sits on the safe bottom
-    assert caption_band("no-such-style", area) == tiktok  # unknown: the default band stays free
+    assert caption_keepout("tiktok", "no-such-style", 1080, 1920) == tiktok  # unknown: the default band stays free
 
 
 def test_portrait_uses_the_whole_frame() -> None:
@@ -107,20 +108,14 @@ def test_portrait_uses_the_whole_frame() -> None:
 
 @pytest.mark.parametrize("aspect", list(ASPECTS))
 @pytest.mark.parametrize("band", [(0.42, 0.58), (0.22, 0.36)])
-def test_captions_in_the_middle_or_top_stay_clear(aspect: str, band: tuple[float, float],
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_captions_in_the_middle_or_top_stay_clear(aspect: str, band: tuple[float, float]) -> None:
     """A centred caption preset (big words mid-frame) or captions placed high: text moves to the larger
     side of the band and the decorations to the other, never under it."""
-    from reelforge.providers.visual import card_layout
-
-    def fake_band(style: str, area: object) -> tuple[float, float, float, float]:
-        width, height = ASPECTS[aspect]
-        return 0.0, height * band[0], float(width), height * band[1]
-
-    monkeypatch.setattr(card_layout, "caption_band", fake_band)
+    width, height = ASPECTS[aspect]
+    box = (0.0, height * band[0], float(width), height * band[1])
     for layout in LAYOUTS:
         for kind in ("hook", "long", "japanese"):
-            card = _layout(layout, aspect, TEXTS[kind])
+            card = _layout(layout, aspect, TEXTS[kind], band=box)
             assert card.caption_band[1] == pytest.approx(ASPECTS[aspect][1] * band[0] * 1.2)
             _assert_clear(card)
 

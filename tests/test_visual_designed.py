@@ -8,6 +8,7 @@ from PIL import Image
 
 from reelforge.compose.kenburns import plan_ken_burns, zoompan_filter
 from reelforge.errors import InvalidInputError
+from reelforge.models.safe_area import safe_area
 from reelforge.providers.visual import designed
 from reelforge.providers.visual.card_layout import Content, frame_geometry, layout_card
 from reelforge.providers.visual.card_text import headline_text
@@ -109,7 +110,7 @@ def test_a_missing_glyph_is_exit_4_naming_the_characters(tmp_path: Path) -> None
 
 def test_the_drawn_text_is_checked_too(tmp_path: Path) -> None:
     """A layout whose font cannot draw its text (forced here) is refused at drawing, not drawn as tofu."""
-    frame = frame_geometry(180, 320, scale=1.2, platform="tiktok", caption_style="tiktok")
+    frame = frame_geometry(180, 320, scale=1.2, area=safe_area("tiktok", 180, 320))
     layout = layout_card(Content("Sleep", "01", "bed"), frame, "badge")
     roboto = layout.headline.font
     assert isinstance(roboto, ScriptFont) and roboto.source is SOURCES[0]

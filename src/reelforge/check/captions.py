@@ -17,7 +17,7 @@ import numpy as np
 from reelforge.check.ass_cues import AssCues
 from reelforge.check.model import CheckResult
 from reelforge.check.scan import CANVAS_Y, ScanResult
-from reelforge.compose.captions.safe_area import SafeArea, safe_area
+from reelforge.models.safe_area import SafeArea, safe_area
 from reelforge.providers.timing.align import project
 from reelforge.providers.timing.stt import units_from_transcript
 from reelforge.providers.timing.words import word_key

@@ -22,13 +22,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from reelforge.compose.captions.layout import caption_band
+from reelforge.compose.captions.presets import style_named
 from reelforge.compose.kenburns import KenBurnsStyle, plan_ken_burns
 from reelforge.compose.processes import default_jobs
 from reelforge.errors import AuthRequiredError, InvalidInputError, ProviderError
 from reelforge.models.common import PathTaken
 from reelforge.models.render_spec import SceneVisualSpec
+from reelforge.models.safe_area import safe_area
 from reelforge.models.script import Scene, SceneVisual
 from reelforge.providers.visual import designed, pexels, user_media
+from reelforge.providers.visual.card_layout import Box
 from reelforge.providers.visual.card_text import authored_lines, headline_text, hook_phrase
 from reelforge.providers.visual.card_theme import Look, choose_look
 from reelforge.workspace.hashing import sha256_file
@@ -87,13 +91,25 @@ class CardPlan:
     look: Look
     count: int
     platform: str = "tiktok"
-    caption_style: str = "tiktok"
+    caption_band: Box | None = None  # frame pixels the burned-in captions will cover; cards keep it clear
 
     @classmethod
     def for_scenes(cls, scenes: Sequence[Scene], *, title: str, seed: int, mode: str, platform: str,
-                   caption_style: str) -> CardPlan:
+                   caption_style: str, width: int, height: int) -> CardPlan:
         words = "\n".join([title, *(s.narration for s in scenes), *(t for s in scenes for t in s.on_screen_text)])
-        return cls(choose_look(words, seed=seed, mode=mode), len(scenes), platform, caption_style)
+        return cls(choose_look(words, seed=seed, mode=mode), len(scenes), platform,
+                   caption_keepout(platform, caption_style, width, height))
+
+
+def caption_keepout(platform: str, caption_style: str, width: int, height: int) -> Box:
+    """The box a preset's captions may cover, from the caption stage's own metrics. With captions off (or an
+    unknown preset) the default preset's band stays clear, so a card looks the same whatever captions do."""
+    try:
+        style = style_named(caption_style)
+    except InvalidInputError:
+        style = style_named("word-highlight")
+    left, top, right, bottom = caption_band(style, safe_area(platform, width, height))
+    return float(left), float(top), float(right), float(bottom)
 
 
 def _card(scene: Scene, index: int, run_dir: Path, *, seed: int, width: int, height: int, title: str,
@@ -106,7 +122,7 @@ def _card(scene: Scene, index: int, run_dir: Path, *, seed: int, width: int, hei
     try:
         card = designed.draw_card(headline, out, width=width, height=height, seed=seed, index=index,
                                   look=plan.look, count=plan.count, platform=plan.platform,
-                                  caption_style=plan.caption_style, alternatives=alternatives)
+                                  caption_band=plan.caption_band, alternatives=alternatives)
     except InvalidInputError as exc:
         exc.message = f"scene {scene.id} ({'onScreenText' if authored else 'narration'}): {exc.message}"
         raise
@@ -169,7 +185,7 @@ def produce_visuals(scenes: Sequence[Scene], *, run_dir: Path, workspace: Path, 
         client = pexels.PexelsClient.from_env(env)
     pexels_state: dict[str, str | None] = {"down": None if client is not None else "PEXELS_API_KEY not set"}
     plan = CardPlan.for_scenes(scenes, title=title, seed=seed, mode=script_mode, platform=platform,
-                               caption_style=caption_style)
+                               caption_style=caption_style, width=width, height=height)
     results: list[VisualResult | Future[VisualResult]] = []
     # cards are drawn side by side (numpy and Pillow release the GIL: 1.8x on 2 cores, measured)
     pool = ThreadPoolExecutor(max_workers=default_jobs(), thread_name_prefix="card")

@@ -12,8 +12,8 @@ from typing import Any
 from reelforge.compose.captions.fonts import FontInfo
 from reelforge.compose.captions.paging import Page, TimedWord, group_words, time_pages
 from reelforge.compose.captions.presets import STYLES, CaptionLook, CaptionStyle, style_named
-from reelforge.compose.captions.safe_area import SafeArea
 from reelforge.compose.captions.wrap import Fitted, Measurer, fit_words, line_text
+from reelforge.models.safe_area import SafeArea
 from reelforge.models.timing import Timing
 
 __all__ = ["STYLES", "CaptionStyle", "Metrics", "PlacedPage", "caption_band", "layout_captions", "metrics_for",

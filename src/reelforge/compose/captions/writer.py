@@ -10,11 +10,11 @@ from reelforge.compose.captions.ass import render_ass
 from reelforge.compose.captions.fonts import FONTS_DIR, FontInfo, choose_font, install_font
 from reelforge.compose.captions.layout import Metrics, PlacedPage, caption_band, layout_captions
 from reelforge.compose.captions.presets import CaptionLook, CaptionStyle, style_named
-from reelforge.compose.captions.safe_area import safe_area
 from reelforge.compose.captions.subtitle_files import Cue, render_srt, render_vtt
 from reelforge.compose.captions.symbols import timing_without_emoji
 from reelforge.compose.captions.wrap import Measurer
 from reelforge.models.render_spec import CaptionSpec, FileRef, FontRef
+from reelforge.models.safe_area import safe_area
 from reelforge.models.timing import Timing
 from reelforge.text.breaking import joins_without_space
 from reelforge.workspace.atomic import write_text_atomic

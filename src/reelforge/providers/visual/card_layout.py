@@ -18,8 +18,8 @@ from typing import Literal
 
 from PIL import ImageFont
 
-from reelforge.compose.captions.safe_area import SafeArea, safe_area
 from reelforge.errors import InvalidInputError
+from reelforge.models.safe_area import SafeArea
 from reelforge.providers.visual import card_wrap
 from reelforge.providers.visual.card_theme import LayoutName
 from reelforge.text.fonts import ScriptFont, font_for_text
@@ -143,37 +143,9 @@ def _fmt(box: Box) -> str:
     return "(" + ", ".join(f"{v:.0f}" for v in box) + ")"
 
 
-def caption_band(caption_style: str, area: SafeArea) -> Box:
-    """The on-screen box the captions of ``caption_style`` may cover (frame pixels).
-
-    The captions package's own ``caption_band`` is used when it has one (it knows its presets); else the
-    band is estimated from the style's metrics, two lines high. ``none`` or an unknown style keeps the
-    default style's band free, so the layout does not change with the caption choice."""
-    from reelforge.compose.captions import layout as captions_layout
-
-    try:
-        style = captions_layout.style_named(caption_style)
-        own = getattr(captions_layout, "caption_band", None)
-        if callable(own):
-            left, top, right, bottom = own(style, area)
-            return float(left), float(top), float(right), float(bottom)
-        m = captions_layout.metrics_for(style, area)
-        size, y, anchor = float(m.base_size), float(m.y), str(style.anchor)
-        pad = float(m.outline + m.shadow + m.pad_y)
-    except (InvalidInputError, AttributeError, TypeError, ValueError):
-        return caption_band("tiktok", area) if caption_style != "tiktok" else _default_band(area)
-    lines_h = 2 * 1.3 * size
-    if anchor.startswith("bottom"):
-        top, bottom = y - lines_h - pad, y + pad
-    elif anchor.startswith("top"):
-        top, bottom = y - pad, y + lines_h + pad
-    else:
-        top, bottom = y - lines_h / 2 - pad, y + lines_h / 2 + pad
-    return float(area.x0), max(0.0, top - 0.1 * size), float(area.x1), min(float(area.height), bottom + 0.1 * size)
-
-
-def _default_band(area: SafeArea) -> Box:
-    """The lowest 30 % of the safe area (where bottom captions sit) when no style can be read."""
+def default_band(area: SafeArea) -> Box:
+    """The lowest 30 % of the safe area, where bottom captions sit: kept clear when the caller names no band
+    (a still for the image runner has no captions yet, but may get them in a video later)."""
     return float(area.x0), area.y1 - 0.3 * area.h, float(area.x1), float(area.y1)
 
 
@@ -214,9 +186,11 @@ class Frame:
         return 0.0, 0.0, float(self.width), max(0.0, self.keepout[1] - gap)
 
 
-def frame_geometry(width: int, height: int, *, scale: float, platform: str, caption_style: str) -> Frame:
-    area = safe_area(platform, width, height)
-    band = caption_band(caption_style, area)
+def frame_geometry(width: int, height: int, *, scale: float, area: SafeArea, band: Box | None = None) -> Frame:
+    """The card's geometry for a ``width`` x ``height`` frame drawn ``scale`` times larger: ``area`` is the
+    platform safe area and ``band`` the box the burned-in captions will cover (frame pixels), which the
+    caption stage knows; the cards only keep it clear."""
+    band = band if band is not None else default_band(area)
     s = scale
     cw, ch = round(width * s / 2) * 2, round(height * s / 2) * 2
     safe = (area.x0 * s, area.y0 * s, area.x1 * s, area.y1 * s)

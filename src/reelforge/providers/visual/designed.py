@@ -18,8 +18,10 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 from reelforge.errors import InvalidInputError
+from reelforge.models.safe_area import safe_area
 from reelforge.providers.visual import icons
 from reelforge.providers.visual.card_layout import (
+    Box,
     CardLayout,
     Content,
     Decoration,
@@ -90,7 +92,7 @@ def _first_clear_layout(texts: list[str], frame: Frame, look: Look, index: int, 
 
 
 def draw_card(headline: str, out: Path, *, width: int, height: int, seed: int, index: int, look: Look,
-              count: int | None = None, platform: str = "tiktok", caption_style: str = "tiktok",
+              count: int | None = None, platform: str = "tiktok", caption_band: Box | None = None,
               headroom: float = HEADROOM, alternatives: Sequence[str] = ()) -> CardResult:
     """Lay out and draw one card for a ``width`` x ``height`` frame (at ``headroom`` times that size).
 
@@ -104,7 +106,7 @@ def draw_card(headline: str, out: Path, *, width: int, height: int, seed: int, i
         headline = next((a for a in alternatives if a.strip()), "")
     if not headline.strip():
         raise InvalidInputError("a card needs text", hint="give the scene narration or onScreenText")
-    frame = frame_geometry(width, height, scale=headroom, platform=platform, caption_style=caption_style)
+    frame = frame_geometry(width, height, scale=headroom, area=safe_area(platform, width, height), band=caption_band)
     layout = _first_clear_layout([headline.strip(), *(a.strip() for a in alternatives if a.strip())], frame,
                                  look, index, count)
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([abs(seed) % (2**63), index, 0xCA4D])))
@@ -119,12 +121,12 @@ def draw_card(headline: str, out: Path, *, width: int, height: int, seed: int, i
 
 def make_card(text_lines: Sequence[str], out: Path, *, width: int, height: int, seed: int, index: int,
               title: str, headroom: float = HEADROOM, theme_text: str | None = None, mode: str = "shorts",
-              count: int | None = None, platform: str = "tiktok", caption_style: str = "tiktok") -> Path:
+              count: int | None = None, platform: str = "tiktok", caption_band: Box | None = None) -> Path:
     """Draw the card for ``text_lines`` (shown as given, one per line; a cut copy falls back to the title)."""
     headline = headline_text(text_lines, "", title)
     look = choose_look(theme_text if theme_text is not None else f"{title}\n{headline}", seed=seed, mode=mode)
     return draw_card(headline, out, width=width, height=height, seed=seed, index=index, look=look, count=count,
-                     platform=platform, caption_style=caption_style, headroom=headroom).path
+                     platform=platform, caption_band=caption_band, headroom=headroom).path
 
 
 # ---- drawing ---------------------------------------------------------------------------------------------
