@@ -37,7 +37,7 @@ class PlatformSpec:
     recommended_min_width: int
     needs_faststart: bool
     audio_max_rate: int | None
-    caption_area: str  # safe-area preset of compose/captions/safe_area.py
+    caption_area: str  # safe-area preset of models/safe_area.py
     sources: tuple[str, ...]
 
 
