@@ -1,80 +1,41 @@
-"""fal.ai queue API (https://queue.fal.run) with httpx: InfiniteTalk talking heads and Kling motion control.
+"""fal.ai InfiniteTalk talking heads and Kling motion control over fal's queue (the protocol: providers/fal.py).
 
-    POST {base}/{model_id}                  -> {request_id, response_url, status_url, cancel_url}
-    GET  {response_url}/status              -> 202 {status: IN_QUEUE|IN_PROGRESS, queue_position}
-                                               200 {status: COMPLETED, error?, error_type?}
     GET  {response_url}                     -> 200 {video: {url, content_type, file_size}, ...}
                                                4xx/5xx {detail, error_type?} when the request failed
 
-Authorization is ``Key $FAL_KEY``. fal has no "expired" state: a result that is gone (404/410 on the
+fal has no "expired" state: a result that is gone (404/410 on the
 response URL after COMPLETED) is reported as ``expired``; COMPLETED with an error, a 422 validation
 answer, or a stored 5xx that names an ``error_type`` is ``failed``. A bare 5xx stays a transient error
-for the runner to retry. The handle is the ``response_url`` fal returned (fal asks clients to use the
-URLs it returns, not to build them); it must share scheme and host with the base URL, so the key is
-never sent anywhere else. ``fal-client`` exists, but its queue calls hide the status codes this needs.
+for the runner to retry. ``fal-client`` exists, but its queue calls hide the status codes this needs.
 """
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from reelforge.errors import ProviderCallError
-from reelforge.providers import http
-from reelforge.providers.image.base import api_key, base_url
+from reelforge.providers.fal import FalQueueClient
 from reelforge.providers.video.base import VideoJob, VideoResult, redact_body
 
-DEFAULT_BASE_URL = "https://queue.fal.run"
-KEY_ENV = "FAL_KEY"
 _STATUS = {"IN_QUEUE": "queued", "IN_PROGRESS": "running"}
 
 
-class FalQueue:
-    vendor = "fal"
-    key_env: str | None = KEY_ENV
-
-    def __init__(self, *, deadlines: http.Deadlines | None = None) -> None:
-        self._client = http.client(deadlines)
-
-    @property
-    def base(self) -> str:
-        return base_url("fal", DEFAULT_BASE_URL).rstrip("/")
-
-    def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Key {api_key(KEY_ENV) or ''}", "Content-Type": "application/json"}
-
+class FalQueue(FalQueueClient):
     def body(self, job: VideoJob) -> dict[str, Any]:
         return fal_body(job)
 
     def submit(self, job: VideoJob) -> VideoResult:
-        _, parsed, text = http.call_json(self._client, "POST", f"{self.base}/{job.vendor_model}",
-                                         headers=self._headers(), body=self.body(job), what="fal queue submit")
-        request_id, response_url = parsed.get("request_id"), parsed.get("response_url")
-        if not isinstance(request_id, str) or not isinstance(response_url, str):
-            raise ProviderCallError("malformed", "fal answered the submit without request_id/response_url",
-                                    raw_body=text)
-        self._check_same_host(response_url, text)
-        return VideoResult("queued", redact_body(parsed), handle=response_url, prediction_id=request_id,
-                           provider_status=str(parsed.get("status") or "IN_QUEUE"))
-
-    def _check_same_host(self, url: str, text: str) -> None:
-        ours, theirs = urlsplit(self.base), urlsplit(url)
-        if (ours.scheme, ours.netloc) != (theirs.scheme, theirs.netloc):
-            raise ProviderCallError("malformed", "fal returned a response_url on another host; refusing to send the "
-                                    "key there", raw_body=text)
+        submitted = self.queue_submit(job.vendor_model, self.body(job))
+        return VideoResult("queued", redact_body(submitted.body), handle=submitted.response_url,
+                           prediction_id=submitted.request_id,
+                           provider_status=str(submitted.body.get("status") or "IN_QUEUE"))
 
     def poll(self, handle: str) -> VideoResult:
-        self._check_same_host(handle, "")
         request_id = handle.rstrip("/").rsplit("/", 1)[-1]
-        _, status, text = http.call_json(self._client, "GET", f"{handle}/status", headers=self._headers(),
-                                    what="fal queue status")
-        word = status.get("status")
+        word, status = self.queue_status(handle)
         if word in _STATUS:
             return VideoResult(_STATUS[word], redact_body(status), handle=handle, prediction_id=request_id,  # type: ignore[arg-type]
                                provider_status=word)
-        if word != "COMPLETED":
-            raise ProviderCallError("malformed", f"fal status {word!r} is not one of IN_QUEUE, IN_PROGRESS, "
-                                    "COMPLETED", raw_body=text)
         if status.get("error"):
             return VideoResult("failed", redact_body(status), handle=handle, prediction_id=request_id,
                                provider_status=word, error={"message": str(status["error"]),
@@ -82,8 +43,7 @@ class FalQueue:
         return self._result(handle, request_id)
 
     def _result(self, handle: str, request_id: str) -> VideoResult:
-        code, body, text = http.call_json(self._client, "GET", handle, headers=self._headers(), what="fal queue result",
-                                     ok_statuses=(400, 404, 410, 422, 500, 502, 503, 504))
+        code, body, text = self.queue_result(handle, ok_statuses=(400, 404, 410, 422, 500, 502, 503, 504))
         if code in (404, 410):
             return VideoResult("expired", redact_body(body), handle=handle, prediction_id=request_id,
                                provider_status=f"COMPLETED/{code}",
