@@ -11,30 +11,18 @@ A bad key is HTTP 400 with reason API_KEY_INVALID (or 401/403); it is treated as
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-import httpx
-
-from reelforge.providers.writer.base import ModelInfo, Reply, Turn, WriterCallError
+from reelforge.providers.writer.base import Reply, Turn, WriterCallError
 from reelforge.providers.writer.schemas import gemini_schema
-from reelforge.providers.writer.transport import Retry, post_json
+from reelforge.providers.writer.transport import HttpTextModel, post_json
 
 
 def _bad_key(status: int, text: str) -> bool:
     return status == 400 and "API_KEY_INVALID" in text
 
 
-class GeminiText:
-    def __init__(self, info: ModelInfo, *, key: str | None, retry: Retry, timeout: float = 120.0,
-                 transport: httpx.BaseTransport | None = None, sleep: Callable[[float], None] | None = None) -> None:
-        self.info = info
-        self._key = key
-        self.retry = retry
-        self.timeout = timeout
-        self.transport = transport
-        self.sleep = sleep
-
+class GeminiText(HttpTextModel):
     def request_body(self, system: str, turns: list[Turn], *, schema: dict[str, Any],
                      max_output_tokens: int) -> dict[str, Any]:
         return {

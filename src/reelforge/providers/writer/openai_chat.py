@@ -11,26 +11,14 @@ Ollama (/v1), llama.cpp's server and vLLM accept the same request; a key is opti
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-import httpx
-
-from reelforge.providers.writer.base import ModelInfo, Reply, Turn, WriterCallError
+from reelforge.providers.writer.base import Reply, Turn, WriterCallError
 from reelforge.providers.writer.schemas import openai_strict
-from reelforge.providers.writer.transport import Retry, post_json
+from reelforge.providers.writer.transport import HttpTextModel, post_json
 
 
-class OpenAIChat:
-    def __init__(self, info: ModelInfo, *, key: str | None, retry: Retry, timeout: float = 120.0,
-                 transport: httpx.BaseTransport | None = None, sleep: Callable[[float], None] | None = None) -> None:
-        self.info = info
-        self._key = key
-        self.retry = retry
-        self.timeout = timeout
-        self.transport = transport
-        self.sleep = sleep
-
+class OpenAIChat(HttpTextModel):
     @property
     def vendor_name(self) -> str:
         return "OpenAI" if self.info.vendor == "openai" else f"the OpenAI-compatible server at {self.info.shown_url}"

@@ -16,7 +16,7 @@ import httpx
 
 from reelforge.providers.http import Deadlines
 from reelforge.providers.http import client as vendor_client
-from reelforge.providers.writer.base import WriterCallError
+from reelforge.providers.writer.base import ModelInfo, WriterCallError
 
 
 def _env_float(env: Mapping[str, str], name: str, default: float) -> float:
@@ -107,3 +107,17 @@ def _error_text(text: str) -> str:
     except (ValueError, AttributeError):
         message = None
     return (message or text)[:200]
+
+
+class HttpTextModel:
+    """What every HTTP text model holds: its model info, key, retry policy, timeout and an injectable
+    transport and sleep (tests drive both)."""
+
+    def __init__(self, info: ModelInfo, *, key: str | None, retry: Retry, timeout: float = 120.0,
+                 transport: httpx.BaseTransport | None = None, sleep: Callable[[float], None] | None = None) -> None:
+        self.info = info
+        self._key = key
+        self.retry = retry
+        self.timeout = timeout
+        self.transport = transport
+        self.sleep = sleep
