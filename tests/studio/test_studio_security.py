@@ -1,0 +1,88 @@
+"""The studio's gate: Host check (400), token cookie (401), CSRF on POST (403), and files only from inside
+the workspace (404 for ``..``, ``%2e%2e``, absolute paths and symlinks out, with nothing read outside)."""
+
+from __future__ import annotations
+
+import http.client
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+from tests.studio.conftest import StudioServer, csrf_of, logged_in_client
+
+
+def raw_get(server: StudioServer, path: str, *, host: str | None = None, cookie: bool = True) -> tuple[int, bytes]:
+    """A GET whose path goes on the wire exactly as written (httpx would normalise ``..``)."""
+    parts = urlsplit(server.base_url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    headers = {"Host": host or parts.netloc}
+    if cookie:
+        headers["Cookie"] = f"reelforge_studio={server.token}"
+    conn.request("GET", path, headers=headers)
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response.status, body
+
+
+def test_without_the_token_nothing_is_served(studio_server: StudioServer) -> None:
+    for path in ("/", "/runs", "/static/studio.css", "/files/x.png", "/tasks/abc"):
+        status, body = raw_get(studio_server, path, cookie=False)
+        assert status == 401, path
+        assert b"login link" in body
+    status, _ = raw_get(studio_server, "/?token=not-the-token", cookie=False)
+    assert status == 401
+
+
+def test_login_link_sets_a_strict_httponly_cookie_and_drops_the_token_from_the_url(
+        studio_server: StudioServer) -> None:
+    with httpx.Client(base_url=studio_server.base_url) as client:
+        answer = client.get(f"/runs?token={studio_server.token}&status=failed")
+        assert answer.status_code == 303
+        assert answer.headers["location"] == "/runs?status=failed"
+        cookie = answer.headers["set-cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+        assert client.get("/static/studio.css").status_code == 200
+
+
+def test_a_foreign_host_header_is_refused(studio_server: StudioServer) -> None:
+    port = urlsplit(studio_server.base_url).port
+    for host in ("evil.example", f"evil.example:{port}", "127.0.0.1:1", f"rebind.attacker.test:{port}"):
+        status, _ = raw_get(studio_server, "/static/studio.css", host=host)
+        assert status == 400, host
+    assert raw_get(studio_server, "/static/studio.css", host=f"localhost:{port}")[0] == 200
+
+
+def test_post_without_the_csrf_token_is_refused(studio_server: StudioServer, studio_workspace: Path) -> None:
+    with logged_in_client(studio_server) as client:
+        assert client.post("/tasks/none", data={"x": "1"}).status_code == 403
+        assert client.post("/tasks/none", data={"csrf": "wrong"}).status_code == 403
+        assert client.post("/tasks/none", headers={"X-CSRF-Token": "wrong"}).status_code == 403
+        csrf = csrf_of(client.get("/runs").text)
+        assert csrf and csrf != studio_server.token
+        # right token: the gate lets it through to the router (no POST route there: 405, not 403)
+        assert client.post("/tasks/none", data={"csrf": csrf}).status_code == 405
+        assert client.post("/tasks/none", headers={"X-CSRF-Token": csrf}).status_code == 405
+        foreign = client.post("/tasks/none", headers={"X-CSRF-Token": csrf, "Origin": "http://evil.example"})
+        assert foreign.status_code == 403
+
+
+def test_traversal_is_404_and_reads_nothing_outside(studio_server: StudioServer, studio_workspace: Path,
+                                                     tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-OUTSIDE")
+    (studio_workspace / "inside.txt").write_text("hello inside")
+    (studio_workspace / "out.txt").symlink_to(secret)
+    (studio_workspace / "outdir").symlink_to(tmp_path)
+    hidden = studio_workspace / ".reelforge"
+    hidden.mkdir()
+    (hidden / "mcp-token.txt").write_text("HIDDEN-TOKEN")
+    assert raw_get(studio_server, "/files/inside.txt") == (200, b"hello inside")
+    for path in ("/files/../secret.txt", "/files/%2e%2e/secret.txt", "/files/%2E%2E%2Fsecret.txt",
+                 "/files/..%2fsecret.txt", f"/files/{secret}", f"/files//{secret}", "/files/out.txt",
+                 "/files/outdir/secret.txt", "/files/.reelforge/mcp-token.txt", "/files/inside.txt%00.png",
+                 "/files/", "/files/nothing.png", "/static/../security.py"):
+        status, body = raw_get(studio_server, path)
+        assert status == 404, (path, status)
+        assert b"TOP-SECRET" not in body and b"HIDDEN-TOKEN" not in body, path
