@@ -1,7 +1,78 @@
-"""Studio pages: assets (routes filled in by their own change)."""
+"""The Assets page: every asset, and per asset its candidates side by side with approve/reject buttons."""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from pathlib import Path
+from urllib.parse import quote, urlencode
 
-routes: list[BaseRoute] = []
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from reelforge.errors import ReelforgeError
+from reelforge.studio.problems import problem_of
+from reelforge.studio.tasks import serialized
+from reelforge.studio.templating import render
+from reelforge.studio.views_assets import asset_rows, asset_view, review_candidate
+
+NOTE_MAX_CHARS = 2000
+
+
+def _workspace(request: Request) -> Path:
+    return Path(request.app.state.config.workspace)
+
+
+async def assets_index(request: Request) -> Response:
+    rows = await run_in_threadpool(asset_rows, _workspace(request))
+    return render(request, "assets.html", {"title": "Assets", "rows": rows})
+
+
+async def asset_page(request: Request) -> Response:
+    asset_id = request.path_params["asset_id"]
+    try:
+        view = await run_in_threadpool(asset_view, _workspace(request), asset_id)
+    except ReelforgeError as exc:
+        problem = problem_of(exc)
+        return render(request, "error.html", {"title": str(problem.status), "status": problem.status,
+                                              "detail": problem.message}, status_code=problem.status)
+    return render(request, "asset.html", {"title": f"Asset {asset_id}", "asset": view,
+                                          "done": request.query_params.get("done"),
+                                          "file": request.query_params.get("file")})
+
+
+async def asset_review(request: Request) -> Response:
+    """POST file + decision (+ note): `asset approve|reject`, one writer per asset at a time."""
+    asset_id = request.path_params["asset_id"]
+    form = await request.form()
+    file, decision = str(form.get("file") or ""), str(form.get("decision") or "")
+    note = str(form.get("note") or "")[:NOTE_MAX_CHARS]
+    workspace = _workspace(request)
+
+    def act() -> dict[str, object]:
+        with serialized(request.app, f"asset:{asset_id}"):
+            return review_candidate(workspace, asset_id, file, decision, note)
+
+    try:
+        result = await run_in_threadpool(act)
+    except ReelforgeError as exc:
+        problem = problem_of(exc)
+        view = None
+        try:
+            view = await run_in_threadpool(asset_view, workspace, asset_id)
+        except ReelforgeError:
+            pass
+        if view is None:
+            return render(request, "error.html", {"title": str(problem.status), "status": problem.status,
+                                                  "detail": problem.message}, status_code=problem.status)
+        return render(request, "asset.html", {"title": f"Asset {asset_id}", "asset": view, "problem": problem},
+                      status_code=problem.status)
+    query = urlencode({"done": result["state"], "file": result["path"]})
+    return RedirectResponse(f"/assets/{quote(asset_id)}?{query}", status_code=303)
+
+
+routes: list[BaseRoute] = [
+    Route("/assets", assets_index, methods=["GET"]),
+    Route("/assets/{asset_id}", asset_page, methods=["GET"]),
+    Route("/assets/{asset_id}/review", asset_review, methods=["POST"]),
+]

@@ -1,7 +1,49 @@
-"""Studio pages: trace (routes filled in by their own change)."""
+"""The Trace page: pick a render job or an asset, see its lineage chain as links with changed files flagged."""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from pathlib import Path
+from urllib.parse import quote
 
-routes: list[BaseRoute] = []
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from reelforge.errors import ReelforgeError
+from reelforge.studio.problems import problem_of
+from reelforge.studio.templating import render
+from reelforge.studio.views_assets import asset_rows
+from reelforge.studio.views_renders import render_rows
+from reelforge.studio.views_trace import trace_view
+
+
+def _workspace(request: Request) -> Path:
+    return Path(request.app.state.config.workspace)
+
+
+async def trace_index(request: Request) -> Response:
+    ident = (request.query_params.get("id") or "").strip()
+    if ident:
+        return RedirectResponse(f"/trace/{quote(ident, safe='')}", status_code=303)
+    workspace = _workspace(request)
+    jobs = await run_in_threadpool(render_rows, workspace)
+    assets = await run_in_threadpool(asset_rows, workspace)
+    return render(request, "trace_index.html", {"title": "Trace", "jobs": jobs, "assets": assets})
+
+
+async def trace_page(request: Request) -> Response:
+    ident = request.path_params["ident"]
+    try:
+        view = await run_in_threadpool(trace_view, _workspace(request), ident)
+    except ReelforgeError as exc:
+        problem = problem_of(exc)
+        return render(request, "error.html", {"title": str(problem.status), "status": problem.status,
+                                              "detail": problem.message}, status_code=problem.status)
+    return render(request, "trace.html", {"title": f"Trace {ident}", "trace": view})
+
+
+routes: list[BaseRoute] = [
+    Route("/trace", trace_index, methods=["GET"]),
+    Route("/trace/{ident}", trace_page, methods=["GET"]),
+]

@@ -38,7 +38,7 @@ SECURITY_HEADERS = [
                                  b"script-src 'self'; style-src 'self'; frame-ancestors 'none'; form-action 'self'"),
     (b"x-frame-options", b"DENY"),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),  # no-referrer would send "Origin: null" on POST
     (b"cache-control", b"no-store"),
 ]
 

@@ -1,0 +1,32 @@
+"""A library error as a page answer: the status code its exit code means, and the message with its fix.
+
+A path refused for safety is a 404 like any file that is not there: the page says nothing about what exists
+outside the workspace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reelforge.errors import ReelforgeError
+
+_STATUS_OF_EXIT = {2: 404, 3: 404, 4: 400, 5: 503, 6: 504}
+
+
+@dataclass(frozen=True)
+class Problem:
+    status: int
+    message: str
+    fix: str | None
+    fields: list[dict[str, str]]
+
+    def to_json(self) -> dict[str, object]:
+        return {"message": self.message, "fix": self.fix, "fields": self.fields}
+
+
+def problem_of(exc: ReelforgeError) -> Problem:
+    status = _STATUS_OF_EXIT.get(exc.exit_code, 500)
+    if exc.exit_code == 2:
+        return Problem(status, "no such file in the workspace", None, [])
+    issues = getattr(exc, "issues", None) or []
+    return Problem(status, exc.message, exc.hint, [i.to_json() for i in issues])
