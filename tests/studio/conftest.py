@@ -90,3 +90,42 @@ def studio_page(chromium: Any, studio_server: StudioServer) -> Iterator[Any]:
         yield page
     finally:
         context.close()
+
+
+TINY_SCRIPT = {"schemaVersion": "1.0", "mode": "shorts", "aspect": "9:16", "locale": "en", "title": "Studio Check",
+               "scenes": [{"id": "s1", "durationSec": 2, "narration": "Two short scenes.",
+                           "onScreenText": ["Scene one"]},
+                          {"id": "s2", "durationSec": 2, "narration": "Then it ends.",
+                           "onScreenText": ["Scene two"]}]}
+
+
+@pytest.fixture(scope="session")
+def made_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One real 2-scene, 4 s run (Piper, libass, ffmpeg ultrafast), made once per session by the library."""
+    import json
+
+    from reelforge.config import resolve_settings
+    from reelforge.pipeline.decisions import FlagDecider
+    from reelforge.pipeline.generate import GenerateRequest, generate
+    from reelforge.workspace.paths import Workspace
+
+    root = tmp_path_factory.mktemp("made-run-ws")
+    script = root / "script.json"
+    script.write_text(json.dumps(TINY_SCRIPT), encoding="utf-8")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("REELFORGE_") and not k.endswith("_API_KEY")}
+    settings = resolve_settings(workspace_root=root, environ=environ,
+                                flags={"preset": "ultrafast", "check": False, "credentials": "off"})
+    result = generate(GenerateRequest(brief="", settings=settings, workspace=Workspace.at(root), script_path=script,
+                                      decider=FlagDecider(yes=False)))
+    assert result.video is not None and result.manifest.status == "succeeded"
+    return result.run_dir
+
+
+@pytest.fixture
+def video_run(made_run: Path, studio_workspace: Path) -> Path:
+    """A copy of the session's run inside ``studio_workspace/videos/`` (tests may re-render or break it)."""
+    import shutil
+
+    target = studio_workspace / "videos" / made_run.name
+    shutil.copytree(made_run, target, symlinks=True)
+    return target

@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from reelforge.studio import files, pages_assets, pages_new, pages_renders, pages_runs, pages_trace, tasks
+from reelforge.studio import files, pages_assets, pages_new, pages_renders, pages_runs, pages_trace, tasks, thumbs
 from reelforge.studio.security import SecurityMiddleware
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -47,7 +47,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def all_routes() -> list[BaseRoute]:
-    return [Route("/", _home), *tasks.routes, *files.routes, *pages_runs.routes, *pages_assets.routes,
+    return [Route("/", _home), *tasks.routes, *files.routes, *thumbs.routes, *pages_runs.routes, *pages_assets.routes,
             *pages_renders.routes, *pages_trace.routes, *pages_new.routes,
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")]
 

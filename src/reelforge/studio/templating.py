@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,20 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 NAV: tuple[tuple[str, str], ...] = (("/runs", "Runs"), ("/assets", "Assets"), ("/renders", "Renders & QA"),
                                     ("/trace", "Trace"), ("/new", "New video"))
 
+# Any URL in a rendered value is replaced: a masked capture URL or a vendor link must never reach a page
+# (a vendor URL can carry a signed query). Links the studio makes itself are paths, never absolute URLs.
+_URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s\"'<>]+")
+URL_PLACEHOLDER = "[URL hidden]"
+
+
+def hide_urls(value: Any) -> Any:
+    if isinstance(value, str):
+        return _URL.sub(URL_PLACEHOLDER, value)
+    return value
+
+
 environment = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(default=True),
-                          trim_blocks=True, lstrip_blocks=True)
+                          trim_blocks=True, lstrip_blocks=True, finalize=hide_urls)
 
 
 def _filesize(value: int | None) -> str:

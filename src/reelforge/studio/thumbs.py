@@ -1,0 +1,88 @@
+"""Small JPEG previews of workspace images and videos (``/thumbs/<workspace-relative>?w=160``).
+
+A run's 1080x1920 scene card is ~2 MB of PNG; a list of runs shows a 120 px JPEG of a few KB instead.
+Previews are made on first request (Pillow for images, the first frame past 0.5 s via PyAV for videos) and
+kept in memory, keyed by the file's size and mtime so a re-rendered video gets a fresh one.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from reelforge.studio.files import resolve_inside
+
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".gif"})
+VIDEO_SUFFIXES = frozenset({".mp4", ".webm", ".mov"})
+_CACHE_SIZE = 256
+_cache: OrderedDict[tuple[str, int, int, int], bytes] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _video_frame(path: Path) -> object:
+    import av
+
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        for frame in container.decode(stream):
+            if frame.time is None or frame.time >= 0.5:
+                return frame.to_image()
+        raise ValueError("no video frame")
+
+
+def make_thumbnail(path: Path, width: int) -> bytes:
+    from PIL import Image
+
+    if path.suffix.lower() in VIDEO_SUFFIXES:
+        image = _video_frame(path)
+    else:
+        image = Image.open(path)
+        image.draft("RGB", (width * 2, width * 8))  # JPEG: decode at a reduced scale
+    assert isinstance(image, Image.Image)
+    image = image.convert("RGB")
+    height = max(1, round(image.height * width / max(image.width, 1)))
+    image.thumbnail((width, height), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80, optimize=True)
+    return out.getvalue()
+
+
+def cached_thumbnail(path: Path, width: int) -> bytes:
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns, width)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    data = make_thumbnail(path, width)
+    with _cache_lock:
+        _cache[key] = data
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return data
+
+
+async def _thumb(request: Request) -> Response:
+    path = resolve_inside(request.app.state.config.workspace, request.path_params["rel"])
+    if path.suffix.lower() not in IMAGE_SUFFIXES | VIDEO_SUFFIXES:
+        raise HTTPException(404, "no preview for this kind of file")
+    try:
+        width = min(640, max(32, int(request.query_params.get("w", "160"))))
+    except ValueError:
+        width = 160
+    try:
+        data = await run_in_threadpool(cached_thumbnail, path, width)
+    except Exception:  # a half-written or broken file: no preview, not an error page
+        raise HTTPException(404, "this file cannot be previewed (broken or still being written)") from None
+    return Response(data, media_type="image/jpeg")
+
+
+routes: list[BaseRoute] = [Route("/thumbs/{rel:path}", _thumb)]
