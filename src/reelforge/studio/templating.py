@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -23,6 +24,8 @@ URL_PLACEHOLDER = "[URL hidden]"
 
 
 def hide_urls(value: Any) -> Any:
+    if isinstance(value, Markup):  # a macro's output: already escaped, keep it markup (else escaped twice)
+        return Markup(_URL.sub(URL_PLACEHOLDER, str(value)))
     if isinstance(value, str):
         return _URL.sub(URL_PLACEHOLDER, value)
     return value
