@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from reelforge.errors import ReelforgeError
-from reelforge.studio.problems import problem_of
+from reelforge.studio.problems import NOT_FOUND, error_page, is_plain_id, problem_of
 from reelforge.studio.tasks import serialized
 from reelforge.studio.templating import render
 from reelforge.studio.views_assets import asset_rows, asset_view, review_candidate
@@ -30,12 +30,12 @@ async def assets_index(request: Request) -> Response:
 
 async def asset_page(request: Request) -> Response:
     asset_id = request.path_params["asset_id"]
+    if not is_plain_id(asset_id):
+        return error_page(request, NOT_FOUND)
     try:
         view = await run_in_threadpool(asset_view, _workspace(request), asset_id)
     except ReelforgeError as exc:
-        problem = problem_of(exc)
-        return render(request, "error.html", {"title": str(problem.status), "status": problem.status,
-                                              "detail": problem.message}, status_code=problem.status)
+        return error_page(request, problem_of(exc))
     return render(request, "asset.html", {"title": f"Asset {asset_id}", "asset": view,
                                           "done": request.query_params.get("done"),
                                           "file": request.query_params.get("file")})
@@ -44,6 +44,8 @@ async def asset_page(request: Request) -> Response:
 async def asset_review(request: Request) -> Response:
     """POST file + decision (+ note): `asset approve|reject`, one writer per asset at a time."""
     asset_id = request.path_params["asset_id"]
+    if not is_plain_id(asset_id):
+        return error_page(request, NOT_FOUND)
     form = await request.form()
     file, decision = str(form.get("file") or ""), str(form.get("decision") or "")
     note = str(form.get("note") or "")[:NOTE_MAX_CHARS]
@@ -63,8 +65,7 @@ async def asset_review(request: Request) -> Response:
         except ReelforgeError:
             pass
         if view is None:
-            return render(request, "error.html", {"title": str(problem.status), "status": problem.status,
-                                                  "detail": problem.message}, status_code=problem.status)
+            return error_page(request, problem)
         return render(request, "asset.html", {"title": f"Asset {asset_id}", "asset": view, "problem": problem},
                       status_code=problem.status)
     query = urlencode({"done": result["state"], "file": result["path"]})

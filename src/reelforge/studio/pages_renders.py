@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from reelforge.errors import ReelforgeError
-from reelforge.studio.problems import Problem, problem_of
+from reelforge.studio.problems import NOT_FOUND, Problem, error_page, is_plain_id, problem_of
 from reelforge.studio.tasks import serialized
 from reelforge.studio.templating import render
 from reelforge.studio.views_renders import QA_CHOICES, QAForm, render_rows, render_view, submit_qa
@@ -38,12 +38,12 @@ async def renders_index(request: Request) -> Response:
 
 async def _job_page(request: Request, job_id: str, *, problem: Problem | None = None,
                     entered: dict[str, Any] | None = None, status_code: int = 200) -> Response:
+    if not is_plain_id(job_id):
+        return error_page(request, NOT_FOUND)
     try:
         view = await run_in_threadpool(render_view, _workspace(request), job_id)
     except ReelforgeError as exc:
-        missing = problem_of(exc)
-        return render(request, "error.html", {"title": str(missing.status), "status": missing.status,
-                                              "detail": missing.message}, status_code=missing.status)
+        return error_page(request, problem_of(exc))
     return render(request, "render.html", {"title": f"Render {job_id}", "job": view, "choices": QA_CHOICES,
                                            "problem": problem, "entered": entered or {},
                                            "recorded": request.query_params.get("qa")}, status_code=status_code)
@@ -55,6 +55,8 @@ async def render_page(request: Request) -> Response:
 
 async def qa_submit(request: Request) -> Response:
     job_id = request.path_params["job_id"]
+    if not is_plain_id(job_id):
+        return error_page(request, NOT_FOUND)
     form = await request.form()
     fields = {k: str(form.get(k) or "")[:TEXT_MAX_CHARS] for k in ("verdict", "worked", "failed", "rerun_stage",
                                                                    "reviewer", "notes")}

@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from reelforge.errors import ReelforgeError
-from reelforge.studio.problems import problem_of
+from reelforge.studio.problems import NOT_FOUND, error_page, is_plain_id, problem_of
 from reelforge.studio.templating import render
 from reelforge.studio.views_assets import asset_rows
 from reelforge.studio.views_renders import render_rows
@@ -34,12 +34,12 @@ async def trace_index(request: Request) -> Response:
 
 async def trace_page(request: Request) -> Response:
     ident = request.path_params["ident"]
+    if not is_plain_id(ident):
+        return error_page(request, NOT_FOUND)
     try:
         view = await run_in_threadpool(trace_view, _workspace(request), ident)
     except ReelforgeError as exc:
-        problem = problem_of(exc)
-        return render(request, "error.html", {"title": str(problem.status), "status": problem.status,
-                                              "detail": problem.message}, status_code=problem.status)
+        return error_page(request, problem_of(exc))
     return render(request, "trace.html", {"title": f"Trace {ident}", "trace": view})
 
 
