@@ -4,10 +4,12 @@ the workspace (404 for ``..``, ``%2e%2e``, absolute paths and symlinks out, with
 from __future__ import annotations
 
 import http.client
+import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+import pytest
 
 from tests.studio.conftest import StudioServer, csrf_of, logged_in_client
 
@@ -86,3 +88,33 @@ def test_traversal_is_404_and_reads_nothing_outside(studio_server: StudioServer,
         status, body = raw_get(studio_server, path)
         assert status == 404, (path, status)
         assert b"TOP-SECRET" not in body and b"HIDDEN-TOKEN" not in body, path
+
+
+PLANTED = "sk-planted-4f3a9c1e7b2d6058"
+
+
+@pytest.mark.slow
+def test_a_planted_key_and_urls_appear_in_no_page(studio_server: StudioServer, video_run: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("OPENAI_API_KEY", "GEMINI_API_KEY", "PEXELS_API_KEY", "FAL_KEY", "ARK_API_KEY",
+                 "REELFORGE_MCP_TOKEN"):
+        monkeypatch.setenv(name, PLANTED)
+    manifest_path = video_run / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["captureUrlMasked"] = "https://app.example.com/reports/export"
+    manifest["warnings"] = [f"stock search https://api.pexels.test/v1/search?query=x&key={PLANTED} answered 500",
+                            "scene-02 fell back to a designed card"]
+    manifest["stages"][0]["warnings"] = ["retried https://queue.fal.test/requests/9?sig=SIGNEDQUERY"]
+    manifest_path.write_text(json.dumps(manifest))
+    pages = ["/runs", f"/runs/{video_run.name}", "/runs?status=succeeded", "/assets", "/renders", "/trace", "/new"]
+    with logged_in_client(studio_server) as client:
+        bodies = {path: client.get(path).text for path in pages}
+        csrf = csrf_of(bodies["/runs"])
+        task = client.post(f"/runs/{video_run.name}/verify", headers={"X-CSRF-Token": csrf}).json()["taskId"]
+        bodies["events"] = client.get(f"/tasks/{task}/events").text
+        bodies["status"] = client.get(f"/tasks/{task}").text
+    assert "scene-02 fell back to a designed card" in bodies[f"/runs/{video_run.name}"]
+    assert "[URL hidden]" in bodies[f"/runs/{video_run.name}"]
+    for path, body in bodies.items():
+        for secret in (PLANTED, studio_server.token, "app.example.com", "api.pexels.test", "SIGNEDQUERY"):
+            assert secret not in body, (path, secret)
