@@ -118,3 +118,17 @@ def test_a_planted_key_and_urls_appear_in_no_page(studio_server: StudioServer, v
     for path, body in bodies.items():
         for secret in (PLANTED, studio_server.token, "app.example.com", "api.pexels.test", "SIGNEDQUERY"):
             assert secret not in body, (path, secret)
+
+
+def test_a_video_being_rerendered_is_served_from_its_set_aside_copy(studio_server: StudioServer,
+                                                                     studio_workspace: Path, tmp_path: Path) -> None:
+    run = studio_workspace / "videos" / "r1"
+    run.mkdir(parents=True)
+    (run / "clip.previous.mp4").write_bytes(b"earlier bytes")
+    (run / "still.previous.png").write_bytes(b"png")
+    (tmp_path / "outside.previous.mp4").write_bytes(b"OUTSIDE")
+    assert raw_get(studio_server, "/files/videos/r1/clip.mp4") == (200, b"earlier bytes")
+    assert raw_get(studio_server, "/files/videos/r1/still.png")[0] == 404  # only videos are moved aside
+    for path in ("/files/../outside.mp4", "/files/%2e%2e/outside.mp4", f"/files/{tmp_path}/outside.mp4"):
+        status, body = raw_get(studio_server, path)
+        assert status == 404 and b"OUTSIDE" not in body, path

@@ -45,6 +45,23 @@ def resolve_inside(workspace: Path, rel: str) -> Path:
     return resolved
 
 
+def set_aside_copy(rel: str) -> str:
+    """``a/b.mp4`` -> ``a/b.previous.mp4``: where ``video render`` keeps the earlier output while it renders."""
+    path = PurePosixPath(rel)
+    return path.with_name(f"{path.stem}.previous{path.suffix}").as_posix()
+
+
+def resolve_served(workspace: Path, rel: str) -> Path:
+    """Like ``resolve_inside``, but a video being re-rendered (moved aside for the moment) is served from its
+    set-aside copy: the bytes a viewer is watching stay reachable until the new file is in place."""
+    try:
+        return resolve_inside(workspace, rel)
+    except HTTPException:
+        if PurePosixPath(rel).suffix.lower() not in (".mp4", ".webm", ".mov"):
+            raise
+        return resolve_inside(workspace, set_aside_copy(rel))
+
+
 def file_response(path: Path, *, download_name: str | None = None) -> Response:
     """The file with HTTP Range support (a ``<video>`` seeks with byte ranges); unknown types are refused."""
     media_type = MEDIA_TYPES.get(path.suffix.lower())
@@ -61,7 +78,7 @@ def workspace_file_url(workspace: Path, path: Path) -> str:
 
 async def _serve(request: Request) -> Response:
     workspace: Path = request.app.state.config.workspace
-    return file_response(resolve_inside(workspace, request.path_params["rel"]))
+    return file_response(resolve_served(workspace, request.path_params["rel"]))
 
 
 routes: list[BaseRoute] = [Route("/files/{rel:path}", _serve, methods=["GET", "HEAD"])]

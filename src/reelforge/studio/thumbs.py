@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from reelforge.studio.files import resolve_inside
+from reelforge.studio.files import resolve_served
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".gif"})
 VIDEO_SUFFIXES = frozenset({".mp4", ".webm", ".mov"})
@@ -71,7 +71,7 @@ def cached_thumbnail(path: Path, width: int) -> bytes:
 
 
 async def _thumb(request: Request) -> Response:
-    path = resolve_inside(request.app.state.config.workspace, request.path_params["rel"])
+    path = resolve_served(request.app.state.config.workspace, request.path_params["rel"])
     if path.suffix.lower() not in IMAGE_SUFFIXES | VIDEO_SUFFIXES:
         raise HTTPException(404, "no preview for this kind of file")
     try:
