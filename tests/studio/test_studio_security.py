@@ -132,3 +132,25 @@ def test_a_video_being_rerendered_is_served_from_its_set_aside_copy(studio_serve
     for path in ("/files/../outside.mp4", "/files/%2e%2e/outside.mp4", f"/files/{tmp_path}/outside.mp4"):
         status, body = raw_get(studio_server, path)
         assert status == 404 and b"OUTSIDE" not in body, path
+
+
+def test_a_file_renamed_after_it_was_found_is_still_served_whole(tmp_path: Path) -> None:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from reelforge.studio.files import file_response
+
+    video = tmp_path / "clip.mp4"
+    video.write_bytes(b"0123456789" * 1000)
+
+    async def swap(request: Request) -> Response:
+        response = file_response(video)
+        video.replace(tmp_path / "clip.previous.mp4")  # what a re-render does first
+        return response
+
+    with TestClient(Starlette(routes=[Route("/v", swap)])) as client:
+        answer = client.get("/v", headers={"Range": "bytes=10-19"})
+    assert answer.status_code == 206 and answer.content == b"0123456789"
