@@ -4,10 +4,12 @@ the workspace (404 for ``..``, ``%2e%2e``, absolute paths and symlinks out, with
 from __future__ import annotations
 
 import http.client
+import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+import pytest
 
 from tests.studio.conftest import StudioServer, csrf_of, logged_in_client
 
@@ -86,3 +88,69 @@ def test_traversal_is_404_and_reads_nothing_outside(studio_server: StudioServer,
         status, body = raw_get(studio_server, path)
         assert status == 404, (path, status)
         assert b"TOP-SECRET" not in body and b"HIDDEN-TOKEN" not in body, path
+
+
+PLANTED = "sk-planted-4f3a9c1e7b2d6058"
+
+
+@pytest.mark.slow
+def test_a_planted_key_and_urls_appear_in_no_page(studio_server: StudioServer, video_run: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("OPENAI_API_KEY", "GEMINI_API_KEY", "PEXELS_API_KEY", "FAL_KEY", "ARK_API_KEY",
+                 "REELFORGE_MCP_TOKEN"):
+        monkeypatch.setenv(name, PLANTED)
+    manifest_path = video_run / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["captureUrlMasked"] = "https://app.example.com/reports/export"
+    manifest["warnings"] = [f"stock search https://api.pexels.test/v1/search?query=x&key={PLANTED} answered 500",
+                            "scene-02 fell back to a designed card"]
+    manifest["stages"][0]["warnings"] = ["retried https://queue.fal.test/requests/9?sig=SIGNEDQUERY"]
+    manifest_path.write_text(json.dumps(manifest))
+    pages = ["/runs", f"/runs/{video_run.name}", "/runs?status=succeeded", "/assets", "/renders", "/trace", "/new"]
+    with logged_in_client(studio_server) as client:
+        bodies = {path: client.get(path).text for path in pages}
+        csrf = csrf_of(bodies["/runs"])
+        task = client.post(f"/runs/{video_run.name}/verify", headers={"X-CSRF-Token": csrf}).json()["taskId"]
+        bodies["events"] = client.get(f"/tasks/{task}/events").text
+        bodies["status"] = client.get(f"/tasks/{task}").text
+    assert "scene-02 fell back to a designed card" in bodies[f"/runs/{video_run.name}"]
+    assert "[URL hidden]" in bodies[f"/runs/{video_run.name}"]
+    for path, body in bodies.items():
+        for secret in (PLANTED, studio_server.token, "app.example.com", "api.pexels.test", "SIGNEDQUERY"):
+            assert secret not in body, (path, secret)
+
+
+def test_a_video_being_rerendered_is_served_from_its_set_aside_copy(studio_server: StudioServer,
+                                                                     studio_workspace: Path, tmp_path: Path) -> None:
+    run = studio_workspace / "videos" / "r1"
+    run.mkdir(parents=True)
+    (run / "clip.previous.mp4").write_bytes(b"earlier bytes")
+    (run / "still.previous.png").write_bytes(b"png")
+    (tmp_path / "outside.previous.mp4").write_bytes(b"OUTSIDE")
+    assert raw_get(studio_server, "/files/videos/r1/clip.mp4") == (200, b"earlier bytes")
+    assert raw_get(studio_server, "/files/videos/r1/still.png")[0] == 404  # only videos are moved aside
+    for path in ("/files/../outside.mp4", "/files/%2e%2e/outside.mp4", f"/files/{tmp_path}/outside.mp4"):
+        status, body = raw_get(studio_server, path)
+        assert status == 404 and b"OUTSIDE" not in body, path
+
+
+def test_a_file_renamed_after_it_was_found_is_still_served_whole(tmp_path: Path) -> None:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from reelforge.studio.files import file_response
+
+    video = tmp_path / "clip.mp4"
+    video.write_bytes(b"0123456789" * 1000)
+
+    async def swap(request: Request) -> Response:
+        response = file_response(video)
+        video.replace(tmp_path / "clip.previous.mp4")  # what a re-render does first
+        return response
+
+    with TestClient(Starlette(routes=[Route("/v", swap)])) as client:
+        answer = client.get("/v", headers={"Range": "bytes=10-19"})
+    assert answer.status_code == 206 and answer.content == b"0123456789"

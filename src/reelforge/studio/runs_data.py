@@ -127,6 +127,16 @@ class SceneRow:
     cues: list[tuple[float, float, str]] = field(default_factory=list)
 
 
+# Housekeeping leaves of a provenance record (font files, licences, package versions) crowd out what a
+# reviewer checks: who made the picture, from what, and with which look.
+_PROVENANCE_NOISE = ("fonts.", "licence", "package", "version", "iconSet")
+
+
+def provenance_pairs(record: dict[str, Any], limit: int = 8) -> list[tuple[str, str]]:
+    pairs = [(k, v) for k, v in flatten(record) if not any(noise in k for noise in _PROVENANCE_NOISE)]
+    return pairs[:limit]
+
+
 def flatten(value: Any, prefix: str = "", depth: int = 0) -> list[tuple[str, str]]:
     """Scalar leaves of a provenance record as ``(dotted.key, text)``, two levels deep."""
     if isinstance(value, dict):
@@ -208,7 +218,7 @@ def scene_rows(run_dir: Path, manifest: dict[str, Any]) -> list[SceneRow]:
                                                                               scene.get("onScreenText") or []],
             visual_src=record.get("src") or spec_visual.get("src"), visual_type=record.get("type")
             or spec_visual.get("type"), provider=record.get("provider") or spec_visual.get("provider"),
-            path_taken=record.get("pathTaken"), provenance=flatten(record.get("attribution") or {}),
+            path_taken=record.get("pathTaken"), provenance=provenance_pairs(record.get("attribution") or {}),
             visual_warnings=[str(w) for w in record.get("warnings") or []], start_sec=start, end_sec=end,
             speech=speech, words=list(segment.get("words") or []), cues=scene_cues))
     return rows

@@ -18,10 +18,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from reelforge.studio.files import resolve_inside
+from reelforge.studio.files import VIDEO_SUFFIXES, resolve_inside, retrying
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".gif"})
-VIDEO_SUFFIXES = frozenset({".mp4", ".webm", ".mov"})
 _CACHE_SIZE = 256
 _cache: OrderedDict[tuple[str, int, int, int], bytes] = OrderedDict()
 _cache_lock = threading.Lock()
@@ -71,15 +70,19 @@ def cached_thumbnail(path: Path, width: int) -> bytes:
 
 
 async def _thumb(request: Request) -> Response:
-    path = resolve_inside(request.app.state.config.workspace, request.path_params["rel"])
-    if path.suffix.lower() not in IMAGE_SUFFIXES | VIDEO_SUFFIXES:
+    workspace: Path = request.app.state.config.workspace
+    rel = request.path_params["rel"]
+    if Path(rel).suffix.lower() not in IMAGE_SUFFIXES | VIDEO_SUFFIXES:
+        resolve_inside(workspace, rel)  # the same 404 for a path outside as for a missing file
         raise HTTPException(404, "no preview for this kind of file")
     try:
         width = min(640, max(32, int(request.query_params.get("w", "160"))))
     except ValueError:
         width = 160
     try:
-        data = await run_in_threadpool(cached_thumbnail, path, width)
+        data = await run_in_threadpool(retrying, workspace, rel, lambda path: cached_thumbnail(path, width))
+    except HTTPException:
+        raise
     except Exception:  # a half-written or broken file: no preview, not an error page
         raise HTTPException(404, "this file cannot be previewed (broken or still being written)") from None
     return Response(data, media_type="image/jpeg")
