@@ -17,7 +17,7 @@ from reelforge.assets.store import LINEAGE, MEDIA, AssetStore, read_json
 from reelforge.errors import InvalidInputError
 from reelforge.models.envelope import envelope_from
 from reelforge.renders.jobs import all_jobs
-from reelforge.workspace.paths import Workspace, is_inside
+from reelforge.workspace.paths import Workspace, is_inside, sanitize_id
 
 _STATE_OF_KIND = {"candidate": "candidates", "approved": "approved", "rejected": "rejected"}
 # lineage ids that name another asset of the store (a link to its page when it exists)
@@ -182,7 +182,8 @@ def asset_view(workspace: Workspace | Path, asset_id: str) -> AssetView:
         for entry in index.get(key, []):
             rel = str(entry.get("path", ""))
             run_id = entry.get("originRunId")
-            info = runs.setdefault(run_id, _RunInfo(store, run_id)) if isinstance(run_id, str) else None
+            known = isinstance(run_id, str) and sanitize_id(run_id) == run_id  # a run folder name, nothing else
+            info = runs.setdefault(run_id, _RunInfo(store, run_id)) if known else None
             full = store.root / rel
             candidates.append(Candidate(
                 path=rel, workspace_path=f"assets/{asset_id}/{rel}", media=media,
