@@ -113,7 +113,8 @@ class _RunInfo:
         if (image_dir / "manifest.json").is_file():
             self._image_run(image_dir)
         elif (store.run_dir("add", run_id) / "manifest.json").is_file():
-            self.provider, self.path_taken, self.cost_each = "added by a person", "real", 0.0
+            self.path_taken, self.cost_each = "real", 0.0
+            self.label = "a file a person brought in (reelforge asset add)"
 
     def _image_run(self, run_dir: Path) -> None:
         manifest = read_json(run_dir / "manifest.json", {}) or {}
