@@ -14,7 +14,7 @@ import pytest
 
 from reelforge.studio import StudioConfig
 from reelforge.studio.security import csrf_for, host_allowed
-from reelforge.studio.server import StudioThread, is_loopback
+from reelforge.studio.server import StudioThread, banner, is_loopback
 from tests.cli_helpers import run_cli
 from tests.studio.conftest import StudioServer, logged_in_client
 
@@ -96,3 +96,12 @@ def test_studio_command_refusals(capsys: pytest.CaptureFixture[str], tmp_path: P
         code, _, err = run_cli(capsys, "studio", "--workspace", str(tmp_path), "--port", str(port))
     assert code == 4 and f"cannot listen on 127.0.0.1:{port}" in err and "--port" in err
     assert "token" not in err  # nothing printed before the socket is bound
+
+
+def test_banner_warns_off_loopback_and_carries_the_login_link(tmp_path: Path) -> None:
+    local = StudioConfig(workspace=tmp_path, host="127.0.0.1", port=8770, token="tok123")
+    assert "warning" not in banner(local)
+    assert "http://127.0.0.1:8770/?token=tok123" in banner(local)
+    wide = banner(StudioConfig(workspace=tmp_path, host="0.0.0.0", port=8770, token="tok123"))
+    assert wide.startswith("warning: reelforge studio listens on 0.0.0.0, reachable from other machines")
+    assert "[::1]:8770" in banner(StudioConfig(workspace=tmp_path, host="::1", port=8770, token="t"))
