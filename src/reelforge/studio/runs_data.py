@@ -15,6 +15,7 @@ from typing import Any
 
 from reelforge.config import resolve_settings
 from reelforge.workspace.paths import is_inside
+from reelforge.workspace.reserve import pid_alive
 
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _STAMP = re.compile(r"^(\d{8}-\d{6})-")
@@ -67,6 +68,25 @@ def _when(run_id: str, manifest_path: Path) -> datetime | None:
         return None
 
 
+_RESERVE = re.compile(r"^\.manifest\.(\d+)\.reserve$")
+
+
+def has_live_writer(run_dir: Path) -> bool:
+    """A run's process holds ``.manifest.<pid>.reserve`` while it runs; a live pid there means it still runs."""
+    try:
+        names = [p.name for p in run_dir.iterdir()]
+    except OSError:
+        return False
+    return any(pid_alive(int(m.group(1))) for m in map(_RESERVE.match, names) if m)
+
+
+def _stopped_run_error(run_dir: Path) -> dict[str, str]:
+    fix = (f"re-render it from its spec: reelforge video render {run_dir.name} (or the Re-render button)"
+           if (run_dir / "render-spec.json").is_file() else "generate it again")
+    return {"kind": "interrupted", "message": "the run stopped without finishing: its process is gone "
+            "(killed, or the machine went down) and manifest.json still says running", "hint": fix}
+
+
 def _row(workspace: Path, run_dir: Path) -> RunRow:
     manifest = read_json(run_dir / "manifest.json")
     script = read_json(run_dir / "script.json")
@@ -79,12 +99,15 @@ def _row(workspace: Path, run_dir: Path) -> RunRow:
     outputs = manifest.get("outputs") or {}
     cost = manifest.get("cost") or {}
     script = script if isinstance(script, dict) else {}
+    status, error = str(manifest.get("status") or "unknown"), manifest.get("error")
+    if status == "running" and not has_live_writer(run_dir):
+        status, error = "interrupted", error or _stopped_run_error(run_dir)
     return RunRow(
         run_id=str(manifest.get("runId") or run_dir.name), run_dir=run_dir, title=script.get("title"),
-        mode=manifest.get("mode"), aspect=script.get("aspect"), status=str(manifest.get("status") or "unknown"),
+        mode=manifest.get("mode"), aspect=script.get("aspect"), status=status,
         duration_sec=outputs.get("durationSec"), warnings=[str(w) for w in manifest.get("warnings") or []],
         cost_usd=cost.get("usd"), when=_when(run_dir.name, run_dir / "manifest.json"), video=outputs.get("video"),
-        contact_sheet=outputs.get("contactSheet"), error=manifest.get("error"), servable=servable)
+        contact_sheet=outputs.get("contactSheet"), error=error, servable=servable)
 
 
 def list_runs(workspace: Path, *, status: str | None = None, mode: str | None = None) -> list[RunRow]:

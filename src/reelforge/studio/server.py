@@ -46,15 +46,22 @@ def _server(app: Starlette) -> uvicorn.Server:
     return uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=2))
 
 
+def banner(config: StudioConfig) -> str:
+    """What ``serve`` prints once at start: a warning off loopback, the workspace, the login link."""
+    lines = []
+    if not is_loopback(config.host):
+        lines.append(f"warning: reelforge studio listens on {config.host}, reachable from other machines; anyone "
+                     "with the login link can read the workspace and spend money (use --host 127.0.0.1)")
+    lines += [f"reelforge studio: workspace {config.workspace}",
+              "open this link (it carries the login token, shown only now):", f"  {login_url(config)}"]
+    return "\n".join(lines) + "\n"
+
+
 def serve(config: StudioConfig, *, stream: TextIO | None = None) -> None:
     """Serve until Ctrl-C. The login link (with the token) is printed here once and nowhere else."""
     out = stream or sys.stderr
     sock, config = bind(config)
-    if not is_loopback(config.host):
-        out.write(f"warning: reelforge studio listens on {config.host}, reachable from other machines; "
-                  "anyone with the login link can spend money and read the workspace\n")
-    out.write(f"reelforge studio: workspace {config.workspace}\nopen this link (it carries the login token, "
-              f"shown only now):\n  {login_url(config)}\n")
+    out.write(banner(config))
     out.flush()
     _server(create_app(config)).run(sockets=[sock])
 
