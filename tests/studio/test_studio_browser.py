@@ -40,6 +40,7 @@ def test_verify_then_rerender_reports_identical(studio_page: Any, studio_server:
     page = studio_page
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     page.goto(f"{studio_server.base_url}/runs/{video_run.name}")
     page.click("#verify-btn")
     page.wait_for_function("() => document.querySelector('#verify-log').dataset.state === 'done'")

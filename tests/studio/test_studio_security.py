@@ -154,3 +154,15 @@ def test_a_file_renamed_after_it_was_found_is_still_served_whole(tmp_path: Path)
     with TestClient(Starlette(routes=[Route("/v", swap)])) as client:
         answer = client.get("/v", headers={"Range": "bytes=10-19"})
     assert answer.status_code == 206 and answer.content == b"0123456789"
+
+
+def test_the_login_redirect_never_leaves_the_host(studio_server: StudioServer) -> None:
+    parts = urlsplit(studio_server.base_url)
+    for path, expected in ((f"//evil.example/?token={studio_server.token}", "/"),
+                           (f"/%5Cevil.example?token={studio_server.token}", "/"),
+                           (f"/runs?token={studio_server.token}", "/runs")):
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        conn.request("GET", path, headers={"Host": parts.netloc})
+        answer = conn.getresponse()
+        assert answer.status == 303 and answer.getheader("location") == expected, path
+        conn.close()

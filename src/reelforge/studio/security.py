@@ -131,6 +131,10 @@ class SecurityMiddleware:
         self._csrf = csrf_for(config.token)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":  # the studio has none; never let one past the gate
+            await receive()
+            await send({"type": "websocket.close", "code": 1008})
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -163,7 +167,10 @@ class SecurityMiddleware:
             await _send_text(send, 401, "that token is not this server's; use the link printed at start")
             return
         rest = urlencode({k: v for k, v in query.items() if k != "token"})
-        location = scope.get("path", "/") + (f"?{rest}" if rest else "")
+        path = scope.get("path", "/")
+        if not path.startswith("/") or path.startswith("//") or "\\" in path:  # never a redirect off this host
+            path = "/"
+        location = path + (f"?{rest}" if rest else "")
         cookie = f"{COOKIE}={self.config.token}; HttpOnly; SameSite=Strict; Path=/"
         await send({"type": "http.response.start", "status": 303,
                     "headers": [(b"location", location.encode()), (b"set-cookie", cookie.encode()),
