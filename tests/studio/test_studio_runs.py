@@ -66,6 +66,12 @@ def test_run_page_shows_scenes_loudness_and_every_asset_hash(studio_server: Stud
     assert "designed-card" in page and 'class="badge real"' in page
     assert re.search(r"0\.\d\d–1\.\d\d</span> Two short scenes\.", page), "caption cue with its times"
     assert f'src="/files/videos/{video_run.name}/{manifest["outputs"]["video"]}"' in page
+    previews = re.findall(r'class="caption-preview"[^>]* src="(/thumbs/[^"]+)"', page)
+    assert len(previews) == 2
+    with logged_in_client(studio_server) as client:
+        frames = [client.get(url.replace("&amp;", "&")) for url in previews]
+    assert all(f.status_code == 200 and f.content[:2] == b"\xff\xd8" for f in frames)
+    assert frames[0].content != frames[1].content, "each scene's preview is its own frame"
 
 
 def test_video_is_served_with_byte_ranges(studio_server: StudioServer, video_run: Path) -> None:

@@ -149,6 +149,18 @@ class SceneRow:
     words: list[dict[str, Any]]
     cues: list[tuple[float, float, str]] = field(default_factory=list)
 
+    @property
+    def preview_at(self) -> float | None:
+        """When the video shows this scene's first caption (else the middle of its speech, else of the scene)."""
+        if self.cues:
+            start, end, _ = self.cues[0]
+            return round((start + end) / 2, 2)
+        if self.speech:
+            return round(sum(self.speech) / 2, 2)
+        if self.start_sec is not None and self.end_sec is not None:
+            return round((self.start_sec + self.end_sec) / 2, 2)
+        return None
+
 
 # Housekeeping leaves of a provenance record (font files, licences, package versions) crowd out what a
 # reviewer checks: who made the picture, from what, and with which look.
