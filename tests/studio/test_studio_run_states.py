@@ -105,3 +105,11 @@ def test_banner_warns_off_loopback_and_carries_the_login_link(tmp_path: Path) ->
     wide = banner(StudioConfig(workspace=tmp_path, host="0.0.0.0", port=8770, token="tok123"))
     assert wide.startswith("warning: reelforge studio listens on 0.0.0.0, reachable from other machines")
     assert "[::1]:8770" in banner(StudioConfig(workspace=tmp_path, host="::1", port=8770, token="t"))
+
+
+def test_a_bad_workspace_setting_is_a_page_with_the_fix(studio_client: httpx.Client, studio_workspace: Path) -> None:
+    (studio_workspace / "reelforge.toml").write_text("[video]\nmode = 'cinema'\n")
+    answer = studio_client.get("/runs")
+    assert answer.status_code == 400
+    assert "reelforge.toml: mode=&#39;cinema&#39; must be one of shorts, explainer, demo" in answer.text
+    assert "fix: " in answer.text and "reelforge.toml" in answer.text

@@ -14,6 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from reelforge.errors import InvalidInputError, NotFoundError, ReelforgeError, SafetyError
 from reelforge.studio import files, pages_assets, pages_new, pages_renders, pages_runs, pages_trace, tasks, thumbs
 from reelforge.studio.security import SecurityMiddleware
 
@@ -46,6 +47,24 @@ async def _http_error(request: Request, exc: Exception) -> Response:
                   status_code=status)
 
 
+def _status_of(exc: ReelforgeError) -> int:
+    if isinstance(exc, NotFoundError):
+        return 404
+    if isinstance(exc, SafetyError | InvalidInputError):
+        return 400
+    return 500
+
+
+async def _reelforge_error(request: Request, exc: Exception) -> Response:
+    """A library error reaching a page (a bad reelforge.toml, say): its message and fix, never a bare 500."""
+    from reelforge.studio.templating import render
+
+    assert isinstance(exc, ReelforgeError)
+    status = _status_of(exc)
+    return render(request, "error.html", {"title": f"{status}", "status": status, "detail": exc.message,
+                                          "fix": exc.hint}, status_code=status)
+
+
 def all_routes() -> list[BaseRoute]:
     return [Route("/", _home), *tasks.routes, *files.routes, *thumbs.routes, *pages_runs.routes, *pages_assets.routes,
             *pages_renders.routes, *pages_trace.routes, *pages_new.routes,
@@ -54,7 +73,7 @@ def all_routes() -> list[BaseRoute]:
 
 def create_app(config: StudioConfig) -> Starlette:
     app = Starlette(routes=all_routes(), middleware=[Middleware(SecurityMiddleware, config=config)],
-                    exception_handlers={HTTPException: _http_error})
+                    exception_handlers={HTTPException: _http_error, ReelforgeError: _reelforge_error})
     app.state.config = config
     app.state.tasks = tasks.TaskRegistry()
     return app
