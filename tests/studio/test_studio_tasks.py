@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from reelforge.errors import NotFoundError
 from reelforge.studio import StudioConfig
@@ -94,3 +95,18 @@ def test_tasks_on_the_same_key_never_overlap(studio_workspace: Path) -> None:
     free = next(s for s in spans if s[0] == "free")
     assert free[1] < same[-1][1], "a different key waited for asset:hero"
     assert (studio_workspace / ".reelforge" / "locks").is_dir()
+
+
+def test_finished_tasks_are_forgotten_past_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reelforge.studio import tasks
+
+    monkeypatch.setattr(tasks, "_KEEP_TASKS", 3)
+    registry = tasks.TaskRegistry()
+    running = registry.new("long")
+    done = []
+    for _ in range(4):
+        task = registry.new("quick")
+        task.finished = time.time()
+        done.append(task)
+    assert registry.get(running.id) is running
+    assert registry.get(done[0].id) is None and registry.get(done[-1].id) is done[-1]

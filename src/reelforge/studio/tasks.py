@@ -36,6 +36,7 @@ T = TypeVar("T")
 log = logging.getLogger("reelforge.studio")
 _POLL_S = 0.1
 _KEEPALIVE_S = 10.0
+_KEEP_TASKS = 500
 
 
 @dataclass
@@ -100,6 +101,10 @@ class TaskRegistry:
         task = Task(id=short_id(12), kind=kind)
         with self._guard:
             self._tasks[task.id] = task
+            if len(self._tasks) > _KEEP_TASKS:  # forget the oldest finished ones; running ones always stay
+                finished = [t for t in self._tasks.values() if t.finished is not None]
+                for old in finished[: len(self._tasks) - _KEEP_TASKS]:
+                    del self._tasks[old.id]
         return task
 
     def get(self, task_id: str) -> Task | None:
