@@ -80,11 +80,14 @@ def test_traversal_is_404_and_reads_nothing_outside(studio_server: StudioServer,
     hidden = studio_workspace / ".reelforge"
     hidden.mkdir()
     (hidden / "mcp-token.txt").write_text("HIDDEN-TOKEN")
+    (studio_workspace / "peek").symlink_to(hidden)
+    (studio_workspace / "peek.txt").symlink_to(hidden / "mcp-token.txt")
     assert raw_get(studio_server, "/files/inside.txt") == (200, b"hello inside")
     for path in ("/files/../secret.txt", "/files/%2e%2e/secret.txt", "/files/%2E%2E%2Fsecret.txt",
                  "/files/..%2fsecret.txt", f"/files/{secret}", f"/files//{secret}", "/files/out.txt",
                  "/files/outdir/secret.txt", "/files/.reelforge/mcp-token.txt", "/files/inside.txt%00.png",
-                 "/files/", "/files/nothing.png", "/static/../security.py"):
+                 "/files/", "/files/nothing.png", "/static/../security.py", "/files/peek/mcp-token.txt",
+                 "/files/peek.txt"):
         status, body = raw_get(studio_server, path)
         assert status == 404, (path, status)
         assert b"TOP-SECRET" not in body and b"HIDDEN-TOKEN" not in body, path

@@ -50,9 +50,18 @@ def resolve_inside(workspace: Path, rel: str) -> Path:
         resolved = inside(workspace / Path(*parts), workspace, what="file")
     except (ReelforgeError, OSError, ValueError):
         raise _not_found() from None
-    if not resolved.is_file():
+    if not resolved.is_file() or _hidden_inside(resolved, workspace):
         raise _not_found()
     return resolved
+
+
+def _hidden_inside(resolved: Path, workspace: Path) -> bool:
+    """True when the real file lies in a hidden folder of the workspace (a symlink into .reelforge/, say)."""
+    try:
+        parts = resolved.relative_to(Path(os.path.realpath(workspace))).parts
+    except ValueError:
+        return True
+    return any(part.startswith(".") for part in parts)
 
 
 def set_aside_copy(rel: str) -> str:
