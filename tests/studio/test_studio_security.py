@@ -169,3 +169,13 @@ def test_the_login_redirect_never_leaves_the_host(studio_server: StudioServer) -
         answer = conn.getresponse()
         assert answer.status == 303 and answer.getheader("location") == expected, path
         conn.close()
+
+
+def test_a_malformed_form_is_refused_like_a_missing_token(studio_server: StudioServer) -> None:
+    with logged_in_client(studio_server) as client:
+        bad = client.post("/runs/x/verify", content=b"--nope\r\nbroken",
+                          headers={"Content-Type": "multipart/form-data; boundary=zzz"})
+        assert bad.status_code == 403
+        csrf = csrf_of(client.get("/runs").text)
+        good = client.post("/runs/x/verify", files={"f": ("a.txt", b"x")}, data={"csrf": csrf})
+        assert good.status_code == 404  # past the gate (multipart with the token), then no such run

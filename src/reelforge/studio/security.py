@@ -109,13 +109,14 @@ async def _read_body(receive: Receive, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _replay(body: bytes) -> Receive:
+def _replay(body: bytes, then: Receive | None = None) -> Receive:
+    """A receive that hands out ``body`` once, then waits on ``then`` (the real one: a disconnect is real)."""
     sent = False
 
     async def receive() -> Message:
         nonlocal sent
         if sent:
-            return {"type": "http.disconnect"}
+            return await then() if then is not None else {"type": "http.disconnect"}
         sent = True
         return {"type": "http.request", "body": body, "more_body": False}
 
@@ -194,14 +195,18 @@ class SecurityMiddleware:
             return None
         given = headers.get(CSRF_HEADER)
         if given is None:
-            form = await Request(scope, _replay(body)).form()
-            value = form.get(CSRF_FIELD)
-            given = value if isinstance(value, str) else None
-            await form.close()
+            try:
+                form = await Request(scope, _replay(body)).form()
+            except Exception:  # a malformed body has no readable token: the same 403 as a missing one
+                form = None
+            if form is not None:
+                value = form.get(CSRF_FIELD)
+                given = value if isinstance(value, str) else None
+                await form.close()
         if given is None or not hmac.compare_digest(given.encode(), self._csrf.encode()):
             await _send_text(send, 403, "missing or wrong CSRF token; reload the page and try again")
             return None
-        return _replay(body)
+        return _replay(body, receive)
 
     def _with_headers(self, send: Send) -> Send:
         async def wrapped(message: Message) -> None:
