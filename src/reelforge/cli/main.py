@@ -25,6 +25,7 @@ from reelforge.cli.studio_cmd import studio_command
 from reelforge.cli.trace_cmd import trace_command
 from reelforge.cli.verify_cmd import verify_command
 from reelforge.cli.video import video_group
+from reelforge.cli.voices_cmd import voices_command
 from reelforge.errors import EXIT_INTERRUPTED, InterruptedRunError, InvalidInputError, ReelforgeError
 from reelforge.workspace.diskspace import from_os_error
 
@@ -55,6 +56,7 @@ cli.add_command(trace_command)
 cli.add_command(check_command)
 cli.add_command(mcp_command)
 cli.add_command(studio_command)
+cli.add_command(voices_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
