@@ -82,15 +82,17 @@ def voice_settings(options: VoiceOptions) -> dict[str, float]:
             "similarity_boost": DEFAULT_SIMILARITY if options.similarity is None else options.similarity}
 
 
-def _sdk(deadlines: http.Deadlines | None) -> Any:
+def _sdk(deadlines: http.Deadlines | None) -> tuple[Any, httpx.Client]:
+    """The SDK client on our httpx client (returned too, so its owner can close the connections)."""
     try:
         from elevenlabs.client import ElevenLabs
     except ImportError:
         raise ProviderUnavailableError("the elevenlabs SDK is not installed",
                                        hint="pip install 'reelforge[elevenlabs]'") from None
     d = deadlines or http.default_deadlines()
+    transport = http.client(d)
     return ElevenLabs(api_key=require_key(KEY_ENV, "ElevenLabs"), base_url=base_url(ENGINE, DEFAULT_BASE_URL),
-                      timeout=d.call_s, httpx_client=http.client(d))
+                      timeout=d.call_s, httpx_client=transport), transport
 
 
 def _call(what: str, work: Any) -> Any:
@@ -114,8 +116,11 @@ def _call(what: str, work: Any) -> Any:
 
 def fetch_voices(deadlines: http.Deadlines | None = None) -> list[dict[str, Any]]:
     """GET /v1/voices: the voices this account can use, as plain dicts (id, name, labels, languages)."""
-    client = _sdk(deadlines)
-    answer = _call("ElevenLabs voices", lambda: client.voices.get_all(request_options={"max_retries": 0}))
+    client, transport = _sdk(deadlines)
+    try:
+        answer = _call("ElevenLabs voices", lambda: client.voices.get_all(request_options={"max_retries": 0}))
+    finally:
+        transport.close()
     voices: list[dict[str, Any]] = []
     for voice in answer.voices or []:
         labels = dict(getattr(voice, "labels", None) or {})
@@ -207,7 +212,7 @@ class ElevenLabsVoice:
         voice_id = self.voice_id()
         settings = voice_settings(self.options)
         applied = min(max(speed, SPEED_RANGE[0]), SPEED_RANGE[1])
-        client = _sdk(self.options.deadlines)
+        client, transport = _sdk(self.options.deadlines)
         try:
             answer = _call("ElevenLabs text-to-speech", lambda: client.text_to_speech.convert_with_timestamps(
                 voice_id, text=text, model_id=self.model, output_format=OUTPUT_FORMAT,
@@ -218,6 +223,8 @@ class ElevenLabsVoice:
                 raise unknown_voice("ElevenLabs", self.profile.voice_id,
                                     [str(v["name"]) for v in self._voices()]) from None
             raise
+        finally:
+            transport.close()
         audio = _b64(answer.audio_base_64)
         rate, count = decode_audio(audio, out_wav, what="ElevenLabs text-to-speech")
         spans = character_spans(answer.alignment)

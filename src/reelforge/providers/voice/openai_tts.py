@@ -68,7 +68,6 @@ class OpenAISpeech:
         self.profile = profile
         self.options = options or VoiceOptions()
         self.model = model_of(self.options)
-        self._client: Any = None
 
     @property
     def id(self) -> str:
@@ -105,18 +104,17 @@ class OpenAISpeech:
             return Availability(False, f"{KEY_ENV} is not set", f"export {KEY_ENV}=<your key>")
         return Availability(True)
 
-    def _sdk(self) -> Any:
-        if self._client is None:
-            try:
-                import openai
-            except ImportError:
-                raise ProviderUnavailableError("the openai SDK is not installed",
-                                               hint="pip install 'reelforge[openai-tts]'") from None
-            d = self.options.deadlines or http.default_deadlines()
-            self._client = openai.OpenAI(api_key=require_key(KEY_ENV, "OpenAI"),
-                                         base_url=base_url(ENGINE, DEFAULT_BASE_URL), max_retries=0,
-                                         timeout=d.timeout(), http_client=http.client(d))
-        return self._client
+    def _sdk(self) -> tuple[Any, httpx.Client]:
+        """The SDK client on our httpx client (returned too, so the call can close its connections)."""
+        try:
+            import openai
+        except ImportError:
+            raise ProviderUnavailableError("the openai SDK is not installed",
+                                           hint="pip install 'reelforge[openai-tts]'") from None
+        d = self.options.deadlines or http.default_deadlines()
+        transport = http.client(d)
+        return openai.OpenAI(api_key=require_key(KEY_ENV, "OpenAI"), base_url=base_url(ENGINE, DEFAULT_BASE_URL),
+                             max_retries=0, timeout=d.timeout(), http_client=transport), transport
 
     def request(self, text: str, speed: float) -> dict[str, Any]:
         params: dict[str, Any] = {"model": self.model, "voice": self.profile.voice_id, "input": text,
@@ -134,7 +132,7 @@ class OpenAISpeech:
     def synthesize(self, text: str, out_wav: Path, *, speed: float) -> Synthesis:
         import openai
 
-        client = self._sdk()
+        client, transport = self._sdk()
         params = self.request(text, speed)
         try:
             raw = client.audio.speech.with_raw_response.create(**params)
@@ -148,6 +146,8 @@ class OpenAISpeech:
                 raise http.map_error(cause, "OpenAI audio/speech") from None
             kind = "timeout" if isinstance(exc, openai.APITimeoutError) else "connection"
             raise ProviderCallError(kind, f"OpenAI audio/speech: {kind}") from None
+        finally:
+            transport.close()
         rate, count = decode_audio(audio, out_wav, what="OpenAI audio/speech")
         price = MODELS[self.model][0]
         recorded = {("voiceId" if k == "voice" else k): v for k, v in params.items() if k != "input"}
