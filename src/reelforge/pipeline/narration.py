@@ -102,7 +102,7 @@ def _time_scene(provider: VoiceProvider, words: list[str], synthesis: Synthesis,
             return _Spoken(synthesis, "stt", spans, window, stt.provider_id(stt_model))
         reason += "; whisper recognised too little of the script"
     else:
-        reason += f"; {check.reason}"
+        reason += f"; {check.reason}" + (f" ({check.remediation})" if "stt_model" in check.remediation else "")
     warnings.append(f"scene {scene_id}: word timing estimated ({reason})")
     return _Spoken(synthesis, "estimated", estimate.word_times(words, *window), window)
 
