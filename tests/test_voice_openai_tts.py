@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -66,7 +67,7 @@ def test_narration_is_timed_by_the_stt_chain(fake: OpenAISpeechFake, tmp_path: P
     assert result.path_taken == "fallback", "timing fell back from tts-native, and the manifest says so"
     assert result.params["usd"] == pytest.approx(len(s.scenes[0].narration) * 0.015 / 1000)
     words = result.timing.segments[0].words
-    assert len(words) == 8 and all(b.start_sec >= a.end_sec for a, b in zip(words, words[1:], strict=False))
+    assert len(words) == 8 and all(b.start_sec >= a.end_sec for a, b in itertools.pairwise(words))
 
 
 def test_korean_through_openai_is_estimated_without_a_multilingual_stt_model(fake: OpenAISpeechFake,
@@ -86,7 +87,7 @@ def test_failures(fake: OpenAISpeechFake, tmp_path: Path) -> None:
     fake.script.extend(["429", "500"])
     result = narrate(script("en-US", "Hi there."), tmp_path, voice="openai:alloy", options=FAST)
     assert result.providers["voice"] == "openai" and fake.submits == 1 and fake.received == 4
-    assert [w for w in result.warnings if "retried" in w][0].count("429") == 1
+    assert next(w for w in result.warnings if "retried" in w).count("429") == 1
 
     fake.script.extend(["500"] * 3)
     result = narrate(script("en-US", "Hi there."), tmp_path, voice="openai:alloy", options=FAST)

@@ -31,7 +31,7 @@ def tone_speech(text: str, *, lead_sec: float = 0.1) -> tuple[np.ndarray, list[s
     cursor = lead_sec
     for k, ch in enumerate(text):
         sec = _seconds(ch)
-        n = int(round(sec * RATE))
+        n = round(sec * RATE)
         if unicodedata.category(ch)[0] in ("L", "N"):
             t = np.arange(n) / RATE
             freq = 140 + (ord(ch) * 7 + k * 13) % 120

@@ -57,7 +57,8 @@ def check_cost(plan: CostPlan, *, max_usd: float, yes: bool) -> None:
 def voice_cost(settings: Settings, script: Script | None, *, dry_run: bool) -> dict[str, float]:
     """The narration's line: characters x the engine's list price per 1,000 (Piper and silent: 0).
 
-    An upper bound: a narration cache hit calls nothing. Without the script (an early plan) the line is 0."""
+    An upper bound: a narration cache hit calls nothing. A dry run narrates too (timing needs the audio), so
+    its line is priced like any other. Without the script (an early plan) the line is 0."""
     from reelforge.providers.voice.base import VoiceOptions
     from reelforge.providers.voice.registry import engine_class, split_engine
 
@@ -70,4 +71,4 @@ def voice_cost(settings: Settings, script: Script | None, *, dry_run: bool) -> d
     price = engine_class(engine).usd_per_1k_chars(options)
     model = options.model or "default"
     chars = sum(len(scene.narration) for scene in script.scenes) if script is not None else 0
-    return {f"voice:{engine}:{model}": 0.0 if dry_run else round(chars * price / 1000, 6)}
+    return {f"voice:{engine}:{model}": round(chars * price / 1000, 6)}
