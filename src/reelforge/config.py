@@ -140,7 +140,15 @@ OPTIONS: tuple[Option, ...] = (
     Option("captions", "word-highlight", _choice(*CAPTION_PRESETS), "caption preset (tiktok = word-highlight)"),
     Option("platform", "tiktok", _choice("tiktok", "reels", "shorts", "generic"), "safe-area preset"),
     Option("visual", "auto", _choice("auto", "card", "stock", "generate", "slide", "aigc"), "visual provider chain"),
-    Option("voice", "joe", _text, "voice profile (joe, a Piper .onnx path, or none)"),
+    Option("voice", "joe", _text, "voice: joe, a Piper .onnx path, ENGINE:VOICE (elevenlabs:Rachel, openai:alloy, "
+           "piper:joe; `reelforge voices` lists them), or none"),
+    Option("voice_model", "", str, "the voice engine's model (empty: its default, e.g. eleven_multilingual_v2, "
+           "gpt-4o-mini-tts)"),
+    Option("voice_stability", 0.5, _float(0, 1), "ElevenLabs voice_settings.stability"),
+    Option("voice_similarity", 0.75, _float(0, 1), "ElevenLabs voice_settings.similarity_boost"),
+    Option("voice_style", "", str, "spoken delivery instructions for engines that take them (gpt-4o-mini-tts)"),
+    Option("stt_model", "", str, "a multilingual faster-whisper model folder for timing non-English speech "
+           "(empty: only English is transcribed; other languages use the voice's own timing or an estimate)"),
     Option("speed", 1.0, _float(0.5, 2.0), "speech speed (1.0 = voice default)"),
     Option("breath", 0.25, _float(0, 2.0),
            "seconds of silence after each scene's speech in a drafted script (scenes follow the voice)"),

@@ -24,6 +24,7 @@ from reelforge.cli.schema_cmd import schema_group
 from reelforge.cli.trace_cmd import trace_command
 from reelforge.cli.verify_cmd import verify_command
 from reelforge.cli.video import video_group
+from reelforge.cli.voices_cmd import voices_command
 from reelforge.errors import EXIT_INTERRUPTED, InterruptedRunError, InvalidInputError, ReelforgeError
 from reelforge.workspace.diskspace import from_os_error
 
@@ -53,6 +54,7 @@ cli.add_command(qa_group)
 cli.add_command(trace_command)
 cli.add_command(check_command)
 cli.add_command(mcp_command)
+cli.add_command(voices_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

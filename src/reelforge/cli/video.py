@@ -47,7 +47,11 @@ video_group.add_command(decisions_command)
 @click.option("--media", "media_dir", type=click.Path(file_okay=False),
               help="A folder of your images/clips, used in scene order.")
 @click.option("--voice", help="joe (default), a [voices.NAME] profile from reelforge.toml, a Piper voice .onnx path, "
-                              "or none.")
+                              "ENGINE:VOICE (elevenlabs:Rachel, openai:alloy, piper:joe; `reelforge voices` lists "
+                              "them), or none.")
+@click.option("--voice-model", help="The voice engine's model (eleven_multilingual_v2, tts-1, gpt-4o-mini-tts, ...).")
+@click.option("--stt-model", type=click.Path(file_okay=False),
+              help="A multilingual faster-whisper model folder, for timing non-English speech by STT.")
 @click.option("--speed", type=float, help="Speech speed, 0.5..2.0.")
 @click.option("--breath", type=float, help="Seconds of silence after each scene's speech (drafted scripts).")
 @click.option("--music", help="calm, upbeat, cinematic, lofi or piano (a bed synthesized from --seed), none, or a "

@@ -26,7 +26,8 @@ class CostPlan:
         model's per-image list price (batch/catalog.py) x scenes: an upper bound, since scenes with their own
         media are not generated. ``--visual aigc`` with ARK_API_KEY adds Seedance's per-second price x each
         scene's clip length (needs ``script``). A dry run calls nothing, so its line is 0."""
-        breakdown: dict[str, float] = {"piper": 0.0, "designed-card": 0.0}
+        breakdown: dict[str, float] = {"designed-card": 0.0}
+        breakdown.update(voice_cost(settings, script, dry_run=dry_run))
         if settings["visual"] == "stock":
             breakdown["pexels"] = 0.0
         if settings["visual"] == "generate":
@@ -51,3 +52,23 @@ def check_cost(plan: CostPlan, *, max_usd: float, yes: bool) -> None:
     """Refuse (exit 4) a paid plan at or above the guardrail unless --yes was given (the jobs' one guard)."""
     check_guardrail(Estimate(plan.usd, 0, dict(plan.breakdown)), max_usd=max_usd, yes=yes,
                     hint="pass --yes to spend it, raise --max-usd, or choose key-free providers")
+
+
+def voice_cost(settings: Settings, script: Script | None, *, dry_run: bool) -> dict[str, float]:
+    """The narration's line: characters x the engine's list price per 1,000 (Piper and silent: 0).
+
+    An upper bound: a narration cache hit calls nothing. A dry run narrates too (timing needs the audio), so
+    its line is priced like any other. Without the script (an early plan) the line is 0."""
+    from reelforge.providers.voice.base import VoiceOptions
+    from reelforge.providers.voice.registry import engine_class, split_engine
+
+    voice = str(settings["voice"])
+    split = split_engine(voice)
+    if split is None or split[0] == "piper":
+        return {"piper": 0.0} if voice != "none" else {}
+    engine = split[0]
+    options = VoiceOptions.from_settings(settings)
+    price = engine_class(engine).usd_per_1k_chars(options)
+    model = options.model or "default"
+    chars = sum(len(scene.narration) for scene in script.scenes) if script is not None else 0
+    return {f"voice:{engine}:{model}": round(chars * price / 1000, 6)}

@@ -36,6 +36,7 @@ from reelforge.pipeline.run_setup import make_run_dir, resolve_script, seed_form
 from reelforge.pipeline.signals import interrupts_as_keyboard
 from reelforge.pipeline.spec_builder import SpecInputs, build_render_spec
 from reelforge.pipeline.writers import WritePlan, WriteResult
+from reelforge.providers.voice.base import VoiceOptions
 from reelforge.workspace.atomic import write_json_atomic
 from reelforge.workspace.contain import confine
 from reelforge.workspace.diskspace import from_os_error
@@ -108,7 +109,7 @@ def _generate(request: GenerateRequest, reporter: Reporter | None) -> GenerateRe
     try:
         with interrupts_as_keyboard():
             if narrated:  # a voice that cannot read the text is refused before any stage runs
-                check_voice_speaks(script, settings["voice"], script.locale)
+                check_voice_speaks(script, settings["voice"], script.locale, VoiceOptions.from_settings(settings))
             video = _run(request, script_source, script, plan, run_dir, recorder, report,
                          locale_origin=locale.origin)
     except KeyboardInterrupt:

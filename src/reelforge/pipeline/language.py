@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from reelforge.config import Settings
 from reelforge.errors import NotFoundError
 from reelforge.models.script import Script
+from reelforge.providers.voice.base import VoiceOptions
 from reelforge.providers.voice.registry import VoiceProfile, resolve_profile, voice_for
 from reelforge.text.scripts import language_of_locale, locale_scripts, script_counts
 
@@ -76,11 +77,12 @@ def settle_locale(script: Script, settings: Settings, script_source: str) -> Loc
     return LocaleChoice(script.model_copy(update={"locale": locale}), "text", note)
 
 
-def _unspeakable(script: Script, profile: VoiceProfile) -> NotFoundError | None:
-    """The error for the first scene whose narration is mostly in a script the voice's language is not
-    written in; None when the voice can read every scene (or its language is unknown)."""
-    language = profile.language or profile.espeak_voice
-    if not profile.language_family:
+def _unspeakable(script: Script, profile: VoiceProfile, locale: str) -> NotFoundError | None:
+    """The error for the first scene whose narration is mostly in a script the voice's language (for a
+    multilingual voice: the locale's, which it speaks) is not written in; None when the voice can read every
+    scene (or its language is unknown)."""
+    language = profile.reading_language(locale)
+    if not language:
         return None
     known = locale_scripts(language)
     for scene in script.scenes:
@@ -95,16 +97,18 @@ def _unspeakable(script: Script, profile: VoiceProfile) -> NotFoundError | None:
             f"scene {scene.id}'s narration is written in {SCRIPT_NAMES.get(name, name)} "
             f"({count / letters:.0%} of its letters), which voice {profile.id!r} ({language}) cannot speak; "
             "reelforge never reads text in another language's voice",
-            hint=f"pass --voice PATH.onnx (a Piper voice for {wanted}, its .onnx.json beside it), "
-                 "or --voice none for a silent video with captions")
+            hint=f"run `reelforge voices --locale {wanted}` and pass one with --voice ENGINE:VOICE, pass "
+                 f"--voice PATH.onnx (a Piper voice for {wanted}, its .onnx.json beside it), or --voice none for a "
+                 "silent video with captions")
     return None
 
 
-def foreign_letters_warning(script: Script, profile: VoiceProfile | None) -> str | None:
+def foreign_letters_warning(script: Script, profile: VoiceProfile | None, locale: str | None = None) -> str | None:
     """A warning when a few letters (under REFUSE_SHARE of a scene) are in a script the voice cannot read."""
-    if profile is None or not profile.language_family:
+    language = profile.reading_language(locale or script.locale) if profile is not None else ""
+    if profile is None or not language:
         return None
-    known = locale_scripts(profile.language or profile.espeak_voice)
+    known = locale_scripts(language)
     odd = sorted({k for s in script.scenes for k in _merged_counts(s.narration) if k not in known})
     if not odd:
         return None
@@ -112,23 +116,25 @@ def foreign_letters_warning(script: Script, profile: VoiceProfile | None) -> str
     return f"voice {profile.id!r} cannot pronounce the {names} letters in the narration; they may be skipped"
 
 
-def check_voice_speaks(script: Script, voice: str, locale: str) -> VoiceProfile | None:
+def check_voice_speaks(script: Script, voice: str, locale: str,
+                       options: VoiceOptions | None = None) -> VoiceProfile | None:
     """The voice profile that will read ``script`` in ``locale``, or None for ``--voice none``.
 
     Exit 3 (NotFoundError) when no voice speaks the locale or the narration is written in a script the
-    voice's language does not use; the hint names ``--voice PATH.onnx`` and ``--voice none``.
+    voice's language does not use, whatever the engine (Piper, ElevenLabs, OpenAI, ...); the hint names
+    ``reelforge voices``, ``--voice PATH.onnx`` and ``--voice none``.
     """
     try:
-        profile = voice_for(voice, locale)
+        profile = voice_for(voice, locale, options)
     except NotFoundError:
-        named = resolve_profile(voice)  # raises the same way when the voice itself is missing
-        problem = _unspeakable(script, named) if named is not None else None
+        named = resolve_profile(voice, options)  # raises the same way when the voice itself is missing
+        problem = _unspeakable(script, named, locale) if named is not None else None
         if problem is not None:
             raise problem from None
         raise
     if profile is None:
         return None
-    problem = _unspeakable(script, profile)
+    problem = _unspeakable(script, profile, locale)
     if problem is not None:
         raise problem
     return profile

