@@ -128,3 +128,18 @@ def test_real_synthesis_with_the_shipped_model(workspace: Path, monkeypatch: pyt
     assert end - start > 0.8 and np.abs(samples).max() > 3000  # speech, not silence or a click
     assert synthesis.params["modelSha256"] and synthesis.params["espeak"] == "en-us"
     assert synthesis.alignments is None  # this export has no duration output: timing comes from stt
+
+
+def test_each_voice_of_one_voices_file_has_its_own_cache_fingerprint(files: tuple[Path, Path]) -> None:
+    from reelforge.models import Script
+    from reelforge.pipeline.narration_cache import fingerprint
+    from reelforge.pipeline.pacing import Pacing
+
+    script = Script.model_validate({"schemaVersion": "1.0", "mode": "shorts", "aspect": "9:16", "locale": "en-US",
+                                    "title": "T", "scenes": [{"id": "a", "durationSec": 1.0, "narration": "Hi."}]})
+    keys = {v: fingerprint(script, voice=f"kokoro:{v}", speed=1.0, locale="en-US", pacing=Pacing())
+            for v in ("af_heart", "af_bella")}
+    assert None not in keys.values() and keys["af_heart"] != keys["af_bella"]
+    files[0].write_bytes(b"another model")
+    again = fingerprint(script, voice="kokoro:af_heart", speed=1.0, locale="en-US", pacing=Pacing())
+    assert again != keys["af_heart"], "another model file is another fingerprint"
