@@ -143,3 +143,11 @@ def test_each_voice_of_one_voices_file_has_its_own_cache_fingerprint(files: tupl
     files[0].write_bytes(b"another model")
     again = fingerprint(script, voice="kokoro:af_heart", speed=1.0, locale="en-US", pacing=Pacing())
     assert again != keys["af_heart"], "another model file is another fingerprint"
+
+
+def test_japanese_voices_are_refused_rather_than_read_as_chinese_letters(files: tuple[Path, Path],
+                                                                       workspace: Path) -> None:
+    voice = KokoroVoice(KokoroVoice.profile_for("jf_alpha", OPTIONS))
+    with pytest.raises(ProviderUnavailableError) as caught:
+        voice.synthesize("今日はいい天気ですね。", workspace / "j.wav", speed=1.0)
+    assert "kanji" in caught.value.message and not (workspace / "j.wav").exists()

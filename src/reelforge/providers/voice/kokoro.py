@@ -5,6 +5,10 @@ export) and ``REELFORGE_KOKORO_VOICES`` the voices file (``voices-v1.0.bin``, an
 ``--voice kokoro:<voice>`` picks a voice in it (``af_heart``, ``jf_alpha``...). The voice name's first letter
 is its language (Kokoro's convention), which the locale check and espeak's phonemizer both use. Exports
 with a ``duration`` output report phoneme times (tts-native timing); others are timed by the stt chain.
+
+kokoro-onnx phonemizes with espeak-ng, which reads every kanji as "Chinese letter"; Kokoro's Japanese voices
+were trained on a proper Japanese reading (misaki + a morphological analyser), so Japanese narration is
+refused here rather than read as gibberish.
 """
 
 from __future__ import annotations
@@ -164,6 +168,11 @@ class KokoroVoice:
         if not MIN_SPEED <= speed <= MAX_SPEED:
             raise InvalidInputError(f"speed {speed} is outside {MIN_SPEED}..{MAX_SPEED}",
                                     hint=f"pass --speed between {MIN_SPEED} and {MAX_SPEED}")
+        if self.espeak == "ja":
+            raise ProviderUnavailableError(
+                f"Kokoro voice {self.profile.voice_id} cannot read Japanese here: kokoro-onnx's espeak-ng "
+                "phonemizer reads kanji as 'Chinese letter', not as Japanese",
+                hint="pick another Japanese voice (`reelforge voices --locale ja`), e.g. a hosted one")
         model, voices = model_files()
         engine = _load(model, voices)
         try:
