@@ -3,6 +3,7 @@ word boundaries -> tts-native word times, cost recorded, 401/429/5xx, unknown vo
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import numpy as np
 import pytest
 
 from reelforge.errors import AuthRequiredError, InvalidInputError, ProviderCallError, ProviderUnavailableError
+from reelforge.models import Script
+from reelforge.pipeline.narration import narrate
 from reelforge.pipeline.voice_calls import hosted_call
 from reelforge.providers.timing.tts_native import word_times_from_text
 from reelforge.providers.timing.words import script_words
@@ -174,3 +177,33 @@ def test_edge_unknown_voice_and_listing(edge: MsSpeechFake, workspace: Path) -> 
     listed = EdgeVoice.list_voices(FAST)
     assert {v.voice for v in listed} >= {"en-US-JennyNeural", "ko-KR-SunHiNeural"}
     assert all(v.usd_per_1k_chars == 0 and not v.offline and "unofficial" in v.note for v in listed)
+
+
+def _script(locale: str, line: str) -> Script:
+    return Script.model_validate({"schemaVersion": "1.0", "mode": "shorts", "aspect": "9:16", "locale": locale,
+                                  "title": "T", "scenes": [{"id": "s1", "durationSec": 1.0, "narration": line}]})
+
+
+def test_a_failing_azure_falls_back_to_the_key_free_voice_only_when_the_locale_allows(
+        azure: MsSpeechFake, workspace: Path) -> None:
+    azure.script.extend(["500"] * 12)  # the voice list and every synthesis try
+    result = narrate(_script("en-US", "Hello there."), workspace / "en", voice="azure:en-US-JennyNeural",
+                     options=FAST)
+    assert result.path_taken == "fallback" and result.providers["voice"] == "piper"
+    assert any("azure:en-US-JennyNeural failed" in w for w in result.warnings)
+    azure.script.clear()
+    azure.script.extend(["500"] * 12)
+    with pytest.raises(ProviderCallError) as caught:
+        narrate(_script("ko-KR", "잠을 잘 자요."), workspace / "ko", voice="azure:ko-KR-SunHiNeural", options=FAST)
+    assert caught.value.exit_code == 5 and "No key-free voice speaks ko-KR" in caught.value.hint
+    assert not (workspace / "ko" / "audio" / "narration-01.wav").exists()
+
+
+def test_azure_narration_is_tts_native_for_korean(azure: MsSpeechFake, workspace: Path) -> None:
+    result = narrate(_script("ko-KR", "오늘 밤은 잠을 잘 자요."), workspace, voice="azure:ko-KR-SunHiNeural",
+                     options=FAST)
+    assert result.timing.source == "tts-native" and result.path_taken == "real"
+    assert result.providers == {"voice": "azure", "timing": "azure-word-boundaries"}
+    words = result.timing.segments[0].words
+    assert [w.t for w in words] == ["오늘", "밤은", "잠을", "잘", "자요."]
+    assert all(b.start_sec >= a.end_sec - 1e-6 for a, b in itertools.pairwise(words))

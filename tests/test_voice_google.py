@@ -109,3 +109,11 @@ def test_voice_list_only_with_the_key(google: GoogleTTSFake, monkeypatch: pytest
     assert listed["ko-KR-Neural2-A"].gender == "female" and not listed["ko-KR-Neural2-A"].offline
     monkeypatch.delenv("GOOGLE_TTS_API_KEY")
     assert GoogleVoice.list_voices(FAST) == []
+
+
+def test_chirp_voices_get_plain_text_and_no_marks(google: GoogleTTSFake, workspace: Path) -> None:
+    synthesis = _voice("en-US-Chirp3-HD-Kore").synthesize("Plain & simple.", workspace / "c.wav", speed=1.0)
+    request = google.requests[0]
+    assert request["input"] == {"text": "Plain & simple."} and "enableTimePointing" not in request
+    assert synthesis.text_spans is None and synthesis.timing_provider == ""  # the pipeline times it with stt
+    assert synthesis.usd == pytest.approx(len("Plain & simple.") * 0.03 / 1000)

@@ -23,6 +23,8 @@ VOICES = [
     {"languageCodes": ["en-US"], "name": "en-US-Standard-B", "ssmlGender": "MALE", "naturalSampleRateHertz": 24000},
     {"languageCodes": ["ko-KR"], "name": "ko-KR-Neural2-A", "ssmlGender": "FEMALE", "naturalSampleRateHertz": 24000},
     {"languageCodes": ["ja-JP"], "name": "ja-JP-Neural2-B", "ssmlGender": "FEMALE", "naturalSampleRateHertz": 24000},
+    {"languageCodes": ["en-US"], "name": "en-US-Chirp3-HD-Kore", "ssmlGender": "FEMALE",
+     "naturalSampleRateHertz": 24000},
 ]
 BAD_KEY = {"error": {"code": 400, "message": "API key not valid. Please pass a valid API key.",
                      "status": "INVALID_ARGUMENT", "details": [{"reason": "API_KEY_INVALID"}]}}
@@ -74,7 +76,7 @@ class GoogleTTSFake(FakeVendor):
             return
         request = json.loads(body)
         self.count_submit(request)
-        ssml = request["input"]["ssml"]
+        ssml = request["input"].get("ssml") or html.escape(request["input"]["text"])
         lead, marks = split_marks(ssml)
         samples, _, starts = tone_segments([lead, *[text for _, text in marks]])
         answer: dict[str, Any] = {

@@ -5,7 +5,7 @@ answer carry ``timepoints`` (markName, timeSeconds): word N starts at its mark a
 one (the last until the audible end of the wav). Audio is LINEAR16 (a wav, base64 in ``audioContent``).
 The API key comes from ``GOOGLE_TTS_API_KEY`` and travels only in the ``X-Goog-Api-Key`` header, never in
 the URL; ``REELFORGE_GOOGLE_BASE_URL`` replaces ``https://texttospeech.googleapis.com``. Voices that take no
-SSML (Chirp 3 HD) answer without timepoints; their timing falls back to stt.
+SSML (Chirp 3 HD) get plain text and no marks; their timing falls back to stt.
 """
 
 from __future__ import annotations
@@ -52,6 +52,11 @@ _VOICE_LISTS: dict[str, list[dict[str, Any]]] = {}
 
 def usd_per_1k(voice: str) -> float:
     return next((price for tier, price in TIER_PRICES if tier in voice), DEFAULT_USD_PER_1K)
+
+
+def takes_ssml(voice: str) -> bool:
+    """Chirp 3 HD voices take plain text only (no SSML, so no marks: their timing comes from stt)."""
+    return "Chirp" not in voice
 
 
 def marked_ssml(text: str) -> tuple[str, list[str]]:
@@ -192,10 +197,13 @@ class GoogleVoice:
         self.check_voice()
         key = require_key(KEY_ENV, WHAT)
         ssml, words = marked_ssml(text)
-        body = {"input": {"ssml": ssml},
-                "voice": {"languageCode": self.profile.language, "name": self.profile.voice_id},
-                "audioConfig": {"audioEncoding": "LINEAR16", "sampleRateHertz": SAMPLE_RATE, "speakingRate": speed},
-                "enableTimePointing": ["SSML_MARK"]}
+        body: dict[str, Any] = {
+            "input": {"ssml": ssml}, "voice": {"languageCode": self.profile.language, "name": self.profile.voice_id},
+            "audioConfig": {"audioEncoding": "LINEAR16", "sampleRateHertz": SAMPLE_RATE, "speakingRate": speed},
+            "enableTimePointing": ["SSML_MARK"]}
+        if not takes_ssml(self.profile.voice_id):
+            body["input"] = {"text": text}
+            del body["enableTimePointing"]
         response = http.send(http.client(self.options.deadlines), "POST",
                              base_url(ENGINE, DEFAULT_BASE_URL) + "/v1beta1/text:synthesize", what=WHAT, json=body,
                              headers={"X-Goog-Api-Key": key, "Content-Type": "application/json"})
