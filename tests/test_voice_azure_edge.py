@@ -207,3 +207,11 @@ def test_azure_narration_is_tts_native_for_korean(azure: MsSpeechFake, workspace
     words = result.timing.segments[0].words
     assert [w.t for w in words] == ["오늘", "밤은", "잠을", "잘", "자요."]
     assert all(b.start_sec >= a.end_sec - 1e-6 for a, b in itertools.pairwise(words))
+
+
+def test_edge_voices_are_listed_only_on_request(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with MsSpeechFake("edge") as fake:
+        monkeypatch.delenv("REELFORGE_EDGE_BASE_URL", raising=False)
+        with pytest.raises(ProviderUnavailableError) as caught:
+            EdgeVoice.list_voices(FAST)  # installed is not asked: no call to an unofficial service
+        assert "REELFORGE_EDGE_TTS=1" in caught.value.hint and fake.handshakes == 0

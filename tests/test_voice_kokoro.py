@@ -44,7 +44,8 @@ def test_unset_files_name_the_variable_and_the_fix(workspace: Path, monkeypatch:
         resolve_profile("kokoro:af_heart")
     assert caught.value.exit_code == 3 and "REELFORGE_KOKORO_MODEL" in caught.value.message
     assert "voices-v1.0.bin" in caught.value.hint and "export REELFORGE_KOKORO_MODEL=" in caught.value.hint
-    assert KokoroVoice.list_voices(OPTIONS) == []
+    with pytest.raises(NotFoundError):
+        KokoroVoice.list_voices(OPTIONS)
 
 
 def test_missing_file_is_named(files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, workspace: Path) -> None:

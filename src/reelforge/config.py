@@ -377,6 +377,8 @@ ENVIRONMENT: tuple[EnvironmentVariable, ...] = (
     EnvironmentVariable("AWS_REGION", "region of the upload bucket (default us-east-1)"),
     EnvironmentVariable("AZURE_SPEECH_REGION", "region of AZURE_SPEECH_KEY (--voice azure:...)"),
     EnvironmentVariable("REELFORGE_EDGE_BASE_URL", "edge-tts endpoint override (--voice edge:...)"),
+    EnvironmentVariable("REELFORGE_EDGE_TTS", "1: `reelforge voices` lists edge-tts voices (an unofficial online "
+                        "service; --voice edge:... works without it)"),
     EnvironmentVariable("REELFORGE_KOKORO_MODEL", "your Kokoro .onnx model file (--voice kokoro:...)"),
     EnvironmentVariable("REELFORGE_KOKORO_VOICES", "your Kokoro voices file, voices-v1.0.bin (--voice kokoro:...)"),
 )

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reelforge.config import environ_value
 from reelforge.errors import InvalidInputError, ProviderCallError, ProviderUnavailableError
 from reelforge.providers import http
 from reelforge.providers.voice import mswire
@@ -29,6 +30,8 @@ from reelforge.providers.voice.hosted import base_url, cached_list, decode_audio
 from reelforge.providers.voice.registry import VoiceProfile
 
 ENGINE = "edge"
+OPT_IN_ENV = "REELFORGE_EDGE_TTS"
+BASE_URL_ENV = "REELFORGE_EDGE_BASE_URL"
 DEFAULT_BASE_URL = "https://speech.platform.bing.com"
 PATH = "/consumer/speech/synthesize/readaloud"
 OUTPUT_FORMAT = "audio-24khz-48kbitrate-mono-mp3"
@@ -134,12 +137,15 @@ class EdgeVoice:
 
     @classmethod
     def list_voices(cls, options: VoiceOptions) -> list[VoiceInfo]:
-        """Listed only when edge-tts is installed (the opt-in); offline, an empty list rather than an error."""
-        try:
-            _package()
-            listed = cached_list(options.cache_dir, ENGINE, lambda: fetch_voices(options.deadlines))
-        except (ProviderCallError, ProviderUnavailableError):
-            return []
+        """Fetched only on request (``REELFORGE_EDGE_TTS=1``, or a base URL of the user's): listing must not
+        call an unofficial service just because edge-tts happens to be installed."""
+        _package()
+        if (environ_value(OPT_IN_ENV) or "").lower() not in ("1", "on", "true", "yes") \
+                and not environ_value(BASE_URL_ENV):
+            raise ProviderUnavailableError("edge-tts voices are listed only on request (an unofficial online "
+                                           "service)", hint=f"export {OPT_IN_ENV}=1 to list them; "
+                                           "--voice edge:<VoiceName> works without it")
+        listed = cached_list(options.cache_dir, ENGINE, lambda: fetch_voices(options.deadlines))
         return [VoiceInfo(engine=ENGINE, voice=v["name"], name=v.get("label") or v["name"],
                           locales=(v["locale"],) if v.get("locale") else (), gender=v.get("gender", "").lower(),
                           usd_per_1k_chars=0.0, offline=False, note="unofficial online service, no key")

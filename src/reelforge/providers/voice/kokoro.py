@@ -134,12 +134,10 @@ class KokoroVoice:
 
     @classmethod
     def list_voices(cls, options: VoiceOptions) -> list[VoiceInfo]:
-        """The voices of the user's voices file; none until both files are named."""
-        try:
-            _, voices = model_files()
-            names = voice_names(voices)
-        except (NotFoundError, InvalidInputError):
-            return []
+        """The voices of the user's voices file; until both files are named, the error that says how (the
+        voice listing shows it as the engine's status)."""
+        _, voices = model_files()
+        names = voice_names(voices)
         rows = []
         for name in names:
             lang = LANGUAGES.get(name[:1])
