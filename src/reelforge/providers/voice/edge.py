@@ -69,9 +69,11 @@ def websocket_url() -> str:
 
 
 def _headers(which: str) -> dict[str, str]:
-    """The browser headers edge-tts sends (with its MUID cookie), minus the websocket handshake's own."""
+    """The browser headers edge-tts sends (with its MUID cookie), minus the websocket handshake's own and the
+    Accept-Encoding that would invite brotli/zstd bodies httpx may not decode here."""
     constants, drm = _package()
-    headers = {k: v for k, v in getattr(constants, which).items() if not k.lower().startswith("sec-websocket")}
+    headers = {k: v for k, v in getattr(constants, which).items()
+               if not k.lower().startswith("sec-websocket") and k.lower() != "accept-encoding"}
     return dict(drm.headers_with_muid(headers))
 
 
