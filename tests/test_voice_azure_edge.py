@@ -215,3 +215,20 @@ def test_edge_voices_are_listed_only_on_request(workspace: Path, monkeypatch: py
         with pytest.raises(ProviderUnavailableError) as caught:
             EdgeVoice.list_voices(FAST)  # installed is not asked: no call to an unofficial service
         assert "REELFORGE_EDGE_TTS=1" in caught.value.hint and fake.handshakes == 0
+
+
+def test_edge_403_corrects_the_token_clock_once_like_edge_tts(edge: MsSpeechFake, workspace: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from edge_tts.drm import DRM
+
+    monkeypatch.setattr(DRM, "clock_skew_seconds", 0.0)  # the package's state, restored after the test
+    voice = _voice(EdgeVoice, "en-US-GuyNeural")
+    voice.check_voice()
+    edge.script.append("403-skew")
+    synthesis = voice.synthesize("Hi.", workspace / "a.wav", speed=1.0)
+    assert synthesis.wav_path.is_file() and edge.syntheses == 1
+    server = DRM.parse_rfc2616_date("Wed, 02 Dec 2026 00:00:00 GMT")
+    assert server is not None and abs(DRM.get_unix_timestamp() - server) < 60
+    edge.script.extend(["403-skew", "403-skew"])
+    with pytest.raises(ProviderUnavailableError):  # still refused after one correction: say so, exit 5
+        voice.synthesize("Hi.", workspace / "a.wav", speed=1.0)

@@ -101,6 +101,8 @@ class MsSpeechFake:
             return _json_response(401, {"error": "scripted 401"})
         if step == "429":
             return _json_response(429, {"error": "too many requests"}, {"Retry-After": "0.1"})
+        if step == "403-skew":  # the Edge service's answer to a Sec-MS-GEC made with a skewed clock
+            return _json_response(403, {"error": "forbidden"}, {"Date": "Wed, 02 Dec 2026 00:00:00 GMT"})
         if step == "500":
             return _json_response(500, {"error": "internal"})
         path = request.path.split("?", 1)[0]

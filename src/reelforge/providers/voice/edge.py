@@ -107,6 +107,17 @@ def fetch_voices(deadlines: http.Deadlines | None = None) -> list[dict[str, Any]
              "label": str(v.get("FriendlyName") or "")} for v in data if isinstance(v, dict) and v.get("ShortName")]
 
 
+def _correct_clock(server_date: str | None) -> bool:
+    """edge-tts's own remedy for a 403: the Sec-MS-GEC token is derived from the clock, so shift the package's
+    clock to the server's Date (its documented DRM API); False when the answer carried no usable date."""
+    _, drm = _package()
+    server = drm.parse_rfc2616_date(server_date) if server_date else None
+    if server is None:
+        return False
+    drm.adj_clock_skew_seconds(server - drm.get_unix_timestamp())
+    return True
+
+
 class EdgeVoice:
     """One Edge read-aloud voice, e.g. ``ko-KR-SunHiNeural`` (an unofficial online service)."""
 
@@ -171,16 +182,23 @@ class EdgeVoice:
         if self.profile.voice_id not in names:
             raise unknown_voice(ENGINE, self.profile.voice_id, names)
 
+    def _speak(self, ssml: str) -> mswire.WireResult:
+        return mswire.synthesize(websocket_url(), _headers("WSS_HEADERS"), [("speech.config", speech_config())],
+                                 ssml, what=WHAT, deadlines=self.options.deadlines)
+
     def synthesize(self, text: str, out_wav: Path, *, speed: float) -> Synthesis:
         if len(escape(text).encode()) > MAX_TEXT_BYTES:
             raise InvalidInputError(f"a scene's narration is longer than edge-tts takes in one request "
                                     f"({MAX_TEXT_BYTES} bytes of text)", hint="split the scene into shorter scenes")
         self.check_voice()
+        ssml = mswire.ssml(text, self.profile.voice_id, speed, prosody="pitch='+0Hz' volume='+0%' ")
         try:
-            result = mswire.synthesize(websocket_url(), _headers("WSS_HEADERS"), [("speech.config", speech_config())],
-                                       mswire.ssml(text, self.profile.voice_id, speed,
-                                                   prosody="pitch='+0Hz' volume='+0%' "),
-                                       what=WHAT, deadlines=self.options.deadlines)
+            try:
+                result = self._speak(ssml)
+            except mswire.HandshakeRefused as exc:
+                if exc.status != 403 or not _correct_clock(exc.server_date):
+                    raise
+                result = self._speak(ssml)  # the token is time-based: once more with the server's clock
         except ProviderCallError as exc:
             if exc.status in (401, 403):
                 raise refused(exc.status) from None

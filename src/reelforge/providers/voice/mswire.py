@@ -129,15 +129,25 @@ def word_boundaries(body: str) -> list[Boundary]:
     return words
 
 
+class HandshakeRefused(ProviderCallError):
+    """The service answered the websocket upgrade with an HTTP error; ``server_date`` is its Date header."""
+
+    def __init__(self, message: str, *, status: int, raw_body: str, retry_after: float | None,
+                 server_date: str | None) -> None:
+        super().__init__("http", message, status=status, raw_body=raw_body, retry_after=retry_after)
+        self.server_date = server_date
+
+
 def _handshake_error(exc: Exception, what: str) -> ProviderCallError:
     from websockets.exceptions import InvalidStatus
 
     if isinstance(exc, InvalidStatus):
         response = exc.response
         body = response.body.decode("utf-8", "replace") if response.body else ""
-        return ProviderCallError("http", f"{what} refused the websocket with HTTP {response.status_code}",
-                                 status=response.status_code, raw_body=body,
-                                 retry_after=http.retry_after_seconds(response.headers.get("Retry-After")))
+        return HandshakeRefused(f"{what} refused the websocket with HTTP {response.status_code}",
+                                status=response.status_code, raw_body=body,
+                                retry_after=http.retry_after_seconds(response.headers.get("Retry-After")),
+                                server_date=response.headers.get("Date"))
     return ProviderCallError("connect", f"could not connect to {what} ({type(exc).__name__})")
 
 
