@@ -4,6 +4,7 @@ word boundaries -> tts-native word times, cost recorded, 401/429/5xx, unknown vo
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -232,3 +233,24 @@ def test_edge_403_corrects_the_token_clock_once_like_edge_tts(edge: MsSpeechFake
     edge.script.extend(["403-skew", "403-skew"])
     with pytest.raises(ProviderUnavailableError):  # still refused after one correction: say so, exit 5
         voice.synthesize("Hi.", workspace / "a.wav", speed=1.0)
+
+
+def test_a_socket_dropped_mid_turn_is_not_resent_and_a_stalled_one_times_out(azure: MsSpeechFake,
+                                                                            workspace: Path) -> None:
+    from reelforge.providers.http import Deadlines
+
+    voice = _voice(AzureVoice, "en-US-GuyNeural")
+    voice.check_voice()
+    azure.turns.append("drop")
+    with pytest.raises(ProviderCallError) as dropped:
+        hosted_call("azure", FAST, lambda: voice.synthesize("Hi.", workspace / "a.wav", speed=1.0), [], "azure")
+    assert dropped.value.call_kind == "connection" and azure.syntheses == 1, "sent once: never paid twice"
+
+    quick = VoiceOptions(retry_attempts=3, retry_base_s=0.01, deadlines=Deadlines(connect_s=1.0, call_s=1.5))
+    stalled = AzureVoice(AzureVoice.profile_for("en-US-GuyNeural", quick), options=quick)
+    azure.turns.append("stall")
+    started = time.monotonic()
+    with pytest.raises(ProviderCallError) as timed_out:
+        hosted_call("azure", quick, lambda: stalled.synthesize("Hi.", workspace / "b.wav", speed=1.0), [], "azure")
+    assert timed_out.value.exit_code == 6 and time.monotonic() - started < 10
+    assert not (workspace / "b.wav").exists()

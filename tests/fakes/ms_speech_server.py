@@ -9,8 +9,8 @@ websocket ``.../edge/v1`` with ``TrustedClientToken`` and ``Sec-MS-GEC`` in the 
 
 Both answer ``turn.start``, ``audio.metadata`` WordBoundary JSON (100-ns ticks), binary ``audio`` frames
 (2-byte header length, ``Path:audio``) and ``turn.end``. The audio is a tone burst per word, so the word
-boundaries it reports are where the sound really is. ``script`` steps ("401", "429", "500") reject the next
-handshake with that HTTP status.
+boundaries it reports are where the sound really is. ``script`` steps ("401", "429", "500", "403-skew") reject
+the next handshake with that HTTP status; ``turns`` steps break the next turn ("drop", "stall").
 """
 
 from __future__ import annotations
@@ -59,6 +59,8 @@ class MsSpeechFake:
     def __init__(self, mode: str = "azure") -> None:
         self.mode = mode
         self.script: deque[str] = deque()
+        self.turns: deque[str] = deque()  # in-turn steps: "drop" closes after turn.start, "stall" goes quiet
+        self.stop = threading.Event()
         self.syntheses = 0
         self.handshakes = 0
         self.voice_list_calls = 0
@@ -82,6 +84,7 @@ class MsSpeechFake:
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        self.stop.set()
         self.server.shutdown()
 
     # ---- handshake: auth, scripted failures, the voice list
@@ -135,6 +138,14 @@ class MsSpeechFake:
         request_id = parse_text(message)[0].get("x-requestid", "")
         ws.send(text_message("turn.start", json.dumps({"context": {"serviceTag": "fake"}}),
                              content_type="application/json", request_id=request_id))
+        with self.lock:
+            turn = self.turns.popleft() if self.turns else None
+        if turn == "drop":
+            ws.close(1011, "internal error")
+            return
+        if turn == "stall":
+            self.stop.wait(30)
+            return
         samples, words = tone_speech(text)
         for word, start, end in words:
             meta = {"Metadata": [{"Type": "WordBoundary", "Data": {
