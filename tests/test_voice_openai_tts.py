@@ -98,3 +98,34 @@ def test_failures(fake: OpenAISpeechFake, tmp_path: Path) -> None:
         narrate(script("en-US", "Hi."), tmp_path, voice="openai:alloi", options=FAST)
     assert err.value.exit_code == EXIT_INVALID_INPUT and "did you mean alloy" in err.value.message
     assert fake.received == before, "an unknown OpenAI voice is refused before any call"
+
+
+def test_a_user_supplied_multilingual_stt_model_times_korean_speech(fake: OpenAISpeechFake, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The STT rung for a language the bundled tiny.en cannot hear: the user's model folder is named, the
+    language is passed to whisper, and Korean words are aligned letter by letter. No multilingual model ships
+    offline, so whisper's answer is given here; everything after it is the production path."""
+    from reelforge.providers.timing import stt
+
+    model = tmp_path / "whisper-small"
+    model.mkdir()
+    (model / "model.bin").write_bytes(b"\0")
+    assert not stt.available("ko").ok and stt.available("ko", model).ok
+    english_only = tmp_path / "tiny.en"
+    english_only.mkdir()
+    (english_only / "model.bin").write_bytes(b"\0")
+    assert "English-only" in stt.available("ko", english_only).reason
+    asked: list[tuple[str, Path | None]] = []
+
+    def transcribe(wav: Path, language: str = "en", model: Path | None = None) -> list[tuple[str, float, float]]:
+        asked.append((language, model))
+        return [(" 잠을", 0.2, 0.5), (" 잘", 0.6, 0.8), (" 자요", 0.9, 1.3)]
+
+    monkeypatch.setattr(stt, "transcribe", transcribe)
+    result = narrate(script("ko-KR", "잠을 잘 자요."), tmp_path / "run", voice="openai:nova", options=FAST,
+                     stt_model=model)
+    assert asked == [("ko", model)]
+    assert result.timing.source == "stt" and result.providers["timing"] == "faster-whisper:whisper-small"
+    words = result.timing.segments[0].words
+    assert [w.t for w in words] == ["잠을", "잘", "자요."]
+    assert words[1].end_sec - words[1].start_sec == pytest.approx(0.2, abs=0.01)

@@ -59,8 +59,9 @@ def voice_cost(settings: Settings, script: Script | None, *, dry_run: bool) -> d
 
     An upper bound: a narration cache hit calls nothing. A dry run narrates too (timing needs the audio), so
     its line is priced like any other. Without the script (an early plan) the line is 0."""
+    from reelforge.providers.pricing import voice_price_per_1k_chars
     from reelforge.providers.voice.base import VoiceOptions
-    from reelforge.providers.voice.registry import engine_class, split_engine
+    from reelforge.providers.voice.registry import split_engine
 
     voice = str(settings["voice"])
     split = split_engine(voice)
@@ -68,7 +69,7 @@ def voice_cost(settings: Settings, script: Script | None, *, dry_run: bool) -> d
         return {"piper": 0.0} if voice != "none" else {}
     engine = split[0]
     options = VoiceOptions.from_settings(settings)
-    price = engine_class(engine).usd_per_1k_chars(options)
+    price = voice_price_per_1k_chars(engine, options)
     model = options.model or "default"
     chars = sum(len(scene.narration) for scene in script.scenes) if script is not None else 0
     return {f"voice:{engine}:{model}": round(chars * price / 1000, 6)}

@@ -29,7 +29,7 @@ def hosted_call(engine: str, options: VoiceOptions, call: Callable[[], T], warni
     def note(exc: ProviderCallError, delay: float) -> None:
         warnings.append(f"{what}: {exc.message}; retried after {delay:.1f}s")
 
-    return call_with_retries(call, gate=_GATES.get(f"voice-{engine}"), policy=policy, idempotent=False,
+    return call_with_retries(call, gate=_GATES.get(engine), policy=policy, idempotent=False,
                              on_retry=note)
 
 

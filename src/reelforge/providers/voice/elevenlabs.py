@@ -24,6 +24,7 @@ from reelforge.errors import InvalidInputError, ProviderCallError, ProviderUnava
 from reelforge.providers import http
 from reelforge.providers.voice.base import Availability, Synthesis, TextSpan, VoiceInfo, VoiceOptions
 from reelforge.providers.voice.hosted import (
+    VOICE_LIST_TTL_S,
     api_key,
     base_url,
     cached_list,
@@ -177,23 +178,27 @@ class ElevenLabsVoice:
             return Availability(False, f"{KEY_ENV} is not set", f"export {KEY_ENV}=<your key>")
         return Availability(True)
 
-    def _voices(self) -> list[dict[str, Any]]:
+    def _voices(self, *, fresh: bool = False) -> list[dict[str, Any]]:
+        """The account's voices: once per process, from the workspace cache when it is young enough."""
         url = base_url(ENGINE, DEFAULT_BASE_URL)
         with _LOCK:
-            if url not in _VOICE_LISTS:
-                _VOICE_LISTS[url] = fetch_voices(self.options.deadlines)
+            if fresh or url not in _VOICE_LISTS:
+                _VOICE_LISTS[url] = cached_list(self.options.cache_dir, ENGINE,
+                                                lambda: fetch_voices(self.options.deadlines),
+                                                ttl_s=0.0 if fresh else VOICE_LIST_TTL_S)
             return _VOICE_LISTS[url]
 
     def voice_id(self) -> str:
         """The id to call: the voice as given when it looks like an id, else its name in the account's list
-        (exit 4 with close matches when no voice has that name)."""
+        (exit 4 with close matches when no voice has that name, even in a freshly fetched list)."""
         voice = self.profile.voice_id
         if _VOICE_ID.match(voice):
             return voice
-        voices = self._voices()
-        for entry in voices:
-            if str(entry["name"]).lower() == voice.lower():
-                return str(entry["voice_id"])
+        for fresh in (False, True):
+            voices = self._voices(fresh=fresh)
+            for entry in voices:
+                if str(entry["name"]).lower() == voice.lower():
+                    return str(entry["voice_id"])
         raise unknown_voice("ElevenLabs", voice, [str(v["name"]) for v in voices])
 
     def synthesize(self, text: str, out_wav: Path, *, speed: float) -> Synthesis:
