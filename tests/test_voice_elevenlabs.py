@@ -144,3 +144,13 @@ def test_an_unknown_voice_is_exit_4_with_close_matches(fake: ElevenLabsFake, tmp
         narrate(script("en-US", "Hello."), tmp_path, voice="elevenlabs:AAAAAAAAAAAAAAAAAAAA", options=FAST)
     assert err.value.exit_code == EXIT_INVALID_INPUT and "did you mean" not in err.value.message
     assert fake.submits == 1, "the 404 voice_not_found was not retried"
+
+
+def test_a_malformed_answer_is_a_provider_error_not_a_crash(fake: ElevenLabsFake, tmp_path: Path) -> None:
+    profile = resolve_profile("elevenlabs:21m00Tcm4TlvDq8ikWAM", FAST)
+    assert profile is not None
+    fake.script.append("malformed")
+    with pytest.raises(ReelforgeError) as err:
+        ElevenLabsVoice(profile, options=FAST).synthesize("Hello.", tmp_path / "a.wav", speed=1.0)
+    assert err.value.exit_code == EXIT_PROVIDER and "could not read" in err.value.message
+    assert not (tmp_path / "a.wav").exists()

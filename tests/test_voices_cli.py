@@ -96,3 +96,27 @@ def test_a_korean_script_with_an_english_only_model_is_refused_with_exit_3(
                          "--voice-model", "eleven_turbo_v2", "--dry-run")
     assert code == 3 and fake.submits == 0
     assert "reelforge voices --locale ko" in out["error"]["hint"]
+
+
+def test_openai_speech_is_priced_recorded_and_reused(capsys: pytest.CaptureFixture[str], workspace: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.fakes.openai_speech_server import OpenAISpeechFake
+
+    (workspace / "script.json").write_text(json.dumps(SCRIPT), encoding="utf-8")
+    with OpenAISpeechFake() as server:
+        monkeypatch.setenv("OPENAI_API_KEY", server.key)
+        monkeypatch.setenv("REELFORGE_OPENAI_BASE_URL", server.base + "/v1")
+        args = ("video", "generate", "--script", "script.json", "--voice", "openai:alloy", "--voice-model", "tts-1",
+                "--dry-run")
+        code, a = run_json(capsys, *args)
+        assert code == 0 and server.submits == 2
+        manifest = json.loads(Path(a["manifestPath"]).read_text())
+        chars = sum(len(s["narration"]) for s in SCRIPT["scenes"])
+        assert manifest["cost"]["breakdown"]["voice:openai:tts-1"] == pytest.approx(chars * 0.015 / 1000)
+        stage = next(s for s in manifest["stages"] if s["stage"] == "narration")
+        assert stage["provider"] == "openai+faster-whisper:tiny.en" and stage["params"]["voice"] == "openai:alloy"
+        assert stage["params"]["usd"] == pytest.approx(chars * 0.015 / 1000)
+        code, b = run_json(capsys, *args)
+        again = next(s for s in json.loads(Path(b["manifestPath"]).read_text())["stages"]
+                     if s["stage"] == "narration")
+        assert code == 0 and again["reused"] is True and server.submits == 2, "the second run made no call"

@@ -150,8 +150,9 @@ class OpenAISpeech:
             raise ProviderCallError(kind, f"OpenAI audio/speech: {kind}") from None
         rate, count = decode_audio(audio, out_wav, what="OpenAI audio/speech")
         price = MODELS[self.model][0]
-        recorded = {k: v for k, v in params.items() if k != "input"}
+        recorded = {("voiceId" if k == "voice" else k): v for k, v in params.items() if k != "input"}
         return Synthesis(wav_path=out_wav, sample_rate=rate, duration_sec=count / rate,
-                         params={"voice": self.profile.id, "engine": ENGINE, **recorded, "speed": speed,
+                         params={**recorded, "voice": self.profile.id, "engine": ENGINE, "speed": speed,
+                                 "speedApplied": params.get("speed"),
                                  "characters": len(text), "usdPer1kChars": price},
                          usd=round(len(text) * price / 1000, 6))
