@@ -21,6 +21,7 @@ from reelforge.cli.output import Output
 from reelforge.cli.qa_cmd import qa_group
 from reelforge.cli.render_cmd import render_group
 from reelforge.cli.schema_cmd import schema_group
+from reelforge.cli.studio_cmd import studio_command
 from reelforge.cli.trace_cmd import trace_command
 from reelforge.cli.verify_cmd import verify_command
 from reelforge.cli.video import video_group
@@ -55,6 +56,7 @@ cli.add_command(trace_command)
 cli.add_command(check_command)
 cli.add_command(mcp_command)
 cli.add_command(voices_command)
+cli.add_command(studio_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
