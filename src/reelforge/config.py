@@ -375,6 +375,12 @@ ENVIRONMENT: tuple[EnvironmentVariable, ...] = (
     EnvironmentVariable("REELFORGE_S3_BUCKET", "bucket for `reelforge image upload`"),
     EnvironmentVariable("REELFORGE_S3_BASE_URL", "S3-compatible endpoint for uploads"),
     EnvironmentVariable("AWS_REGION", "region of the upload bucket (default us-east-1)"),
+    EnvironmentVariable("AZURE_SPEECH_REGION", "region of AZURE_SPEECH_KEY (--voice azure:...)"),
+    EnvironmentVariable("REELFORGE_EDGE_BASE_URL", "edge-tts endpoint override (--voice edge:...)"),
+    EnvironmentVariable("REELFORGE_EDGE_TTS", "1: `reelforge voices` lists edge-tts voices (an unofficial online "
+                        "service; --voice edge:... works without it)"),
+    EnvironmentVariable("REELFORGE_KOKORO_MODEL", "your Kokoro .onnx model file (--voice kokoro:...)"),
+    EnvironmentVariable("REELFORGE_KOKORO_VOICES", "your Kokoro voices file, voices-v1.0.bin (--voice kokoro:...)"),
 )
 # Set variables with this prefix override one model's price (REELFORGE_PRICE_<MODEL_KEY>).
 PRICE_ENV_PREFIX = "REELFORGE_PRICE_"

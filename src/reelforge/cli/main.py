@@ -55,6 +55,7 @@ cli.add_command(qa_group)
 cli.add_command(trace_command)
 cli.add_command(check_command)
 cli.add_command(mcp_command)
+cli.add_command(voices_command)
 cli.add_command(studio_command)
 cli.add_command(voices_command)
 

@@ -51,6 +51,8 @@ def fingerprint(script: Script, *, voice: str, speed: float, locale: str, pacing
             return None
         voice_identity: dict[str, Any] = {"model": model_sha256(profile.model_path),
                                           "config": sha256_file(profile.config_path)}
+        if profile.voice_id:  # one Kokoro voices file holds many voices
+            voice_identity["voice"] = profile.voice_id
     else:
         voice_identity = {"engine": profile.engine, "voice": profile.voice_id, "identity": profile.identity}
     if stt_model:
