@@ -1,10 +1,11 @@
 """List prices for the one cost guard, looked up through the provider table's ``price_key`` column.
 
 A row without a price key is free (the local designed stills, the local animatic); otherwise the key names
-the table that prices the row's models: ``image-models`` (USD per output image, by quality tier) in
-``providers/image/catalog.py``, ``video-models`` (USD per second of output, by resolution tier) in
-``providers/video/catalog.py``; ``voice-chars`` (USD per 1,000 narration characters, by model) in each voice
-engine's adapter (``VoiceEngine.usd_per_1k_chars``). ``REELFORGE_PRICE_<KEY>`` overrides an image price.
+the table that prices the row's models: ``image-models`` (USD per output image, by quality tier) and
+``video-models`` (USD per second of output, by resolution tier), each price declared by the vendor's adapter
+class and collected by ``providers/image/catalog.py`` / ``providers/video/catalog.py``; ``voice-chars`` (USD
+per 1,000 narration characters, by model) in each voice engine's adapter (``VoiceEngine.usd_per_1k_chars``).
+``REELFORGE_PRICE_<KEY>`` overrides an image price.
 """
 
 from __future__ import annotations

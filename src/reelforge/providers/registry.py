@@ -3,7 +3,8 @@ estimate, the job kernel (keys, concurrency) and the runners (which class to bui
 
 A row names its class as ``"module:Class"`` so optional SDKs are imported only when the provider is used;
 a missing module shows the row's install hint instead of a traceback. Adding a hosted vendor is one
-adapter module plus one row here (plus its models in the capability's catalog, when it has models).
+adapter module plus one row here: the adapter class declares its endpoint keys and prices in a ``models``
+class attribute, and the capability's catalog collects them from the classes named here (``declared_models``).
 """
 
 from __future__ import annotations
@@ -158,20 +159,43 @@ def availability(r: ProviderRow) -> dict[str, Any]:
     return {"ok": True}
 
 
-def provider_class(capability: str, provider_id: str) -> Any:
-    """The row's class (imported lazily); a missing SDK is exit 5 naming the install command."""
-    r = row(capability, provider_id)
+def load_class(r: ProviderRow) -> Any:
+    """The row's class (its module imported now); a module that cannot load is exit 5 naming the install."""
     if r.cls is None:
-        raise InvalidInputError(f"{capability} provider {provider_id} is not built from the registry")
+        raise InvalidInputError(f"{r.capability} provider {r.id} is not built from the registry")
     module_name, _, attr = r.cls.partition(":")
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
-        raise ProviderUnavailableError(f"{capability} provider {provider_id} cannot load: {exc}",
+        raise ProviderUnavailableError(f"{r.capability} provider {r.id} cannot load: {exc}",
                                        hint=r.install_hint or "reinstall reelforge") from None
     return getattr(module, attr)
 
 
+def provider_class(capability: str, provider_id: str) -> Any:
+    """The class of a row (imported lazily); a missing SDK is exit 5 naming the install command."""
+    return load_class(row(capability, provider_id))
+
+
+def declared_models(capability: str, table: tuple[ProviderRow, ...] | None = None) -> list[Any]:
+    """Every model the classes of ``capability``'s rows declare (their ``models`` attribute), in table order.
+
+    A class may only declare models of its own row's vendor id, and a key is declared once: the catalog
+    is exactly what the registered modules say, nothing else.
+    """
+    found: dict[str, Any] = {}
+    for r in (table if table is not None else ROWS):
+        if r.capability != capability or r.cls is None:
+            continue
+        for model in getattr(load_class(r), "models", ()):
+            if model.vendor != r.id:
+                raise ValueError(f"{r.cls} declares {model.key} for vendor {model.vendor!r}, not {r.id!r}")
+            if model.key in found:
+                raise ValueError(f"{model.key} is declared twice ({found[model.key].vendor} and {r.id})")
+            found[model.key] = model
+    return list(found.values())
+
+
 def create(capability: str, provider_id: str, **kwargs: Any) -> Any:
     """Build the row's class (imported lazily); a missing SDK is exit 5 naming the install command."""
-    return provider_class(capability, provider_id)(**kwargs)
+    return load_class(row(capability, provider_id))(**kwargs)

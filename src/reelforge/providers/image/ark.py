@@ -22,14 +22,25 @@ from reelforge.providers.image.base import (
     redact_json,
     strict_b64,
 )
+from reelforge.providers.image.spec import ModelSpec
 
 DEFAULT_BASE_URL = "https://ark.ap-southeast.bytepluses.com/api/v3"
 KEY_ENV = "ARK_API_KEY"
+_RATIOS = ("9:16", "16:9", "1:1", "3:4", "4:3", "2:3", "3:2", "21:9")
+
+
+def _seed(key: str, op: str, sequential: bool) -> ModelSpec:
+    return ModelSpec(key, "ark", op, "seedream-5-0-lite-260128", None, None, None, "3k", "2k", sequential, 0.035,
+                     _RATIOS)
 
 
 class ArkSeedream:
     vendor = "ark"
     key_env: str | None = KEY_ENV
+    models = (_seed("image-seedream-v5-lite-text", "text", False),
+              _seed("image-seedream-v5-lite-edit", "edit", False),
+              _seed("image-seedream-v5-lite-sequential", "text", True),
+              _seed("image-seedream-v5-lite-edit-sequential", "edit", True))
 
     def __init__(self, *, deadlines: http.Deadlines | None = None) -> None:
         self._client = http.client(deadlines)  # thread-safe; one pool for the whole batch

@@ -8,8 +8,8 @@
 
 The queue protocol itself (auth, submit, status, result, the same-host rule) is providers/fal.py.
 Submit answers ``processing`` with the ``response_url`` as the handle; the job kernel polls it. This module
-plus its row in ``providers/registry.py`` (and its endpoint keys in ``providers/image/catalog.py``) is the
-whole model route.
+plus its row in ``providers/registry.py`` is the whole model route: the class declares its endpoint keys
+and prices (``models``), which ``providers/image/catalog.py`` collects.
 """
 
 from __future__ import annotations
@@ -19,9 +19,15 @@ from typing import Any
 from reelforge.errors import ProviderCallError
 from reelforge.providers.fal import PENDING, FalQueueClient
 from reelforge.providers.image.base import ProviderJob, ProviderOutput, ProviderResult, redact_json
+from reelforge.providers.image.spec import ModelSpec
+
+_RATIOS = ("9:16", "16:9", "1:1", "4:5", "5:4", "3:4", "4:3", "2:3", "3:2")
 
 
 class FalFlux(FalQueueClient):
+    models = (ModelSpec("image-flux-dev-text", "fal", "text", "fal-ai/flux/dev", None, None, None, "1k", "0.5k",
+                        False, 0.035, _RATIOS),)
+
     def body(self, job: ProviderJob) -> dict[str, Any]:
         width, height = (int(x) for x in job.size.split("x"))
         body: dict[str, Any] = {"prompt": job.prompt, "image_size": {"width": width, "height": height},

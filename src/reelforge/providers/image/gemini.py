@@ -24,15 +24,30 @@ from reelforge.providers.image.base import (
     redact_json,
     strict_b64,
 )
+from reelforge.providers.image.spec import ModelSpec
 
 DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/"
 KEY_ENV = "GEMINI_API_KEY"
 _SIZES = {"0.5k": "1K", "1k": "1K", "2k": "2K", "4k": "4K"}
+_RATIOS = ("9:16", "16:9", "1:1", "4:5", "3:4", "4:3", "2:3", "3:2", "21:9")
+
+
+def _nano2(key: str, op: str) -> ModelSpec:
+    return ModelSpec(key, "gemini", op, "gemini-3.1-flash-image-preview", None, None, None, "2k", "1k", False,
+                     0.067, _RATIOS)
+
+
+def _pro(op: str, tier: str) -> ModelSpec:
+    price = {"1k": 0.134, "2k": 0.134, "4k": 0.24}[tier]
+    return ModelSpec(f"image-nano-banana-pro-{op}-{tier}", "gemini", op, "gemini-3-pro-image-preview", None, None,
+                     tier, tier, tier, False, price, _RATIOS)
 
 
 class GeminiImages:
     vendor = "gemini"
     key_env: str | None = KEY_ENV
+    models = (_nano2("image-nano-banana-2-text", "text"), _nano2("image-nano-banana-2-edit", "edit"),
+              *(_pro(op, tier) for op in ("text", "edit") for tier in ("1k", "2k", "4k")))
 
     def __init__(self, *, deadlines: http.Deadlines | None = None) -> None:
         self.deadlines = deadlines or http.default_deadlines()

@@ -10,16 +10,23 @@ import tempfile
 from pathlib import Path
 
 from reelforge.providers.image.base import ProviderCallError, ProviderJob, ProviderOutput, ProviderResult
+from reelforge.providers.image.spec import ModelSpec
 from reelforge.providers.visual.card_text import hook_phrase
 from reelforge.providers.visual.designed import make_card
 
 LABEL = "local designed still (typographic card drawn from the prompt; not a photographic generation)"
 _MAX_SIDE = 1080  # the card is a stand-in; a small frame keeps it fast
+_RATIOS = ("9:16", "16:9", "1:1", "4:5", "3:4", "4:3")
+MODEL_KEY = "image-local-designed"
 
 
 class LocalDesigned:
     vendor = "local"
     key_env: str | None = None
+    models = (ModelSpec(MODEL_KEY, "local", "text", "designed-card", None, None, None, "2k", "1k", False, 0.0,
+                        _RATIOS),
+              ModelSpec(f"{MODEL_KEY}-edit", "local", "edit", "designed-card", None, None, None, "2k", "1k", False,
+                        0.0, _RATIOS))
 
     def submit(self, job: ProviderJob) -> ProviderResult:
         w, h = (int(x) for x in job.size.split("x"))

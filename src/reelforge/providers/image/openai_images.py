@@ -24,14 +24,24 @@ from reelforge.providers.image.base import (
     redact_json,
     strict_b64,
 )
+from reelforge.providers.image.spec import ModelSpec
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 KEY_ENV = "OPENAI_API_KEY"
+_RATIOS = ("1:1", "9:16", "16:9", "4:5", "5:4", "3:4", "4:3", "2:3", "3:2")
+# GPT Image bills by quality tier: the share of the "high" price per tier.
+_QUALITY_SHARE = {"high": 1.0, "medium": 0.25, "low": 0.064}
+
+
+def _gpt(key: str, op: str) -> ModelSpec:
+    return ModelSpec(key, "openai", op, "gpt-image-2", "high", "low", None, "2k", "1k", False, 0.25, _RATIOS,
+                     _QUALITY_SHARE)
 
 
 class OpenAIImages:
     vendor = "openai"
     key_env: str | None = KEY_ENV
+    models = (_gpt("image-gpt-image-2-text", "text"), _gpt("image-gpt-image-2-edit", "edit"))
 
     def __init__(self, *, deadlines: http.Deadlines | None = None) -> None:
         self.deadlines = deadlines or http.default_deadlines()

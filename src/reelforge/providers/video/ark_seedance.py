@@ -22,6 +22,7 @@ from reelforge.errors import ProviderCallError
 from reelforge.providers import http
 from reelforge.providers.image.base import api_key, base_url
 from reelforge.providers.video.base import VideoJob, VideoResult, redact_body
+from reelforge.providers.video.spec import VideoModel
 
 DEFAULT_BASE_URL = "https://ark.ap-southeast.bytepluses.com/api/v3"
 KEY_ENV = "ARK_API_KEY"
@@ -33,6 +34,10 @@ _ITEM = {"image": "image_url", "video": "video_url", "audio": "audio_url"}
 class ArkSeedance:
     vendor = "ark"
     key_env: str | None = KEY_ENV
+    models = (VideoModel("video-seedance-2", "seedance", "ark", "dreamina-seedance-2-0-260128",
+                         ("1080p", "720p", "480p"), {"1080p": 0.68, "720p": 0.30, "480p": 0.15}, tuple(range(4, 16))),
+              VideoModel("video-seedance-2-fast", "seedance", "ark", "dreamina-seedance-2-0-fast-260128",
+                         ("720p", "480p"), {"720p": 0.24, "480p": 0.12}, tuple(range(4, 16))))
 
     def __init__(self, *, deadlines: http.Deadlines | None = None) -> None:
         self._client = http.client(deadlines)

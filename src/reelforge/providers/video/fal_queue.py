@@ -16,11 +16,18 @@ from typing import Any
 from reelforge.errors import ProviderCallError
 from reelforge.providers.fal import FalQueueClient
 from reelforge.providers.video.base import VideoJob, VideoResult, redact_body
+from reelforge.providers.video.spec import VideoModel
 
 _STATUS = {"IN_QUEUE": "queued", "IN_PROGRESS": "running"}
 
 
 class FalQueue(FalQueueClient):
+    models = (VideoModel("video-infinitetalk", "talking-head", "fal", "fal-ai/infinitalk", ("720p", "480p"),
+                         {"720p": 0.40, "480p": 0.20}),
+              VideoModel("video-kling-v2-6-motion-control", "motion-transfer", "fal",
+                         "fal-ai/kling-video/v2.6/{tier}/motion-control", ("pro", "standard"),
+                         {"pro": 0.112, "standard": 0.07}))
+
     def body(self, job: VideoJob) -> dict[str, Any]:
         return fal_body(job)
 

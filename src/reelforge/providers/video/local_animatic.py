@@ -15,6 +15,7 @@ from typing import Any
 
 from reelforge.errors import RenderError
 from reelforge.providers.video.base import VideoJob, VideoResult
+from reelforge.providers.video.spec import VideoModel
 
 LABEL = "local animatic (still + voice + captions, gentle push-in); not a talking head, no lip sync"
 FPS = 25
@@ -58,6 +59,9 @@ def _audio_seconds(path: Path) -> float:
 class LocalAnimatic:
     vendor = "local"
     key_env: str | None = None
+    models = (VideoModel("video-local-animatic", "animatic", "local", "ffmpeg-animatic", ("1080p", "720p", "480p"),
+                         {}, label="local animatic: approved still + voice take + captions, gentle push-in; NOT a "
+                         "talking head"),)
 
     def argv(self, job: VideoJob, work: Path, out: Path, duration: float, has_captions: bool,
              family: str) -> list[str]:
