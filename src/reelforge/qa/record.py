@@ -64,11 +64,11 @@ def record_qa(job_id: str, *, verdict: str, worked: Sequence[str] | None = None,
     if problems:
         raise SchemaValidationError("QA record", problems, hint="fix the listed flags; no QA record was written")
     videos = [a for a in manifest.get("assets", []) if a.get("kind") == "video"]
-    if not videos or not Path(videos[-1]["localPath"]).is_file():
+    if not videos or not paths.recorded_file(videos[-1]).is_file():
         raise InvalidInputError(f"render job {job_id} has no downloaded render to review (status "
                                 f"{manifest.get('status')})", hint=f"finish it first: reelforge render poll {job_id}",
                                 file=str(paths.manifest))
-    video = Path(videos[-1]["localPath"])
+    video = paths.recorded_file(videos[-1])
     stamp = now_iso()
     qa_id = f"qa-{job_id}-{len(manifest.get('qaReports', [])) + 1:03d}"
     report: dict[str, Any] = {
@@ -86,8 +86,9 @@ def record_qa(job_id: str, *, verdict: str, worked: Sequence[str] | None = None,
     path = paths.qa / f"{qa_id}.json"
     write_json_atomic(path, report)
     entry = {"qaReportId": qa_id, "verdict": verdict, "rerunStage": rerun_stage, "path": str(path),
+             "relativePath": paths.rel(path),
              "sha256": sha256_file(path), "targetVersion": report["targetVersion"], "at": stamp}
-    assets = [{**a, "status": STATUS[verdict]} if a.get("kind") == "video" and a["localPath"] == str(video) else a
+    assets = [{**a, "status": STATUS[verdict]} if a.get("kind") == "video" and paths.recorded_file(a) == video else a
               for a in manifest.get("assets", [])]
     data = {k: manifest.get(k) for k in manifest}
     write_manifest(paths, data, None, status=STATUS[verdict], assets=assets,

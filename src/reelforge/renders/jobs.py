@@ -73,12 +73,25 @@ class JobPaths:
     def rel(self, path: Path) -> str:
         return path.resolve().relative_to(self.workspace.root.resolve()).as_posix()
 
+    def recorded_file(self, entry: dict[str, Any]) -> Path:
+        """A file a record names: by its workspace-relative path when it has one (records keep finding their
+        files in a moved or copied workspace); an absolute ``localPath`` only for records without one."""
+        rel = entry.get("relativePath")
+        if isinstance(rel, str) and rel:
+            return self.workspace.root / rel
+        return Path(str(entry.get("localPath") or entry.get("path") or ""))
+
+    def qa_file(self, entry: dict[str, Any]) -> Path:
+        """A QA entry of the manifest: its record lives in qa/<qaReportId>.json of this job's folder."""
+        return self.qa / f"{entry['qaReportId']}.json"
+
     def read_manifest(self) -> dict[str, Any]:
         return read_json(self.manifest, {}) or {}
 
     def write_pointer(self) -> None:
+        """Workspace-relative, so a workspace that is moved or copied keeps finding its jobs."""
         current = read_json(self.pointer, {}) or {}
-        write_json_atomic(self.pointer, {"jobId": self.job_id, "localOutputDir": str(self.out_dir),
+        write_json_atomic(self.pointer, {"jobId": self.job_id, "localOutputDir": self.rel(self.out_dir),
                                          "createdAt": current.get("createdAt", now_iso())})
 
 
@@ -89,11 +102,26 @@ def job_paths(ws: Workspace, job_id: str, out_dir: str | Path) -> JobPaths:
     return JobPaths(ws, job_id, path)
 
 
+def _pointed_dir(ws: Workspace, job_id: str, stored: str) -> str:
+    """The job's folder. Pointers written before they were workspace-relative hold the absolute path of
+    the workspace they were made in: when that is outside this workspace (it was moved or copied), the
+    longest tail of it under this workspace that holds this job's manifest is the job's folder."""
+    path = Path(stored)
+    if not path.is_absolute() or path.resolve().is_relative_to(ws.root.resolve()):
+        return stored
+    parts = path.parts[1:]
+    for start in range(len(parts)):
+        candidate = ws.root.joinpath(*parts[start:])
+        if (read_json(candidate / "manifest.json", {}) or {}).get("jobId") == job_id:
+            return str(candidate)
+    return stored  # refused by job_paths with the path named
+
+
 def find_job(ws: Workspace, job_id: str) -> JobPaths:
     safe = sanitize_id(job_id)
     pointer = read_json(ws.internal / "renders" / safe / "job.json", None)
     if pointer:
-        return job_paths(ws, safe, pointer["localOutputDir"])
+        return job_paths(ws, safe, _pointed_dir(ws, safe, pointer["localOutputDir"]))
     default = ws.root / "renders" / safe
     if (default / "manifest.json").is_file():
         return JobPaths(ws, safe, default)
@@ -105,5 +133,5 @@ def all_jobs(ws: Workspace) -> list[JobPaths]:
     for pointer in sorted((ws.internal / "renders").glob("*/job.json")):
         data = read_json(pointer, {}) or {}
         if data.get("jobId") and data.get("localOutputDir"):
-            jobs.append(job_paths(ws, data["jobId"], data["localOutputDir"]))
+            jobs.append(job_paths(ws, data["jobId"], _pointed_dir(ws, data["jobId"], data["localOutputDir"])))
     return jobs
