@@ -13,6 +13,7 @@ from reelforge.errors import DownloadError
 from reelforge.jobs.attempts import AttemptLog
 from reelforge.jobs.states import phase_of
 from reelforge.media.checks import check_image_bytes, check_image_file
+from reelforge.models.envelope import attempts_of, in_envelope
 from reelforge.providers.http import Deadlines, download, redact_url
 from reelforge.providers.image.base import ProviderOutput, redact_text
 from reelforge.providers.image.local import LABEL as LOCAL_LABEL
@@ -41,6 +42,8 @@ def candidate_name(req: ImageRequest, attempt_id: str, index: int, mime: str) ->
 
 def write_manifest(store: AssetStore, log: AttemptLog, attempt: dict[str, Any], req: ImageRequest,
                    **fields: Any) -> dict[str, Any]:
+    """The image job's manifest in the envelope shape (models/envelope.py); ``exitCode`` is set only by the
+    end of a command (``fields``), and is null while one is working on the job."""
     adir = log.attempt_dir(attempt["attemptId"])
     previous = read_json(adir / "manifest.json", {}) or {}
     data = req.data
@@ -67,9 +70,12 @@ def write_manifest(store: AssetStore, log: AttemptLog, attempt: dict[str, Any], 
     }
     manifest.update(fields)
     manifest["attemptState"] = attempt["state"]
-    manifest["attemptPhase"] = phase_of(attempt["state"])
+    manifest["attemptPhase"] = manifest["status"] = phase_of(attempt["state"])
     manifest["nextAction"] = attempt["nextAction"]
     manifest["updatedAt"] = now_iso()
+    fallback = [f"fallback: {LOCAL_LABEL}"] if req.spec.vendor == "local" else []
+    manifest = in_envelope(manifest, attempts=attempts_of(log.read_index()), warnings=fallback,
+                           exit_code=fields.get("exitCode"))
     write_json_atomic(adir / "manifest.json", manifest)
     write_json_atomic(log.run_dir / "manifest.json", manifest)  # run-level copy of the latest attempt
     return manifest

@@ -36,6 +36,7 @@ from reelforge.jobs import submit as submit_outcome
 from reelforge.jobs.attempts import AttemptLog
 from reelforge.jobs.deadline import JobDeadline
 from reelforge.jobs.disk_full import DiskFullGuard
+from reelforge.jobs.exit_record import exit_code_recorded
 from reelforge.jobs.retry import Gates, RetryPolicy, call_with_retries
 from reelforge.jobs.states import IN_DOUBT, SUBMITTING, phase_of
 from reelforge.jobs.vault import drop, load_urls, save_urls, vault_path
@@ -160,7 +161,7 @@ class ImageRunner:
         req, store, log = prepared.request, prepared.store, prepared.log
         store.ensure_layout()
         attempt = log.create(req.data, operation=req.spec.operation, new_attempt=new_attempt)
-        with _guard(prepared, attempt).held() as guard:
+        with _exit_recorded(prepared, attempt["attemptId"]), _guard(prepared, attempt).held() as guard:
             return self._submit(prepared, attempt, guard)
 
     def _submit(self, prepared: Prepared, attempt: dict[str, Any], guard: DiskFullGuard) -> ItemResult:
@@ -313,7 +314,7 @@ class ImageRunner:
         if state == "materialized":
             return self._item(prepared, attempt, [e["assetRelativePath"] for e in _manifest_assets(log, attempt)],
                               submitted=False)
-        with _guard(prepared, attempt).held():
+        with _exit_recorded(prepared, attempt["attemptId"]), _guard(prepared, attempt).held():
             return self._resume(prepared, attempt)
 
     def _resume(self, prepared: Prepared, attempt: dict[str, Any]) -> ItemResult:
@@ -354,6 +355,16 @@ class ImageRunner:
         if phase_of(latest["state"]) in ("in_doubt", "failed"):
             return self._item(prepared, attempt, [], submitted=False)
         return self.poll(prepared)
+
+
+def _exit_recorded(prepared: Prepared, attempt_id: str) -> Any:
+    """The command's exit code into the attempt's manifest (and the run's copy) when it ends."""
+    def record(code: int) -> None:
+        log = prepared.log
+        if (log.attempt_dir(attempt_id) / "manifest.json").is_file():
+            write_manifest(prepared.store, log, log.read_attempt(attempt_id), prepared.request, exitCode=code)
+
+    return exit_code_recorded(record)
 
 
 def _guard(prepared: Prepared, attempt: dict[str, Any]) -> DiskFullGuard:

@@ -1,8 +1,10 @@
 """One manifest envelope over the three run records: video runs, image jobs and render jobs.
 
-Each runner still writes its own detailed manifest.json; ``envelope_from`` reads any of them (the shapes
-written since schemaVersion 1, including ``promptHash "sha256:…"`` and records without ``kind``) into the
-shared vocabulary: kind, lineage, attempts or stages, assets with sha256, cost, warnings, exit code.
+Image and render jobs write their manifest.json in the envelope shape (``in_envelope``): the envelope's
+fields at the top level (``envelopeVersion``, kind, id, lineage, attempts, assets with a ``path`` and sha256,
+cost with ``usd``, warnings, ``exitCode``), the job's own detail beside them. ``envelope_from`` reads any
+manifest into the envelope: those, and the shapes written before (schemaVersion 1, ``promptHash
+"sha256:…"``, records without ``kind``), which keep reading.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from reelforge.models.common import Contract, NonNegFloat, PathTaken, Sha256
 Kind = Literal["video_run", "image_job", "render_job"]
 ENVELOPE_VERSION = 1
 LINEAGE_KEYS = ("campaignId", "conceptId", "personaId", "scriptId", "voiceTakeId", "imageAssetId", "assetId")
+ENVELOPE_KEYS = ("envelopeVersion", "kind", "id", "status", "lineage", "provider", "model", "pathTaken",
+                 "promptSha256", "attempts", "stages", "assets", "cost", "warnings", "exitCode")
 
 
 class EnvelopeAsset(Contract):
@@ -90,8 +94,13 @@ def _lineage(data: dict[str, Any]) -> dict[str, str]:
     return {k: str(data[k]) for k in LINEAGE_KEYS if isinstance(data.get(k), str) and data[k]}
 
 
-def _asset(entry: dict[str, Any], kind: str | None) -> EnvelopeAsset | None:
+def _asset_path(entry: dict[str, Any]) -> str | None:
     path = entry.get("relativePath") or entry.get("assetRelativePath") or entry.get("path") or entry.get("localPath")
+    return str(path) if path else None
+
+
+def _asset(entry: dict[str, Any], kind: str | None) -> EnvelopeAsset | None:
+    path = _asset_path(entry)
     if not path or not entry.get("sha256"):
         return None
     return EnvelopeAsset(path=str(path), sha256=entry["sha256"], bytes=entry.get("bytes"),
@@ -100,6 +109,54 @@ def _asset(entry: dict[str, Any], kind: str | None) -> EnvelopeAsset | None:
 
 def envelope_from(data: dict[str, Any]) -> ManifestEnvelope:
     """The envelope of any manifest.json reelforge writes or has written (pure: the caller reads the file)."""
+    if data.get("envelopeVersion") is not None:
+        return ManifestEnvelope.model_validate(envelope_part(data))
+    return _from_detail(data)
+
+
+_ASSET_KEYS = ("path", "sha256", "bytes", "kind", "status")
+
+
+def envelope_part(data: dict[str, Any]) -> dict[str, Any]:
+    """The envelope's own fields of a manifest written in the envelope shape (its detail left out)."""
+    part = {k: data[k] for k in ENVELOPE_KEYS if k in data}
+    part["assets"] = [{k: a[k] for k in _ASSET_KEYS if a.get(k) is not None}
+                      for a in data.get("assets") or [] if a.get("path") and a.get("sha256")]
+    cost = data.get("cost") or {}
+    part["cost"] = {"usd": cost.get("usd", 0.0), "breakdown": cost.get("breakdown") or {}}
+    part["attempts"] = [{k: a.get(k) for k in ("attemptId", "state", "phase", "nextAction")}
+                        for a in data.get("attempts") or []]
+    return part
+
+
+def attempts_of(index: dict[str, Any]) -> list[dict[str, Any]]:
+    """The envelope's attempts from an attempt index (jobs/attempts.py), oldest first."""
+    return [{"attemptId": a["attemptId"], "state": a.get("state"), "phase": a.get("phase"),
+             "nextAction": a.get("nextAction")} for a in index.get("attempts") or [] if a.get("attemptId")]
+
+
+def in_envelope(record: dict[str, Any], *, attempts: list[dict[str, Any]], warnings: list[str],
+                exit_code: int | None) -> dict[str, Any]:
+    """An image or render job record written in the envelope shape: the envelope's fields at the top level,
+    checked by the model, and the record's own detail kept beside them (older readers keep their keys).
+
+    ``warnings`` are this write's (a fallback route, a failure); ``exit_code`` is the exit code of the
+    command that wrote it last (None while a command is still working on the job).
+    """
+    detail = {k: v for k, v in record.items() if k not in ("envelopeVersion", "warnings", "exitCode", "attempts")}
+    env = _from_detail(detail)
+    env.attempts = [EnvelopeAttempt.model_validate(a) for a in attempts] or env.attempts
+    env.warnings = list(dict.fromkeys([*warnings, *env.warnings]))
+    env.exit_code = exit_code
+    top = env.model_dump(mode="json", by_alias=True)
+    out = {**detail, **{k: top[k] for k in ENVELOPE_KEYS if k not in ("assets", "cost", "stages")}}
+    out["cost"] = {**(record.get("cost") or {}), **top["cost"]}
+    out["assets"] = [{**a, "path": _asset_path(a)} if _asset_path(a) else a for a in record.get("assets") or []]
+    ManifestEnvelope.model_validate(envelope_part(out))  # what is written is an envelope, or nothing is
+    return out
+
+
+def _from_detail(data: dict[str, Any]) -> ManifestEnvelope:
     kind = kind_of(data)
     warnings = [str(w) for w in data.get("warnings") or []]
     if kind == "video_run":
@@ -134,5 +191,6 @@ def envelope_from(data: dict[str, Any]) -> ManifestEnvelope:
     return ManifestEnvelope(kind=kind, id=str(ident), status=status, lineage=_lineage(data),
                             provider=data.get("provider"), model=data.get("model"), pathTaken=data.get("pathTaken"),
                             promptSha256=prompt_sha256_of(data), attempts=attempts, assets=assets,
-                            cost=EnvelopeCost(usd=usd or 0.0), warnings=warnings,
+                            cost=EnvelopeCost(usd=usd or 0.0, breakdown=cost.get("breakdown") or {}
+                                              if isinstance(cost, dict) else {}), warnings=warnings,
                             exitCode=data.get("exitCode"))

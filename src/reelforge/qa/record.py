@@ -91,7 +91,7 @@ def record_qa(job_id: str, *, verdict: str, worked: Sequence[str] | None = None,
     assets = [{**a, "status": STATUS[verdict]} if a.get("kind") == "video" and paths.recorded_file(a) == video else a
               for a in manifest.get("assets", [])]
     data = {k: manifest.get(k) for k in manifest}
-    write_manifest(paths, data, None, status=STATUS[verdict], assets=assets,
+    write_manifest(paths, data, None, status=STATUS[verdict], assets=assets, exitCode=0,
                    qaReports=[*manifest.get("qaReports", []), entry],
                    feedback=[*manifest.get("feedback", []), {"source": "qa", "qaReportId": qa_id, "verdict": verdict,
                                                              "worked": good, "failed": bad, "at": stamp}])

@@ -10,15 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.jobs.cost import Estimate, check_guardrail
-from reelforge.providers.pricing import video_price_per_second
+from reelforge.renders import cost
 from reelforge.renders.jobs import all_jobs
-from reelforge.renders.request import load_request, media_list
+from reelforge.renders.request import load_request
 from reelforge.renders.runner import PreparedRender, RenderResult, RenderRunner
 from reelforge.workspace.contain import confine
 from reelforge.workspace.paths import Workspace
 
 RequestLike = Path | str | dict[str, Any]
-DEFAULT_SECONDS = 10.0
 
 
 def _ws(workspace: Workspace | Path | None) -> Workspace:
@@ -26,18 +25,7 @@ def _ws(workspace: Workspace | Path | None) -> Workspace:
 
 
 def estimate(prepared: PreparedRender) -> Estimate:
-    req = prepared.request
-    data = req.data
-    seconds = float(data.get("duration") or 0)
-    if req.route in ("talking-head", "animatic"):
-        audio = next((i for i in prepared.inputs if i.kind == "audio"), None)
-        seconds = audio.duration_s if audio and audio.duration_s else DEFAULT_SECONDS
-    elif req.route == "motion-transfer":
-        motion = media_list(data.get("motionVideo"))
-        given = motion[0].get("durationSeconds") if motion else None
-        seconds = float(given) if isinstance(given, (int, float)) and given > 0 else DEFAULT_SECONDS
-    usd = round(seconds * video_price_per_second(req.model.key, data["resolution"]), 4)
-    return Estimate(usd, 1, {req.model.key: usd}, unit="video")
+    return cost.estimate(prepared.request, prepared.inputs)
 
 
 def submit(request: RequestLike, *, workspace: Workspace | Path | None = None, new_attempt: bool = False,

@@ -10,6 +10,7 @@ import hashlib
 from typing import Any
 
 from reelforge.assets.store import now_iso
+from reelforge.models.envelope import attempts_of, in_envelope
 from reelforge.providers.video.base import redact_body
 from reelforge.renders.jobs import JobPaths
 from reelforge.workspace.atomic import write_json_atomic
@@ -29,6 +30,8 @@ def prompt_hash(prompt: str) -> str:
 
 def write_manifest(paths: JobPaths, data: dict[str, Any], attempt: dict[str, Any] | None,
                    **fields: Any) -> dict[str, Any]:
+    """The render job's manifest in the envelope shape (models/envelope.py); ``exitCode`` is set only by the
+    end of a command (``fields``), and is null while one is working on the job."""
     previous = paths.read_manifest()
     manifest: dict[str, Any] = {
         "schemaVersion": 1, "kind": "render_job", "mediaType": "video", "jobId": paths.job_id,
@@ -48,6 +51,9 @@ def write_manifest(paths: JobPaths, data: dict[str, Any], attempt: dict[str, Any
         manifest["attemptPhase"] = attempt.get("phase")
         manifest["nextAction"] = attempt.get("nextAction")
     manifest["updatedAt"] = now_iso()
-    manifest = redact_body(manifest)
+    label = manifest.get("providerLabel") or manifest.get("provider")
+    fallback = [f"fallback: {label}"] if manifest.get("pathTaken") == "fallback" else []
+    manifest = in_envelope(redact_body(manifest), attempts=attempts_of(paths.log.read_index()), warnings=fallback,
+                           exit_code=fields.get("exitCode"))
     write_json_atomic(paths.manifest, manifest)
     return manifest

@@ -27,6 +27,7 @@ from reelforge.errors import (
 from reelforge.jobs import submit as submit_outcome
 from reelforge.jobs.deadline import JobDeadline
 from reelforge.jobs.disk_full import DiskFullGuard
+from reelforge.jobs.exit_record import exit_code_recorded
 from reelforge.jobs.poll import poll_until
 from reelforge.jobs.retry import Gates, RetryPolicy, call_with_retries
 from reelforge.jobs.states import MATERIALIZED, phase_of
@@ -36,6 +37,7 @@ from reelforge.providers.image.base import api_key, redact_json, redact_text
 from reelforge.providers.registry import create, known_secrets
 from reelforge.providers.video.base import PENDING, VideoProvider, VideoResult, redact_body
 from reelforge.providers.video.catalog import VENDOR_KEY_ENV
+from reelforge.renders.cost import estimate
 from reelforge.renders.gates import Input, resolve_inputs
 from reelforge.renders.jobs import JobPaths, find_job, job_paths
 from reelforge.renders.manifest import STATUS_OF_STATE, write_manifest
@@ -132,17 +134,19 @@ class RenderRunner:
                                                         f"render job {req.job_id}"),
                                     hint=f"poll it: reelforge render poll {req.job_id} (or pass --new-attempt to "
                                          "pay for another render)", file=exc.file) from None
-        with _guard(paths, req.data, attempt).held() as guard:
-            out, deadline = self._submit(prepared, job, record, attempt, guard)
-        return self._wait(paths, out, wait, deadline) if wait > 0 and out.status == "processing" else out
+        with _exit_recorded(paths):
+            with _guard(paths, req.data, attempt).held() as guard:
+                out, deadline = self._submit(prepared, job, record, attempt, guard)
+            return self._wait(paths, out, wait, deadline) if wait > 0 and out.status == "processing" else out
 
     def _submit(self, prepared: PreparedRender, job: Any, record: dict[str, Any], attempt: dict[str, Any],
                 guard: DiskFullGuard) -> tuple[RenderResult, JobDeadline]:
         req, paths, log = prepared.request, prepared.paths, prepared.paths.log
         paths.write_pointer()
         write_json_atomic(paths.request, record)
+        est = estimate(req, prepared.inputs)
         write_manifest(paths, req.data, attempt, inputs=record["inputs"], status="submitting", assets=[],
-                       error=None)
+                       error=None, cost={"estimatedUsd": est.usd, "breakdown": est.by_model})
         provider = self.provider(req.model.vendor)
         deadline = self.job_deadline.start()  # one total for the submit's retries and the --wait after it
         guard.submitting_becomes = "in_doubt"  # from here on the vendor may have the job
@@ -247,8 +251,12 @@ class RenderRunner:
     def poll(self, job_id: str, *, wait: float = 0.0) -> RenderResult:
         paths = find_job(self.workspace, job_id)
         deadline = self.job_deadline.start()
-        out = self._poll_once(paths, deadline)
-        return self._wait(paths, out, wait, deadline) if wait > 0 and out.status == "processing" else out
+        latest = paths.log.latest()
+        if latest is not None and latest["state"] == MATERIALIZED:  # answered from the files: nothing to record
+            return self._poll_once(paths, deadline)
+        with _exit_recorded(paths):
+            out = self._poll_once(paths, deadline)
+            return self._wait(paths, out, wait, deadline) if wait > 0 and out.status == "processing" else out
 
     def _poll_once(self, paths: JobPaths, deadline: JobDeadline | None = None) -> RenderResult:
         log = paths.log
@@ -296,6 +304,15 @@ class RenderRunner:
                                     hint=f"it keeps running at the vendor; resume with: reelforge render poll "
                                          f"{paths.job_id} --wait 600", file=str(paths.manifest))
         return out
+
+
+def _exit_recorded(paths: JobPaths) -> Any:
+    """The command's exit code into the job's manifest when it ends."""
+    def record(code: int) -> None:
+        if paths.manifest.is_file():
+            write_manifest(paths, {}, None, exitCode=code)
+
+    return exit_code_recorded(record)
 
 
 def _guard(paths: JobPaths, data: dict[str, Any], attempt: dict[str, Any]) -> DiskFullGuard:
