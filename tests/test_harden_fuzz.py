@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reelforge.batch.batch import prepare_batch
-from reelforge.batch.request import load_request_file
+from reelforge.batch.request_file import load_request_file
 from reelforge.cli.main import main
 from reelforge.errors import ReelforgeError
 from reelforge.models.common import load_document

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from reelforge.batch.request import normalize
+from reelforge.batch.runner import image_request as normalize
 from reelforge.config import resolve_settings
 from reelforge.errors import SchemaValidationError
 from reelforge.models.script import Script

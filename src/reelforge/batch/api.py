@@ -12,7 +12,7 @@ from typing import Any
 from reelforge.assets import api as assets_api
 from reelforge.assets.store import AssetStore
 from reelforge.batch.batch import BatchResult, Progress, estimate, prepare_batch, run_batch
-from reelforge.batch.request import load_request_file
+from reelforge.batch.request_file import load_request_file
 from reelforge.batch.runner import ImageRunner, ItemResult
 from reelforge.batch.upload import upload as _upload
 from reelforge.errors import InvalidInputError

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reelforge.batch.request import ImageRequest, load_request_file
+from reelforge.batch.request_file import load_request_file
 from reelforge.batch.runner import ImageRunner, ItemResult, Prepared
 from reelforge.errors import FieldIssue, ReelforgeError, SchemaValidationError
 from reelforge.jobs.cost import Estimate, check_guardrail, estimate_lines
+from reelforge.models.image_request import ImageRequest
 from reelforge.providers.pricing import image_price
 
 Progress = Callable[[ItemResult], None]

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.assets.store import AssetStore, now_iso, read_json
-from reelforge.batch.request import ImageRequest
 from reelforge.errors import DownloadError
 from reelforge.jobs.attempts import AttemptLog
 from reelforge.jobs.states import phase_of
 from reelforge.media.checks import check_image_bytes, check_image_file
 from reelforge.models.envelope import attempts_of, in_envelope
+from reelforge.models.image_request import ImageRequest
 from reelforge.providers.http import Deadlines, download, redact_url
 from reelforge.providers.image.base import ProviderOutput, redact_text
 from reelforge.providers.image.local import LABEL as LOCAL_LABEL

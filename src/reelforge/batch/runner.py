@@ -21,7 +21,6 @@ from reelforge.batch.materialize import (
     saved_raw_body,
     write_manifest,
 )
-from reelforge.batch.request import ImageRequest, normalize
 from reelforge.config import resolve_settings
 from reelforge.errors import (
     AuthRequiredError,
@@ -40,6 +39,7 @@ from reelforge.jobs.exit_record import exit_code_recorded
 from reelforge.jobs.retry import Gates, RetryPolicy, call_with_retries
 from reelforge.jobs.states import IN_DOUBT, SUBMITTING, phase_of
 from reelforge.jobs.vault import drop, load_urls, save_urls, vault_path
+from reelforge.models.image_request import ImageRequest
 from reelforge.providers.http import Deadlines
 from reelforge.providers.image.base import (
     ImageProvider,
@@ -50,13 +50,18 @@ from reelforge.providers.image.base import (
     redact_json,
     redact_text,
 )
-from reelforge.providers.image.catalog import VENDOR_KEY_ENV
+from reelforge.providers.image.catalog import DEFAULT_MODEL, VENDOR_KEY_ENV, model_spec
 from reelforge.providers.image.registry import provider_for
 from reelforge.providers.registry import known_secrets
 from reelforge.workspace.atomic import write_json_atomic
 from reelforge.workspace.contain import inside, resolve_request_dir
 from reelforge.workspace.hashing import sha256_file
 from reelforge.workspace.paths import Workspace
+
+
+def image_request(raw: Any, *, operation: str, source: str | None = None) -> ImageRequest:
+    """The request settled for ``operation`` (text | edit) against the image catalog (exit 4 naming each field)."""
+    return ImageRequest.settle(raw, operation=operation, lookup=model_spec, default_model=DEFAULT_MODEL, source=source)
 
 
 @dataclass
@@ -123,7 +128,7 @@ class ImageRunner:
     # ---- validation (no network)
     def prepare(self, raw: dict[str, Any], operation: str, *, source: str | None = None,
                 check_key: bool = True) -> Prepared:
-        req = normalize(raw, operation=operation, source=source)
+        req = image_request(raw, operation=operation, source=source)
         root = resolve_request_dir(self.workspace.root, req.data["localAssetDir"], field="localAssetDir")
         store = AssetStore(root, req.asset_id)
         prepared = Prepared(req, store)

@@ -50,7 +50,7 @@ def _run(ctx: click.Context, operation: str, request_path: str, fmt: str, new_at
          max_usd: float | None, yes: bool) -> None:
     from reelforge.batch import api
     from reelforge.batch.batch import BatchResult
-    from reelforge.batch.request import load_request_file
+    from reelforge.batch.request_file import load_request_file
 
     output = Output(fmt)
     workspace = workspace_from(ctx)

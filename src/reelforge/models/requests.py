@@ -12,49 +12,11 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field
 
 from reelforge.models.common import Contract
+from reelforge.models.image_request import ImageRequest
+
+__all__ = ["ImageRequest", "MediaRef", "RenderRequest"]
 
 StrList = list[str]
-
-
-class ImageRequest(Contract):
-    """One image job: `reelforge image generate|edit --request FILE` (one object, ``{schemaVersion, input}``, or
-    JSONL). Keys are camelCase; a snake_case spelling is refused naming the camelCase key."""
-
-    schema_version: int | str | None = Field(default=None, alias="schemaVersion")
-    asset_id: str = Field(alias="assetId", min_length=1, description="the asset folder: assets/<assetId>/")
-    run_id: str = Field(alias="runId", min_length=1)
-    job_id: str | None = Field(default=None, alias="jobId", description="defaults to runId")
-    campaign_id: str | None = Field(default=None, alias="campaignId")
-    persona_id: str | None = Field(default=None, alias="personaId",
-                                   description="a locked persona; required unless visualDirection is set")
-    concept_id: str | None = Field(default=None, alias="conceptId")
-    asset_purpose: str = Field(alias="assetPurpose", min_length=1, description="e.g. persona_candidate")
-    source_basis: StrList = Field(alias="sourceBasis", min_length=1, description="research files the image rests on")
-    must_keep: StrList = Field(default_factory=list, alias="mustKeep")
-    can_vary: StrList = Field(default_factory=list, alias="canVary")
-    must_avoid: StrList = Field(default_factory=list, alias="mustAvoid")
-    source_images: StrList = Field(default_factory=list, alias="sourceImages",
-                                   description="edit only: approved images of the asset")
-    prompt: str = Field(min_length=1)
-    negative_prompt: str | None = Field(default=None, alias="negativePrompt")
-    model: str | None = Field(default=None, description="a catalog key (reelforge list-providers); default by mode")
-    mode: Literal["text-to-image", "edit"] | None = None
-    provider: str | None = Field(default=None, description="filled from the model")
-    aspect_ratio: str | None = Field(default=None, alias="aspectRatio")
-    creative_format: str | None = Field(default=None, alias="creativeFormat")
-    resolution: str | None = None
-    quality: str | None = None
-    size: str | None = None
-    output_format: str | None = Field(default=None, alias="outputFormat")
-    max_images: int | None = Field(default=None, alias="maxImages", ge=1, le=15)
-    seed: int | None = Field(default=None, ge=0, le=2**32 - 1)
-    draft: bool = False
-    variant_test: bool = Field(default=False, alias="variantTest")
-    local_asset_dir: str = Field(alias="localAssetDir", min_length=1)
-    visual_direction: str | None = Field(default=None, alias="visualDirection")
-    feedback: list[Any] = Field(default_factory=list)
-    chosen_settings: dict[str, Any] | None = Field(default=None, alias="chosenSettings",
-                                                   description="written by reelforge: the settings it chose")
 
 
 class MediaRef(Contract):
