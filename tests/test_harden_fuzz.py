@@ -26,7 +26,7 @@ from reelforge.cli.main import main
 from reelforge.errors import ReelforgeError
 from reelforge.models.common import load_document
 from reelforge.models.script import Script
-from reelforge.renders.request import load_request
+from reelforge.renders.request_file import load_request
 from tests.fakes.image_requests import request as image_request
 from tests.fakes.image_requests import runner as image_runner
 from tests.fakes.render_assets import IMAGE, seedance, talking_head, upstream

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reelforge.renders.prompt_plan import check_plan, compile_plan
+from reelforge.models.prompt_plan import check_plan, compile_plan
 
 PLAN = {
     "referenceMap": [{"ref": "image 1", "role": "the woman's face and hair"}, {"ref": "audio 1", "role": "her voice"}],

@@ -68,7 +68,7 @@ def test_submit_then_queued_running_succeeded_downloads_and_hashes(route: Any, w
     assert asset["sha256"] == hashlib.sha256(video.read_bytes()).hexdigest() == hashlib.sha256(
         mp4_bytes(1)).hexdigest()
     assert asset["status"] == "review_pending" and manifest["predictionId"] and manifest["pathTaken"] == "real"
-    assert manifest["resolution"] == prepared.request.model.tiers[0]  # best tier by default, persisted
+    assert manifest["resolution"] == prepared.request.video.tiers[0]  # best tier by default, persisted
     assert json.loads((workspace / "renders" / prepared.request.job_id / "request.json").read_text())[
         "resolution"] == manifest["resolution"]
     text = all_text(workspace)

@@ -33,7 +33,8 @@ def issue_path(loc: tuple[Any, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif isinstance(part, str) and (part[:1].isupper() or "[" in part or part in ("str", "int", "float")):
+        elif isinstance(part, str) and (part[:1].isupper() or "[" in part or "-" in part
+                                        or part in ("str", "int", "float")):
             continue
         else:
             out += ("." if out else "") + str(part)

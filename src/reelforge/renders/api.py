@@ -12,7 +12,7 @@ from typing import Any
 from reelforge.jobs.cost import Estimate, check_guardrail
 from reelforge.renders import cost
 from reelforge.renders.jobs import all_jobs
-from reelforge.renders.request import load_request
+from reelforge.renders.request_file import load_request
 from reelforge.renders.runner import PreparedRender, RenderResult, RenderRunner
 from reelforge.workspace.contain import confine
 from reelforge.workspace.paths import Workspace

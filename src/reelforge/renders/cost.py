@@ -6,9 +6,9 @@ The guardrail (``--max-usd``, ``--yes``) reads it before any network call, and t
 from __future__ import annotations
 
 from reelforge.jobs.cost import Estimate
+from reelforge.models.render_request import RenderRequest, media_list
 from reelforge.providers.pricing import video_price_per_second
 from reelforge.renders.gates import Input
-from reelforge.renders.request import RenderRequest, media_list
 
 DEFAULT_SECONDS = 10.0
 
@@ -23,5 +23,5 @@ def estimate(req: RenderRequest, inputs: list[Input]) -> Estimate:
         motion = media_list(data.get("motionVideo"))
         given = motion[0].get("durationSeconds") if motion else None
         seconds = float(given) if isinstance(given, (int, float)) and given > 0 else DEFAULT_SECONDS
-    usd = round(seconds * video_price_per_second(req.model.key, data["resolution"]), 4)
-    return Estimate(usd, 1, {req.model.key: usd}, unit="video")
+    usd = round(seconds * video_price_per_second(req.video.key, data["resolution"]), 4)
+    return Estimate(usd, 1, {req.video.key: usd}, unit="video")

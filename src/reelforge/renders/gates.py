@@ -18,7 +18,7 @@ from typing import Any
 
 from reelforge.assets.store import AssetStore
 from reelforge.errors import FieldIssue, SafetyError, SchemaValidationError
-from reelforge.renders.request import RenderRequest, media_list
+from reelforge.models.render_request import RenderRequest, media_list
 from reelforge.workspace.hashing import sha256_file
 from reelforge.workspace.paths import Workspace, is_inside
 

@@ -32,17 +32,17 @@ from reelforge.jobs.poll import poll_until
 from reelforge.jobs.retry import Gates, RetryPolicy, call_with_retries
 from reelforge.jobs.states import MATERIALIZED, phase_of
 from reelforge.jobs.vault import drop, load_urls, save_urls, vault_path
+from reelforge.models.render_request import RenderRequest
 from reelforge.providers.http import Deadlines
 from reelforge.providers.image.base import api_key, redact_json, redact_text
 from reelforge.providers.registry import create, known_secrets
 from reelforge.providers.video.base import PENDING, VideoProvider, VideoResult, redact_body
-from reelforge.providers.video.catalog import VENDOR_KEY_ENV
+from reelforge.providers.video.catalog import VENDOR_KEY_ENV, video_model
 from reelforge.renders.cost import estimate
 from reelforge.renders.gates import Input, resolve_inputs
 from reelforge.renders.jobs import JobPaths, find_job, job_paths
 from reelforge.renders.manifest import STATUS_OF_STATE, write_manifest
 from reelforge.renders.materialize import materialize
-from reelforge.renders.request import RenderRequest, normalize
 from reelforge.renders.wire import build_job
 from reelforge.workspace.atomic import write_json_atomic
 from reelforge.workspace.paths import Workspace
@@ -110,12 +110,12 @@ class RenderRunner:
 
     # ---- validation and gates (no network)
     def prepare(self, raw: dict[str, Any], *, source: str | None = None, check_key: bool = True) -> PreparedRender:
-        req = normalize(raw, source=source)
+        req = RenderRequest.settle(raw, lookup=video_model, source=source)
         paths = job_paths(self.workspace, req.job_id, req.data["localOutputDir"])
         inputs = resolve_inputs(self.workspace, req)
-        env = VENDOR_KEY_ENV.get(req.model.vendor)
+        env = VENDOR_KEY_ENV.get(req.video.vendor)
         if check_key and env and not api_key(env):
-            raise AuthRequiredError(f"{env} is not set; model {req.model.key} ({req.model.vendor}) needs it",
+            raise AuthRequiredError(f"{env} is not set; model {req.video.key} ({req.video.vendor}) needs it",
                                     hint=f"export {env}=<your key>, or use model video-local-animatic (key-free)")
         return PreparedRender(req, paths, inputs)
 
@@ -147,13 +147,13 @@ class RenderRunner:
         est = estimate(req, prepared.inputs)
         write_manifest(paths, req.data, attempt, inputs=record["inputs"], status="submitting", assets=[],
                        error=None, cost={"estimatedUsd": est.usd, "breakdown": est.by_model})
-        provider = self.provider(req.model.vendor)
+        provider = self.provider(req.video.vendor)
         deadline = self.job_deadline.start()  # one total for the submit's retries and the --wait after it
         guard.submitting_becomes = "in_doubt"  # from here on the vendor may have the job
 
         try:
             try:
-                result = call_with_retries(lambda: provider.submit(job), gate=self.gates.get(req.model.vendor),
+                result = call_with_retries(lambda: provider.submit(job), gate=self.gates.get(req.video.vendor),
                                            policy=self.policy, idempotent=False, on_retry=log.retry_recorder(attempt),
                                            deadline=deadline)
             except ProviderCallError as exc:
@@ -174,7 +174,7 @@ class RenderRunner:
     def _submit_failed(self, paths: JobPaths, req: RenderRequest, attempt: dict[str, Any],
                        exc: ProviderCallError) -> ReelforgeError:
         """One classification (jobs.submit) for every job; the manifest follows the attempt's new state."""
-        log, vendor = paths.log, req.model.vendor
+        log, vendor = paths.log, req.video.vendor
         body = redact_text(exc.raw_body or "", self._secrets(vendor))
         saved = log.attempt_dir(attempt["attemptId"]) / "submission-error.json"
         write_json_atomic(saved, {"kind": exc.call_kind, "status": exc.status, "body": body[:20_000]})

@@ -15,10 +15,10 @@ from typing import Any
 from reelforge.assets.store import AssetStore
 from reelforge.compose.captions.fonts import default_font_path, load_font
 from reelforge.errors import FieldIssue, SchemaValidationError
+from reelforge.models.render_request import RenderRequest
 from reelforge.providers.video.base import MediaRef, VideoJob, data_uri, redact_body
 from reelforge.renders.gates import Input, asset_root
 from reelforge.renders.jobs import JobPaths
-from reelforge.renders.request import RenderRequest
 from reelforge.workspace.paths import Workspace
 
 INLINE_LIMIT = 20 * 1024 * 1024
@@ -56,7 +56,7 @@ def _wire(ws: Workspace, item: Input, vendor: str, presign: Callable[[dict[str, 
 
 def build_job(ws: Workspace, req: RenderRequest, inputs: list[Input], paths: JobPaths, *,
               presign: Callable[[dict[str, Any]], str] | None = None) -> tuple[VideoJob, dict[str, Any]]:
-    data, vendor = req.data, req.model.vendor
+    data, vendor = req.data, req.video.vendor
     issues: list[FieldIssue] = []
     media = tuple(MediaRef(i.kind, i.role, i.path, _wire(ws, i, vendor, presign, issues), i.sha256, i.mime)  # type: ignore[arg-type]
                   for i in inputs)
@@ -73,7 +73,7 @@ def build_job(ws: Workspace, req: RenderRequest, inputs: list[Input], paths: Job
         extra = {"output": paths.renders / ".animatic-render.mp4", "captions": data.get("captions"),
                  "captionText": data.get("captionText") or _take_text(ws, data.get("voiceTakeId")),
                  "work": paths.internal / "animatic", "fontPath": font.path, "fontFamily": font.family}
-    job = VideoJob(route=req.route, key=req.model.key, vendor_model=data["vendorModel"], prompt=data["prompt"],
+    job = VideoJob(route=req.route, key=req.video.key, vendor_model=data["vendorModel"], prompt=data["prompt"],
                    media=media, resolution=data["resolution"] if req.route in ("talking-head", "seedance",
                                                                                "animatic") else None,
                    ratio=data["targetAspectRatio"] if req.route in ("seedance", "animatic") else None,

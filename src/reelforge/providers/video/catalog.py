@@ -2,7 +2,8 @@
 
 Each adapter class declares its keys, tiers (best first) and list prices in its ``models`` attribute
 (``providers/video/spec.py``); a request without ``resolution`` gets the best tier, a ``draft: true``
-request the last one, and the choice is always written into the request record and the manifest.
+request the last one (models/render_request.py), and the choice is always written into the request record
+and the manifest.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from reelforge.errors import InvalidInputError
 from reelforge.providers.registry import declared_models, rows
 from reelforge.providers.video.spec import VideoModel
 
-__all__ = ["MODELS", "ROUTES", "VENDOR_KEY_ENV", "VideoModel", "choose_tier", "video_model"]
+__all__ = ["MODELS", "ROUTES", "VENDOR_KEY_ENV", "VideoModel", "video_model"]
 
 ROUTES = ("talking-head", "seedance", "motion-transfer", "animatic")
 VENDOR_KEY_ENV: dict[str, str | None] = {r.id: r.key_env for r in rows("video")}
@@ -23,15 +24,3 @@ def video_model(key: object) -> VideoModel:
         raise InvalidInputError(f"model: {key!r} is not a video model",
                                 hint=f"use one of: {', '.join(sorted(MODELS))}")
     return MODELS[key]
-
-
-def choose_tier(model: VideoModel, requested: object, *, draft: bool) -> tuple[str, str]:
-    """Return (tier, why): the request's own tier, the draft tier, or the best tier by default."""
-    if requested is not None:
-        if requested not in model.tiers:
-            raise InvalidInputError(f"resolution: {requested!r} is not a tier of {model.key}",
-                                    hint=f"use one of {', '.join(model.tiers)} (or omit it for the best tier)")
-        return str(requested), "request"
-    if draft:
-        return model.tiers[-1], "draft"
-    return model.tiers[0], "default-highest"
