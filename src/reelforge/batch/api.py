@@ -6,6 +6,8 @@ network before the request is validated, costed and checked against the guardrai
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +25,15 @@ from reelforge.workspace.paths import Workspace
 RequestLike = Path | str | dict[str, Any]
 
 
-def _runner(workspace: Workspace | Path | None, runner: ImageRunner | None) -> ImageRunner:
+@contextmanager
+def _runner(workspace: Workspace | Path | None, runner: ImageRunner | None) -> Iterator[ImageRunner]:
+    """The caller's runner, or one built here and closed (with its adapters' connections) when done."""
     if runner is not None:
-        return runner
+        yield runner
+        return
     ws = workspace if isinstance(workspace, Workspace) else Workspace.at(workspace)
-    return ImageRunner(ws)
+    with ImageRunner(ws) as built:
+        yield built
 
 
 def _single(request: RequestLike) -> tuple[dict[str, Any], str | None]:
@@ -44,8 +50,7 @@ def _single(request: RequestLike) -> tuple[dict[str, Any], str | None]:
 def _submit(operation: str, request: RequestLike, *, workspace: Workspace | Path | None, new_attempt: bool,
             max_usd: float | None, yes: bool, runner: ImageRunner | None,
             progress: Progress | None) -> ItemResult | BatchResult:
-    run = _runner(workspace, runner)
-    with confine(run.workspace.root):  # every write below is checked inside the workspace
+    with _runner(workspace, runner) as run, confine(run.workspace.root):  # every write checked inside the workspace
         if not isinstance(request, dict) and Path(request).suffix == ".jsonl":
             prepared = prepare_batch(run, Path(request), operation)
             return run_batch(run, prepared, max_usd=max_usd, yes=yes, new_attempt=new_attempt, progress=progress)
@@ -73,13 +78,12 @@ def edit(request: RequestLike, *, workspace: Workspace | Path | None = None, new
 
 def poll(request: RequestLike, *, run_id: str | None = None, attempt_id: str | None = None,
          workspace: Workspace | Path | None = None, runner: ImageRunner | None = None) -> ItemResult:
-    run = _runner(workspace, runner)
     raw, source = _single(request)
     if run_id:
         raw = {**raw, "runId": run_id}
     operation = "edit" if raw.get("mode") == "edit" or str(raw.get("model", "")).endswith(
         ("-edit", "-edit-sequential")) or "-edit-" in str(raw.get("model", "")) else "text"
-    with confine(run.workspace.root):
+    with _runner(workspace, runner) as run, confine(run.workspace.root):
         item = run.prepare(raw, operation, source=source)
         return run.poll(item, attempt_id=attempt_id)
 

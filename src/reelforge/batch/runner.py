@@ -10,7 +10,7 @@ import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from reelforge.assets.store import AssetStore
 from reelforge.batch.materialize import (
@@ -124,6 +124,18 @@ class ImageRunner:
         if vendor not in self._providers:
             self._providers[vendor] = self._factory(vendor)
         return self._providers[vendor]
+
+    def close(self) -> None:
+        """Close every adapter this runner built (their HTTP connections)."""
+        providers, self._providers = list(self._providers.values()), {}
+        for provider in providers:
+            provider.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # ---- validation (no network)
     def prepare(self, raw: dict[str, Any], operation: str, *, source: str | None = None,

@@ -197,6 +197,8 @@ def produce_visuals(scenes: Sequence[Scene], *, run_dir: Path, workspace: Path, 
         return [r.result() if isinstance(r, Future) else r for r in results]
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        if pexels_client is None and client is not None:  # built here: its connections are ours to close
+            client.close()
 
 
 def _in_context(pool: ThreadPoolExecutor, fn: Callable[..., VisualResult], *args: Any,

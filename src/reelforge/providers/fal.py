@@ -31,7 +31,7 @@ class Submitted:
     body: dict[str, Any]
 
 
-class FalQueueClient:
+class FalQueueClient(http.OwnsClient):
     """One fal queue conversation: submit, status, result; every URL checked against the base host."""
 
     vendor = "fal"

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import httpx
 
@@ -143,6 +143,24 @@ class DeadlineTransport(httpx.BaseTransport):
         self.inner.close()
 
 
+class OwnsClient:
+    """An adapter holding one HTTP (or SDK) client in ``_client``: ``close()`` releases its connections and the
+    adapter is a context manager. The runners close every adapter they built when they are done."""
+
+    _client: Any = None
+
+    def close(self) -> None:
+        client = self._client
+        if client is not None and callable(getattr(client, "close", None)):
+            client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def client(deadlines: Deadlines | None = None, *, transport: httpx.BaseTransport | None = None,
            follow_redirects: bool = False, **kwargs: Any) -> httpx.Client:
     """The one way to build a vendor client (thread-safe; share one per adapter)."""
@@ -228,8 +246,9 @@ def _download_client(connect_s: float, read_s: float) -> httpx.Client:
 
 
 def download(url: str, dest: Path, *, deadlines: Deadlines | None = None, http: httpx.Client | None = None,
-             check: Callable[[Path], None] | None = None) -> Downloaded:
-    """Fetch ``url`` into ``dest`` (atomically), resuming a broken transfer; ``check`` vets the bytes first.
+             check: Callable[[Path], None] | None = None, max_bytes: int | None = None) -> Downloaded:
+    """Fetch ``url`` into ``dest`` (atomically), resuming a broken transfer; ``check`` vets the bytes first,
+    and a transfer growing past ``max_bytes`` is dropped as it streams.
 
     A failed check raises DownloadError and leaves the raw bytes at ``<dest>.rejected`` for review.
     Nothing in an error message carries the URL's query string.
@@ -241,7 +260,7 @@ def download(url: str, dest: Path, *, deadlines: Deadlines | None = None, http: 
     def work(cancel: threading.Event) -> None:
         for attempt in range(RESUME_TRIES):
             try:
-                _fetch(http, url, part, cancel)
+                _fetch(http, url, part, cancel, max_bytes)
                 return
             except DownloadError as exc:
                 if not exc.message.startswith("download broke") or attempt == RESUME_TRIES - 1:
@@ -272,7 +291,7 @@ def download(url: str, dest: Path, *, deadlines: Deadlines | None = None, http: 
     return Downloaded(dest, size, digest.hexdigest())
 
 
-def _fetch(http: httpx.Client, url: str, part: Path, cancel: threading.Event) -> None:
+def _fetch(http: httpx.Client, url: str, part: Path, cancel: threading.Event, max_bytes: int | None = None) -> None:
     have = part.stat().st_size if part.exists() else 0
     current = url
     for _ in range(MAX_REDIRECTS + 1):
@@ -297,6 +316,9 @@ def _fetch(http: httpx.Client, url: str, part: Path, cancel: threading.Event) ->
                             raise httpx.ReadTimeout("deadline passed")
                         handle.write(chunk)
                         received += len(chunk)
+                        if max_bytes is not None and received > max_bytes:
+                            raise DownloadError(f"download of {redact_url(url)} is larger than {max_bytes} bytes; "
+                                                "refused")
                 if expected is not None and received != expected:
                     raise DownloadError(f"download broke: {redact_url(url)} stopped at {received} of {expected} "
                                         "bytes")

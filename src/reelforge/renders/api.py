@@ -6,6 +6,8 @@ under the guardrail (``--max-usd``, ``--yes``; shared with the image runner).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,16 @@ def _ws(workspace: Workspace | Path | None) -> Workspace:
     return workspace if isinstance(workspace, Workspace) else Workspace.at(workspace)
 
 
+@contextmanager
+def _runner(workspace: Workspace | Path | None, runner: RenderRunner | None) -> Iterator[RenderRunner]:
+    """The caller's runner, or one built here and closed (with its adapters' connections) when done."""
+    if runner is not None:
+        yield runner
+        return
+    with RenderRunner(_ws(workspace)) as built:
+        yield built
+
+
 def estimate(prepared: PreparedRender) -> Estimate:
     return cost.estimate(prepared.request, prepared.inputs)
 
@@ -31,7 +43,12 @@ def estimate(prepared: PreparedRender) -> Estimate:
 def submit(request: RequestLike, *, workspace: Workspace | Path | None = None, new_attempt: bool = False,
            max_usd: float | None = None, yes: bool = False, wait: float = 0.0,
            runner: RenderRunner | None = None) -> RenderResult:
-    run = runner or RenderRunner(_ws(workspace))
+    with _runner(workspace, runner) as run:
+        return _submit(run, request, new_attempt=new_attempt, max_usd=max_usd, yes=yes, wait=wait)
+
+
+def _submit(run: RenderRunner, request: RequestLike, *, new_attempt: bool, max_usd: float | None, yes: bool,
+            wait: float) -> RenderResult:
     source = None
     if not isinstance(request, dict):
         source = str(request)
@@ -45,8 +62,7 @@ def submit(request: RequestLike, *, workspace: Workspace | Path | None = None, n
 
 def poll(job_id: str, *, workspace: Workspace | Path | None = None, wait: float = 0.0,
          runner: RenderRunner | None = None) -> RenderResult:
-    run = runner or RenderRunner(_ws(workspace))
-    with confine(run.workspace.root):
+    with _runner(workspace, runner) as run, confine(run.workspace.root):
         return run.poll(job_id, wait=wait)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from reelforge.config import resolve_settings
 from reelforge.errors import (
@@ -107,6 +107,18 @@ class RenderRunner:
         if vendor not in self._providers:
             self._providers[vendor] = self._factory(vendor)
         return self._providers[vendor]
+
+    def close(self) -> None:
+        """Close every adapter this runner built (their HTTP connections)."""
+        providers, self._providers = list(self._providers.values()), {}
+        for provider in providers:
+            provider.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # ---- validation and gates (no network)
     def prepare(self, raw: dict[str, Any], *, source: str | None = None, check_key: bool = True) -> PreparedRender:

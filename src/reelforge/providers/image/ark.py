@@ -34,7 +34,7 @@ def _seed(key: str, op: str, sequential: bool) -> ModelSpec:
                      _RATIOS)
 
 
-class ArkSeedream:
+class ArkSeedream(http.OwnsClient):
     vendor = "ark"
     key_env: str | None = KEY_ENV
     models = (_seed("image-seedream-v5-lite-text", "text", False),

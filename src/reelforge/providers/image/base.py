@@ -80,6 +80,10 @@ class ImageProvider(Protocol):
         """One status check of an async job by its handle."""
         ...
 
+    def close(self) -> None:
+        """Release the adapter's connections (providers.http.OwnsClient)."""
+        ...
+
 
 def base_url(vendor: str, default: str) -> str:
     return environ_value(f"REELFORGE_{vendor.upper()}_BASE_URL") or default

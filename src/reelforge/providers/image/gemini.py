@@ -43,7 +43,7 @@ def _pro(op: str, tier: str) -> ModelSpec:
                      tier, tier, tier, False, price, _RATIOS)
 
 
-class GeminiImages:
+class GeminiImages(http.OwnsClient):
     vendor = "gemini"
     key_env: str | None = KEY_ENV
     models = (_nano2("image-nano-banana-2-text", "text"), _nano2("image-nano-banana-2-edit", "edit"),

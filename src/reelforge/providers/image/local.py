@@ -9,6 +9,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from reelforge.providers.http import OwnsClient
 from reelforge.providers.image.base import ProviderCallError, ProviderJob, ProviderOutput, ProviderResult
 from reelforge.providers.image.spec import ModelSpec
 from reelforge.providers.visual.card_text import hook_phrase
@@ -20,7 +21,7 @@ _RATIOS = ("9:16", "16:9", "1:1", "4:5", "3:4", "4:3")
 MODEL_KEY = "image-local-designed"
 
 
-class LocalDesigned:
+class LocalDesigned(OwnsClient):
     vendor = "local"
     key_env: str | None = None
     models = (ModelSpec(MODEL_KEY, "local", "text", "designed-card", None, None, None, "2k", "1k", False, 0.0,

@@ -38,7 +38,7 @@ def _gpt(key: str, op: str) -> ModelSpec:
                      _QUALITY_SHARE)
 
 
-class OpenAIImages:
+class OpenAIImages(http.OwnsClient):
     vendor = "openai"
     key_env: str | None = KEY_ENV
     models = (_gpt("image-gpt-image-2-text", "text"), _gpt("image-gpt-image-2-edit", "edit"))

@@ -31,7 +31,7 @@ _STATUSES = ("queued", "running", "succeeded", "failed", "expired", "cancelled")
 _ITEM = {"image": "image_url", "video": "video_url", "audio": "audio_url"}
 
 
-class ArkSeedance:
+class ArkSeedance(http.OwnsClient):
     vendor = "ark"
     key_env: str | None = KEY_ENV
     models = (VideoModel("video-seedance-2", "seedance", "ark", "dreamina-seedance-2-0-260128",

@@ -88,6 +88,10 @@ class VideoProvider(Protocol):
         """One status check (plus the result fetch when the vendor keeps it apart)."""
         ...
 
+    def close(self) -> None:
+        """Release the adapter's connections (providers.http.OwnsClient)."""
+        ...
+
 
 def data_uri(path: Path, mime: str) -> str:
     return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")

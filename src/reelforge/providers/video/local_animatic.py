@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.errors import RenderError
+from reelforge.providers.http import OwnsClient
 from reelforge.providers.video.base import VideoJob, VideoResult
 from reelforge.providers.video.spec import VideoModel
 
@@ -56,7 +57,7 @@ def _audio_seconds(path: Path) -> float:
         return float(container.duration) / 1_000_000
 
 
-class LocalAnimatic:
+class LocalAnimatic(OwnsClient):
     vendor = "local"
     key_env: str | None = None
     models = (VideoModel("video-local-animatic", "animatic", "local", "ffmpeg-animatic", ("1080p", "720p", "480p"),

@@ -7,7 +7,6 @@ it is never logged or put in an error. Media downloads go to the CDN links witho
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -17,7 +16,8 @@ from typing import Any, Literal
 import httpx
 
 from reelforge.config import environ_value
-from reelforge.errors import AuthRequiredError, ProviderUnavailableError
+from reelforge.errors import AuthRequiredError, DownloadError, ProviderCallError, ProviderUnavailableError
+from reelforge.providers import http as vendor_http
 from reelforge.workspace.hashing import sha256_file
 from reelforge.workspace.paths import run_relative
 
@@ -89,16 +89,19 @@ def best_rendition(options: list[Rendition], width: int, height: int) -> Renditi
     return max(options, key=lambda r: (r.width * r.height, r.label))
 
 
-class PexelsClient:
-    """Minimal Pexels API client with bounded retries on 429 (honouring Retry-After) and 5xx."""
+class PexelsClient(vendor_http.OwnsClient):
+    """Minimal Pexels API client over the one HTTP module (its client, error mapping and download), with
+    bounded retries on 429 (honouring Retry-After) and 5xx; a context manager that closes its client."""
 
     def __init__(self, api_key: str, *, base_url: str | None = None, http: httpx.Client | None = None,
-                 max_retries: int = 4, sleep: Callable[[float], None] = time.sleep, timeout: float = 30.0) -> None:
+                 max_retries: int = 4, sleep: Callable[[float], None] = time.sleep,
+                 deadlines: vendor_http.Deadlines | None = None) -> None:
         if not api_key:
             raise AuthRequiredError(f"{ENV_KEY} is empty", hint=f"export {ENV_KEY}=<your key> (free at pexels.com/api)")
         self._key = api_key
         self.base_url = (base_url or environ_value(ENV_BASE_URL) or DEFAULT_BASE_URL).rstrip("/")
-        self._http = http or httpx.Client(timeout=timeout, follow_redirects=True)
+        self._deadlines = deadlines or vendor_http.default_deadlines()
+        self._client = http or vendor_http.client(self._deadlines)
         self._max_retries = max_retries
         self._sleep = sleep
 
@@ -112,17 +115,15 @@ class PexelsClient:
             return None
         return cls(key, base_url=url, **kwargs)
 
-    def close(self) -> None:
-        self._http.close()
-
     def _get_json(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
         url = f"{self.base_url}{path}"
         for attempt in range(self._max_retries + 1):
             try:
-                resp = self._http.get(url, params=params, headers={"Authorization": self._key})
-            except httpx.HTTPError as exc:
+                resp = vendor_http.send(self._client, "GET", url, what=f"pexels {path}", params=params,
+                                        headers={"Authorization": self._key})
+            except ProviderCallError as exc:
                 if attempt == self._max_retries:
-                    raise ProviderUnavailableError(f"pexels: {path} unreachable ({type(exc).__name__})",
+                    raise ProviderUnavailableError(f"pexels: {path} unreachable ({exc.call_kind})",
                                                    hint="check the network or REELFORGE_PEXELS_BASE_URL") from None
                 self._sleep(min(2.0 ** attempt, MAX_RETRY_AFTER_SEC))
                 continue
@@ -156,36 +157,18 @@ class PexelsClient:
         return list(data.get("videos") or [])
 
     def download(self, url: str, dest: Path) -> None:
-        """Stream ``url`` into ``dest`` atomically (no Authorization header: media links are public)."""
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
+        """The shared download (resume, deadline, atomic rename) into ``dest``; no Authorization header:
+        media links are public, and the key only ever goes to the API host."""
         try:
-            with self._http.stream("GET", url) as resp:
-                if resp.status_code != 200:
-                    raise ProviderUnavailableError(f"pexels: download answered HTTP {resp.status_code}",
-                                                   hint="re-run; the media may have been removed")
-                size = 0
-                with tmp.open("wb") as fh:
-                    for chunk in resp.iter_bytes(1 << 16):
-                        size += len(chunk)
-                        if size > MAX_DOWNLOAD_BYTES:
-                            raise ProviderUnavailableError("pexels: download larger than 500 MB refused")
-                        fh.write(chunk)
-            os.replace(tmp, dest)
-        except httpx.HTTPError as exc:
-            raise ProviderUnavailableError(f"pexels: download failed ({type(exc).__name__})") from None
-        finally:
-            tmp.unlink(missing_ok=True)
+            vendor_http.download(url, dest, deadlines=self._deadlines, max_bytes=MAX_DOWNLOAD_BYTES)
+        except DownloadError as exc:
+            raise ProviderUnavailableError(f"pexels: {exc.message}",
+                                           hint="re-run; the media may have been removed") from None
 
 
 def _retry_delay(resp: httpx.Response, attempt: int) -> float:
-    header = resp.headers.get("Retry-After")
-    if header:
-        try:
-            return min(max(float(header), 0.0), MAX_RETRY_AFTER_SEC)
-        except ValueError:
-            pass
-    return min(2.0 ** attempt, MAX_RETRY_AFTER_SEC)
+    seconds = vendor_http.retry_after_seconds(resp.headers.get("Retry-After"))
+    return min(seconds if seconds is not None else 2.0 ** attempt, MAX_RETRY_AFTER_SEC)
 
 
 @dataclass(frozen=True)
