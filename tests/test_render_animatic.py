@@ -13,6 +13,15 @@ from reelforge.renders import api
 from tests.fakes.render_assets import animatic, runner, upstream
 
 
+def caption_rows(video: Path, at: float) -> list[int]:
+    with av.open(str(video)) as container:
+        for frame in container.decode(video=0):
+            if frame.time is not None and frame.time >= at:
+                pixels = frame.to_ndarray(format="rgb24")
+                return [int(y) for y in range(pixels.shape[0]) if (pixels[y].min(axis=1) > 235).any()]
+    return []
+
+
 @pytest.mark.slow
 def test_animatic_renders_still_voice_captions(workspace: Path) -> None:
     upstream(workspace)
@@ -29,6 +38,9 @@ def test_animatic_renders_still_voice_captions(workspace: Path) -> None:
     assert manifest["route"] == "animatic" and manifest["status"] == "review_pending"
     assert manifest["resolution"] == "480p" and manifest["resolutionSource"] == "draft"
     assert (workspace / ".reelforge/renders/an-001/animatic/captions.srt").read_text().count("-->") == 2
+    rows = caption_rows(video, at=0.3)  # the still is flat green: white pixels are the caption
+    assert rows, "no caption drawn"
+    assert min(rows) > 854 * 2 / 3 and max(rows) - min(rows) < 854 * 0.06, (min(rows), max(rows))
     assert {i["role"]: i["approval"] for i in manifest["inputs"]} == {"subject": "approved", "audio": "approved"}
     with pytest.raises(InvalidInputError):  # no double submit, even locally
         api.submit(request, workspace=workspace, runner=runner(workspace))

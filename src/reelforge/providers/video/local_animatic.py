@@ -76,9 +76,12 @@ class LocalAnimatic(OwnsClient):
         graph = (f"[0:v]scale={w * 2}:{h * 2}:force_original_aspect_ratio=increase,crop={w * 2}:{h * 2},"
                  f"zoompan=z='{zoom}':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=1:s={w}x{h}:fps={FPS}")
         if has_captions:
-            size = max(10, h // 40)
-            graph += (f",subtitles=captions.srt:fontsdir=fonts:force_style='FontName={family},FontSize={size},"
-                      f"Outline=2,Shadow=0,MarginV={h // 8},Alignment=2'")
+            # an SRT gets libass's default 384x288 canvas, which would scale the size and margin ~6x (the
+            # caption landed huge over the still's headline); give it the frame's own pixels instead
+            size = max(10, h // 30)
+            graph += (f",subtitles=captions.srt:fontsdir=fonts:force_style='PlayResX={w},PlayResY={h},"
+                      f"FontName={family},FontSize={size},Outline={max(2, h // 480)},Shadow=0,"
+                      f"MarginV={h // 8},Alignment=2'")
         graph += ",format=yuv420p[v]"
         return [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-y", "-loglevel", "error", "-loop", "1",
                 "-framerate", str(FPS), "-i", str(still.path), "-i", str(audio.path), "-filter_complex", graph,
