@@ -169,6 +169,10 @@ OPTIONS: tuple[Option, ...] = (
     Option("call_to_action", "", str, "a closing line the writer ends on (empty: none unless the brief has one)"),
     Option("seed", 1, _int, "seed for layouts, palettes and motion"),
     Option("out", "videos", _text, "where run directories go (inside the workspace)"),
+    Option("engine", "local", _choice("local", "ray"), "where `video batch` and `video render` run: local (a process "
+           "pool) or ray (a Ray cluster; extra [scale])"),
+    Option("ray_address", "", str, "Ray cluster address for --engine ray (e.g. 127.0.0.1:6379); empty: start a "
+           "local Ray"),
     Option("max_usd", 0.20, _float(0, 10_000), "cost guardrail: paid plans at or above need --yes"),
     Option("timeout", 1800, _int, "seconds to wait for a hosted job (an aigc clip) before falling back"),
     Option("caption_font", "", str, "path to a caption font (.ttf/.otf); empty: chosen by the text's script"),

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from reelforge.cli.batch_cmd import batch_command
 from reelforge.cli.common import format_option, workspace_from
 from reelforge.cli.decisions_cmd import decider_for, decisions_command
 from reelforge.cli.output import Output
@@ -28,6 +29,7 @@ def video_group() -> None:
 
 
 video_group.add_command(decisions_command)
+video_group.add_command(batch_command)
 
 
 @video_group.command("generate")

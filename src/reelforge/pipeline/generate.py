@@ -60,6 +60,8 @@ class GenerateRequest:
     decider: Decider | None = None
     # called with the run dir as soon as it exists (an MCP client gets the run id before the run ends)
     on_run_dir: Callable[[Path], None] | None = None
+    # False: stop once render-spec.json is written, status still running (a batch engine renders and finishes it)
+    render: bool = True
 
 
 @dataclass(frozen=True)
@@ -235,6 +237,9 @@ def _run(request: GenerateRequest, script_source: str, script: Script, plan: Wri
     if request.dry_run:
         recorder.warn("dry run: nothing was rendered; run `reelforge video render <runDir>` to render this spec")
         recorder.plan_only()
+        return None
+    if not request.render:
+        recorder.save()
         return None
     from reelforge.pipeline.render import render_into_run  # the media stack is only needed to render
 

@@ -7,11 +7,12 @@ hash differs from the new one, the new one is kept beside it and the difference 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from reelforge.compose.contact_sheet import make_contact_sheet
-from reelforge.compose.runner import render, verify_files
+from reelforge.compose.runner import Progress, RenderResult, render, verify_files
 from reelforge.errors import InterruptedRunError, ReelforgeError, RenderError
 from reelforge.media.probe import probe
 from reelforge.models.common import load_document
@@ -22,6 +23,13 @@ from reelforge.pipeline.progress import Reporter, SilentReporter
 from reelforge.pipeline.recorder import RunRecorder, StageOutcome
 from reelforge.workspace.hashing import sha256_file
 from reelforge.workspace.paths import resolve_in_run
+
+# spec, run dir, progress -> the published output: compose.runner.render, or a batch engine's (Ray) render
+Renderer = Callable[[RenderSpec, Path, Progress], RenderResult]
+
+
+def _local_render(spec: RenderSpec, run_dir: Path, progress: Progress) -> RenderResult:
+    return render(spec, run_dir, progress=progress)
 
 
 @dataclass(frozen=True)
@@ -47,11 +55,12 @@ def _check_output(video: Path, spec: RenderSpec) -> None:
                           file=str(video))
 
 
-def render_into_run(run_dir: Path, spec: RenderSpec, recorder: RunRecorder, report: Reporter) -> Path:
+def render_into_run(run_dir: Path, spec: RenderSpec, recorder: RunRecorder, report: Reporter,
+                    renderer: Renderer | None = None) -> Path:
     report.stage_started("render")
     started = time.perf_counter()
     with recorder.stage("render") as stage:
-        result = render(spec, run_dir, progress=lambda f: report.progress("render", f))
+        result = (renderer or _local_render)(spec, run_dir, lambda f: report.progress("render", f))
         _check_output(result.output, spec)
         sheet = make_contact_sheet(result.output, spec, run_dir)
         m = recorder.manifest
@@ -79,7 +88,7 @@ def _reproduce_raw(run_dir: Path, manifest: Manifest) -> RerenderResult:
                           recorded_sha256=recorded, identical=(recorded == sha) if recorded else None)
 
 
-def rerender(run_dir: Path, reporter: Reporter | None = None) -> RerenderResult:
+def rerender(run_dir: Path, reporter: Reporter | None = None, renderer: Renderer | None = None) -> RerenderResult:
     """Render a run again from its render-spec.json and update its manifest.
 
     An existing output is moved aside first; when the new bytes equal it, the old copy is dropped,
@@ -99,7 +108,7 @@ def rerender(run_dir: Path, reporter: Reporter | None = None) -> RerenderResult:
         final.replace(previous)
     previous_outputs = manifest.outputs.model_copy()
     try:
-        render_into_run(run_dir, spec, recorder, report)
+        render_into_run(run_dir, spec, recorder, report, renderer)
     except (KeyboardInterrupt, ReelforgeError) as exc:
         if previous.exists():
             previous.replace(final)
