@@ -165,16 +165,25 @@ def _demo_request(mode: str, flags: dict[str, Any], brief: str) -> Any:
 
 @video_group.command("render")
 @click.argument("run_dir", type=click.Path(file_okay=False))
+@click.option("--engine", type=click.Choice(["local", "ray"]), help="local (default) or ray: the segments as Ray "
+                                                                     "tasks across the cluster.")
+@click.option("--ray-address", help="Ray cluster address (or REELFORGE_RAY_ADDRESS).")
 @format_option
 @click.pass_context
-def render_command(ctx: click.Context, run_dir: str, fmt: str) -> None:
+def render_command(ctx: click.Context, run_dir: str, fmt: str, **flags: Any) -> None:
     """Re-render RUN_DIR from its render-spec.json (refused if any named file changed)."""
     from reelforge.pipeline.render import rerender
 
     output = Output(fmt)
     workspace = workspace_from(ctx)
     target = Path(run_dir) if Path(run_dir).is_absolute() else workspace.root / run_dir
-    result = rerender(target, _reporter(output))
+    settings = resolve_settings(workspace_root=workspace.root, flags=flags)
+    renderer = None
+    if settings["engine"] != "local":
+        from reelforge.pipeline.videobatch.engines import engine_for
+
+        renderer = engine_for(settings["engine"], ray_address=settings["ray_address"]).render
+    result = rerender(target, _reporter(output), renderer)
     payload = {"runDir": str(target), "video": str(result.video), "sha256": result.sha256,
                "durationSec": result.duration_sec, "identicalToRecorded": result.identical,
                "recordedSha256": result.recorded_sha256}

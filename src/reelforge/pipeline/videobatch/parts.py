@@ -1,0 +1,141 @@
+"""The render cut into tasks any worker can run, and the join on the driver.
+
+A worker gets the render-spec (as JSON) and the run dir on a path it shares with the driver; it first checks
+every input against the sha256 the spec records (the inputs travel by content hash), renders one segment (or
+the audio mix) into its own temp folder and returns the bytes with their sha256. The driver checks each
+result's hash on arrival, joins by stream copy and publishes atomically. The argv are the local runner's
+(compose.ffmpeg_args), so the bytes equal a local render's whatever ran where.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reelforge.compose.ffmpeg_args import build_audio_args, build_mux_args, build_segment_args, concat_list
+from reelforge.compose.loudness import measure_loudness, measure_output
+from reelforge.compose.processes import ProcessGroup, run_all
+from reelforge.compose.runner import Progress, RenderResult, ffmpeg_exe, verify_files
+from reelforge.compose.timeline import plan_segments
+from reelforge.errors import HashMismatchError, RenderError
+from reelforge.media.probe import count_video_packets
+from reelforge.models.render_spec import RenderSpec
+from reelforge.workspace.hashing import sha256_file
+from reelforge.workspace.paths import resolve_in_run
+
+
+@dataclass(frozen=True)
+class Part:
+    """One task's result: its bytes and the sha256 the worker computed."""
+
+    name: str
+    data: bytes
+    sha256: str
+    seconds: float
+    extra: dict[str, Any] | None = None
+
+    def checked(self) -> bytes:
+        actual = hashlib.sha256(self.data).hexdigest()
+        if actual != self.sha256:
+            raise HashMismatchError(f"{self.name} arrived with sha256 {actual[:12]}…; the worker sent "
+                                    f"{self.sha256[:12]}…", hint="render again; the transfer was corrupted")
+        return self.data
+
+
+def _one(argv: list[str], what: str) -> None:
+    run_all([lambda group: group.run(argv, what=what)], 1)
+
+
+def segment_part(spec_json: dict[str, Any], run_dir: str, index: int) -> Part:
+    """Render segment ``index`` of the spec (runs on a worker)."""
+    started = time.monotonic()
+    spec = RenderSpec.model_validate(spec_json)
+    verify_files(spec, Path(run_dir))
+    segment = plan_segments(spec)[index]
+    with tempfile.TemporaryDirectory(prefix="reelforge-seg-") as tmp:
+        out = Path(tmp) / f"segment-{index:03d}.mp4"
+        _one(build_segment_args(spec, segment, Path(run_dir), out, ffmpeg_exe()),
+             f"segment {index + 1} (frames {segment.start}-{segment.end - 1})")
+        data = out.read_bytes()
+    return Part(f"segment {index + 1}", data, hashlib.sha256(data).hexdigest(), time.monotonic() - started)
+
+
+def audio_part(spec_json: dict[str, Any], run_dir: str) -> Part:
+    """The loudness-measured audio mix (runs on a worker)."""
+    started = time.monotonic()
+    spec = RenderSpec.model_validate(spec_json)
+    verify_files(spec, Path(run_dir))
+    exe = ffmpeg_exe()
+    group = ProcessGroup()
+    pass1 = measure_loudness(spec, Path(run_dir), exe, run=lambda argv: group.run(argv, what="loudness measurement"))
+    with tempfile.TemporaryDirectory(prefix="reelforge-audio-") as tmp:
+        out = Path(tmp) / "audio.mp4"
+        _one(build_audio_args(spec, Path(run_dir), out, exe, loudnorm=pass1), "the audio mix")
+        data = out.read_bytes()
+    return Part("audio", data, hashlib.sha256(data).hexdigest(), time.monotonic() - started, {"pass1": pass1})
+
+
+# submit(segment indexes) -> the finished pieces in any order, as (index or -1 for audio, part)
+Dispatch = Callable[[RenderSpec, Path, list[int]], Iterable[tuple[int, Part]]]
+
+
+def render_with(dispatch: Dispatch, spec: RenderSpec, run_dir: Path, progress: Progress | None = None,
+                timings: list[tuple[str, float]] | None = None) -> RenderResult:
+    """Render ``spec`` with the segments and the audio made by ``dispatch``; join and publish here."""
+    started = time.monotonic()
+    verify_files(spec, run_dir)
+    exe = ffmpeg_exe()
+    out = resolve_in_run(run_dir, spec.output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    segments = plan_segments(spec)
+    work = Path(tempfile.mkdtemp(prefix=f".render-{os.getpid()}-", dir=run_dir))
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
+    seg_files = [work / f"segment-{s.index:03d}.mp4" for s in segments]
+    audio = work / "audio.mp4"
+    pass1: dict[str, Any] | None = None
+    done_frames = 0
+    order = sorted(range(len(segments)), key=lambda k: (-segments[k].frames, k))  # longest first
+    try:
+        for index, part in dispatch(spec, run_dir, order):
+            target = audio if index < 0 else seg_files[index]
+            target.write_bytes(part.checked())
+            if index < 0:
+                pass1 = (part.extra or {}).get("pass1")
+            else:
+                done_frames += segments[index].frames
+            if timings is not None:
+                timings.append((part.name, part.seconds))
+            if progress is not None:
+                progress(0.98 * done_frames / spec.duration_in_frames)
+        missing = [p.name for p in [*seg_files, audio] if not p.is_file()]
+        if missing:
+            raise RenderError(f"the render's workers returned no {', '.join(missing)}")
+        (work / "segments.txt").write_text(concat_list(seg_files), encoding="utf-8")
+        join_started = time.monotonic()
+        mux = build_mux_args(spec, work / "segments.txt", audio, tmp, exe)
+        _one(mux, "joining the segments")
+        os.replace(tmp, out)
+        if timings is not None:
+            timings.append(("join", time.monotonic() - join_started))
+    finally:
+        tmp.unlink(missing_ok=True)
+        shutil.rmtree(work, ignore_errors=True)
+    if progress is not None:
+        progress(1.0)
+    frames = count_video_packets(out)
+    if frames != spec.duration_in_frames:
+        raise RenderError(f"{out.name} has {frames} frames; the timeline has {spec.duration_in_frames}",
+                          argv=mux, file=str(out))
+    loud = measure_output(out, exe)
+    return RenderResult(output=out, sha256=sha256_file(out), frames=frames,
+                        duration_sec=spec.duration_in_frames / spec.fps,
+                        integrated_lufs=loud.integrated_lufs if loud else None,
+                        true_peak_db=loud.true_peak_db if loud else None,
+                        seconds=time.monotonic() - started, argv=mux, segments=len(segments), loudnorm_pass1=pass1)
