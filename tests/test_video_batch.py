@@ -126,7 +126,9 @@ def _start_batch(root: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     return subprocess.Popen([sys.executable, "-m", "reelforge", "video", "batch", "jobs.jsonl", "--workers", "1",
                              "--format", "json"], cwd=root, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+                            stderr=subprocess.DEVNULL, start_new_session=True,
+                            # a shell's background job inherits SIGINT ignored; the driver must see Ctrl-C
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def _wait_for(root: Path, ready: Any, timeout: float = 120.0) -> dict[str, Any]:

@@ -1,8 +1,8 @@
 """The engines a batch runs on, behind one small interface.
 
-``local``: a process pool sized to the machine; each worker makes whole videos (its render uses the
-segment-parallel runner). ``ray`` (ray_engine.py): lines are prepared as Ray tasks and their segments
-rendered as Ray tasks across the cluster, joined on the driver.
+Both run a line as tasks (tasks_engine.py): its stages up to render-spec.json as one task, its segments and
+audio mix as more, joined on the driver. ``local``: the tasks of every video share one process pool sized to
+the machine. ``ray`` (ray_engine.py): they are Ray tasks across a cluster.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import os
 import queue
 import signal
 import threading
-from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -22,6 +22,7 @@ from reelforge.compose.runner import Progress, RenderResult
 from reelforge.errors import InvalidInputError
 from reelforge.models.render_spec import RenderSpec
 from reelforge.pipeline.videobatch.line import EventSink, LineOutcome, LineTask, make_video
+from reelforge.pipeline.videobatch.tasks_engine import TasksEngine
 
 
 class Engine(Protocol):
@@ -62,62 +63,61 @@ def _make_video_in_worker(task: LineTask) -> LineOutcome:
     return make_video(task, _events.put)
 
 
-class LocalEngine:
+class LocalEngine(TasksEngine):
+    """A process pool of ``workers`` (default: the CPUs): lines prepared and segments rendered in it."""
+
     name = "local"
 
     def __init__(self, workers: int | None = None) -> None:
+        super().__init__()
         self.workers = workers or default_jobs()
         self._pids: set[int] = set()
         self._pool: ProcessPoolExecutor | None = None
+        self._channel: Any = None
+        self._events: EventSink = lambda event: None
+        self._reader: threading.Thread | None = None
+
+    def _ensure_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            context = multiprocessing.get_context("spawn")
+            self._channel = context.Queue()
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
+                                             initializer=_init_worker, initargs=(self._channel,))
+            self._reader = threading.Thread(target=self._forward, daemon=True, name="batch-events")
+            self._reader.start()
+        return self._pool
+
+    def _forward(self) -> None:
+        while self._pool is not None:
+            try:
+                event = self._channel.get(timeout=0.2)
+            except (queue.Empty, OSError, ValueError):
+                continue
+            if event[0] == "worker":
+                self._pids.add(event[2])
+            else:
+                self._events(event)
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        return self._ensure_pool().submit(fn, *args)
+
+    def prepare(self, task: LineTask) -> Future[LineOutcome]:
+        return self._ensure_pool().submit(_make_video_in_worker, task)
 
     def run(self, tasks: list[LineTask], events: EventSink) -> Iterator[LineOutcome]:
-        if not tasks:
-            return
-        context = multiprocessing.get_context("spawn")
-        channel = context.Queue()
-        self._pool = ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)), mp_context=context,
-                                         initializer=_init_worker, initargs=(channel,))
-        done_reading = threading.Event()
+        self._events = events
+        self._spawn_all()
+        yield from super().run(tasks, events)
 
-        def forward() -> None:
-            while not done_reading.is_set():
-                try:
-                    event = channel.get(timeout=0.2)
-                except queue.Empty:
-                    continue
-                if event[0] == "worker":
-                    self._pids.add(event[2])
-                else:
-                    events(event)
+    def _spawn_all(self) -> None:
+        """Start every worker from this (the main) thread: a worker's kill-with-parent signal follows the
+        thread that spawned it, and the pool would otherwise spawn from whichever line thread submits first."""
+        pool = self._ensure_pool()
+        for warm in [pool.submit(os.getpid) for _ in range(self.workers)]:
+            warm.result()
 
-        reader = threading.Thread(target=forward, daemon=True, name="batch-events")
-        reader.start()
-        try:
-            futures: dict[Future[LineOutcome], LineTask] = {
-                self._pool.submit(_make_video_in_worker, t): t for t in tasks}
-            pending = set(futures)
-            while pending:
-                finished, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    task = futures[future]
-                    try:
-                        yield future.result()
-                    except Exception as exc:
-                        yield LineOutcome(task.number, "failed", error={
-                            "kind": "error", "message": f"worker process failed: {type(exc).__name__}: {exc}",
-                            "hint": "see the run's manifest.json; run the batch again to retry this line"},
-                            exit_code=1)
-        finally:
-            done_reading.set()
-            reader.join(timeout=2)
-
-    def render(self, spec: RenderSpec, run_dir: Path, progress: Progress) -> RenderResult:
-        from reelforge.compose.runner import render
-
-        return render(spec, run_dir, progress=progress, jobs=self.workers)
-
-    def stop(self) -> None:
-        for pid in list(self._pids):
+    def cancel_all(self) -> None:
+        for pid in list(self._pids):  # a worker mid-run ends it as interrupted (SIGTERM -> KeyboardInterrupt)
             try:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
@@ -126,9 +126,11 @@ class LocalEngine:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if self._reader is not None:
+            self._reader.join(timeout=2)
 
 
 def engine_for(name: str, *, ray_address: str = "", workers: int | None = None) -> Engine:

@@ -24,7 +24,7 @@ from reelforge.compose.loudness import measure_loudness, measure_output
 from reelforge.compose.processes import ProcessGroup, run_all
 from reelforge.compose.runner import Progress, RenderResult, ffmpeg_exe, verify_files
 from reelforge.compose.timeline import plan_segments
-from reelforge.errors import HashMismatchError, RenderError
+from reelforge.errors import HashMismatchError, ReelforgeError, RenderError
 from reelforge.media.probe import count_video_packets
 from reelforge.models.render_spec import RenderSpec
 from reelforge.workspace.hashing import sha256_file
@@ -42,6 +42,11 @@ class Part:
     extra: dict[str, Any] | None = None
 
     def checked(self) -> bytes:
+        if self.extra and "error" in self.extra:  # the worker's failure, sent as data (exceptions may not unpickle)
+            error = self.extra["error"]
+            failure = RenderError(error["message"], hint=error.get("hint"), file=error.get("file"))
+            failure.stderr_tail = error.get("stderrTail", "")
+            raise failure
         actual = hashlib.sha256(self.data).hexdigest()
         if actual != self.sha256:
             raise HashMismatchError(f"{self.name} arrived with sha256 {actual[:12]}…; the worker sent "
@@ -53,9 +58,29 @@ def _one(argv: list[str], what: str) -> None:
     run_all([lambda group: group.run(argv, what=what)], 1)
 
 
+def _as_data(name: str, started: float, exc: ReelforgeError) -> Part:
+    return Part(name, b"", "", time.monotonic() - started, {"error": exc.to_json()})
+
+
 def segment_part(spec_json: dict[str, Any], run_dir: str, index: int) -> Part:
     """Render segment ``index`` of the spec (runs on a worker)."""
     started = time.monotonic()
+    try:
+        return _segment(spec_json, run_dir, index, started)
+    except ReelforgeError as exc:
+        return _as_data(f"segment {index + 1}", started, exc)
+
+
+def audio_part(spec_json: dict[str, Any], run_dir: str) -> Part:
+    """The loudness-measured audio mix (runs on a worker)."""
+    started = time.monotonic()
+    try:
+        return _audio(spec_json, run_dir, started)
+    except ReelforgeError as exc:
+        return _as_data("audio", started, exc)
+
+
+def _segment(spec_json: dict[str, Any], run_dir: str, index: int, started: float) -> Part:
     spec = RenderSpec.model_validate(spec_json)
     verify_files(spec, Path(run_dir))
     segment = plan_segments(spec)[index]
@@ -67,9 +92,7 @@ def segment_part(spec_json: dict[str, Any], run_dir: str, index: int) -> Part:
     return Part(f"segment {index + 1}", data, hashlib.sha256(data).hexdigest(), time.monotonic() - started)
 
 
-def audio_part(spec_json: dict[str, Any], run_dir: str) -> Part:
-    """The loudness-measured audio mix (runs on a worker)."""
-    started = time.monotonic()
+def _audio(spec_json: dict[str, Any], run_dir: str, started: float) -> Part:
     spec = RenderSpec.model_validate(spec_json)
     verify_files(spec, Path(run_dir))
     exe = ffmpeg_exe()
