@@ -102,10 +102,16 @@ def _explainer(work: Path, seconds: int) -> Path:
     from reelforge.workspace.paths import Workspace
 
     root = _workspace(work / "model", [])
-    brief = ("How a render farm works. A long video is cut into independent segments. Each worker renders "
-             "its segments from the same render spec. The driver joins them without re-encoding. The output "
-             "bytes do not depend on how many workers took part. Costs are per segment, per join and per "
-             "transfer.")
+    brief = " ".join([
+        "How a render farm works.", "A long video is cut into independent segments.",
+        "Each worker renders its segments from the same render spec.", "The driver joins them without re-encoding.",
+        "The output bytes do not depend on how many workers took part.",
+        "Costs are per segment, per join and per transfer.", "Stills are scaled once per segment.",
+        "Transitions never straddle a cut.", "Footage stays in one process.", "Captions are burned in by libass.",
+        "The audio is mixed once and measured twice for loudness.", "The join copies streams and writes the index.",
+        "A lost worker's segment is rendered again.", "Every result is checked by its hash.",
+        "The manifest records what ran where.", "Nothing is published until it is whole.",
+    ] * max(1, seconds // 60))
     settings = resolve_settings(workspace_root=root, flags={"mode": "explainer", "duration": str(seconds),
                                                             "check": False})
     result = generate(GenerateRequest(brief=brief, settings=settings, workspace=Workspace.at(root), dry_run=True))

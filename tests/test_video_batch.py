@@ -3,6 +3,7 @@ finished lines, Ctrl-C and kill -9 of the driver."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -201,3 +202,34 @@ def test_ctrl_c_marks_unfinished_lines_interrupted(workspace: Path) -> None:
             manifest = json.loads((Path(row["runDir"]) / "manifest.json").read_text())
             assert manifest["status"] == "interrupted" and manifest["exitCode"] == 130
             assert not _final_videos(Path(row["runDir"]))
+
+
+def test_a_part_is_hash_checked_on_arrival() -> None:
+    from reelforge.errors import HashMismatchError, RenderError
+    from reelforge.pipeline.videobatch.parts import Part
+
+    good = Part("segment 1", b"abc", hashlib.sha256(b"abc").hexdigest(), 0.1)
+    assert good.checked() == b"abc"
+    with pytest.raises(HashMismatchError, match="segment 1"):
+        Part("segment 1", b"abd", good.sha256, 0.1).checked()
+    failed = Part("segment 2", b"", "", 0.1, {"error": {"message": "ffmpeg failed", "hint": "h", "stderrTail": "x"}})
+    with pytest.raises(RenderError, match="ffmpeg failed"):
+        failed.checked()
+
+
+def test_fingerprint_covers_what_makes_the_video_only(workspace: Path) -> None:
+    from reelforge.config import resolve_settings
+    from reelforge.pipeline.videobatch.plan import fingerprint
+
+    def fp(brief: str = "b", **flags: Any) -> str:
+        return fingerprint(brief, None, resolve_settings(workspace_root=workspace, flags=flags))
+
+    base = fp()
+    assert fp(engine="ray", ray_address="127.0.0.1:1", max_usd=5.0) == base  # where it runs, not what it is
+    assert fp(seed=2) != base and fp(aspect="1:1") != base and fp("c") != base
+    script = workspace / "s.json"
+    script.write_text("{}", encoding="utf-8")
+    settings = resolve_settings(workspace_root=workspace)
+    one = fingerprint("", script, settings)
+    script.write_text("{ }", encoding="utf-8")
+    assert fingerprint("", script, settings) != one
