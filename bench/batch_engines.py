@@ -75,19 +75,22 @@ def _batch(root: Path, engine: Any) -> list[dict[str, Any]]:
     return [s.to_json() for s in result.lines]
 
 
-def bench_batch(work: Path, shorts: int, address: str) -> dict[str, Any]:
+def bench_batch(work: Path, shorts: int, address: str, ray_first: bool = False) -> dict[str, Any]:
     from reelforge.pipeline.videobatch.engines import LocalEngine
     from reelforge.pipeline.videobatch.ray_engine import RayEngine
 
     topics = ["water", "sleep", "walking", "stretching", "reading", "breathing", "sunlight", "tea", "music", "notes"]
     jobs = [{"brief": f"Tip {i + 1}: {topics[i % len(topics)]} every day helps.", "seed": i, "check": False}
             for i in range(shorts)]
-    out: dict[str, Any] = {"shorts": shorts}
-    with Meter() as local:
-        local_rows = _batch(_workspace(work / "local", jobs), LocalEngine())
-    engine = RayEngine(address)
-    with Meter() as ray:
-        ray_rows = _batch(_workspace(work / "ray", jobs), engine)
+    out: dict[str, Any] = {"shorts": shorts, "order": "ray, local" if ray_first else "local, ray"}
+    local, ray = Meter(), Meter()
+    for which in (["ray", "local"] if ray_first else ["local", "ray"]):
+        if which == "local":
+            with local:
+                local_rows = _batch(_workspace(work / "local", jobs), LocalEngine())
+        else:
+            with ray:
+                ray_rows = _batch(_workspace(work / "ray", jobs), RayEngine(address))
     assert all(r["status"] == "succeeded" for r in local_rows + ray_rows)
     out["identical"] = [a["sha256"] for a in local_rows] == [b["sha256"] for b in ray_rows]
     out["local"], out["ray"] = local.row(), ray.row()
@@ -202,7 +205,7 @@ def _inside(args: argparse.Namespace) -> int:
             ray.init(address="127.0.0.1:6392", log_to_driver=False, logging_level="ERROR")
         report["rayStart"] = start.row()
         if args.shorts:
-            report["batch"] = bench_batch(work, args.shorts, "127.0.0.1:6392")
+            report["batch"] = bench_batch(work, args.shorts, "127.0.0.1:6392", args.ray_first)
             print(json.dumps(report["batch"]), flush=True)
         if args.model_seconds:
             report["model"] = bench_model(work, args.model_seconds, "127.0.0.1:6392")
@@ -223,6 +226,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shorts", type=int, default=8)
     parser.add_argument("--model-seconds", type=int, default=60)
+    parser.add_argument("--ray-first", action="store_true", help="run the ray batch before the local one")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     if os.environ.get(INSIDE) == "1":

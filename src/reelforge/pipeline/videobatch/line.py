@@ -45,7 +45,7 @@ class LineOutcome:
     spec_files: dict[str, str] = field(default_factory=dict)  # src -> sha256 the worker saw (prepared lines)
 
 
-class _SinkReporter:
+class SinkReporter:
     """A generate Reporter that forwards stage names and render progress as events."""
 
     def __init__(self, number: int, sink: EventSink) -> None:
@@ -77,7 +77,7 @@ def make_video(task: LineTask, sink: EventSink) -> LineOutcome:
                               script_path=task.script_path, yes=task.yes, on_run_dir=on_run_dir,
                               render=task.render)
     try:
-        result = generate(request, _SinkReporter(task.number, sink))
+        result = generate(request, SinkReporter(task.number, sink))
     except ReelforgeError as error:
         return LineOutcome(task.number, "interrupted" if error.exit_code == 130 else "failed",
                            run_dir=Path(error.run_dir) if error.run_dir else None, error=error.to_json(),

@@ -15,29 +15,10 @@ from typing import Any
 
 from reelforge.compose.runner import Progress, RenderResult
 from reelforge.models.render_spec import RenderSpec
-from reelforge.pipeline.videobatch.line import EventSink, LineOutcome, LineTask
+from reelforge.pipeline.videobatch.line import EventSink, LineOutcome, LineTask, SinkReporter
 from reelforge.pipeline.videobatch.parts import Part, audio_part, render_with, segment_part
 
 POLL_SEC = 0.25
-
-
-class SinkReporter:
-    """Stage names and render progress of the driver's part of a line, as batch events."""
-
-    def __init__(self, number: int, events: EventSink) -> None:
-        self.number, self.events = number, events
-
-    def stage_started(self, name: str) -> None:
-        self.events(("stage", self.number, name))
-
-    def stage_finished(self, name: str, seconds: float, detail: str) -> None:
-        pass
-
-    def progress(self, name: str, fraction: float) -> None:
-        self.events(("progress", self.number, round(fraction, 2)))
-
-    def warning(self, message: str) -> None:
-        pass
 
 
 class TasksEngine:
