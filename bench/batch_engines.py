@@ -197,9 +197,12 @@ def _inside(args: argparse.Namespace) -> int:
     report: dict[str, Any] = {"cpus": cpus, "loadStart": os.getloadavg()}
     try:
         with Meter() as start:
-            subprocess.run([ray_bin, "start", "--head", "--node-ip-address=127.0.0.1", "--port=6392",
-                            f"--num-cpus={cpus}", "--include-dashboard=false", "--disable-usage-stats",
-                            f"--temp-dir={temp}"], env=env, check=True, stdout=sys.stderr, stderr=sys.stderr)
+            head = [ray_bin, "start", "--head", "--node-ip-address=127.0.0.1", "--port=6392", f"--num-cpus={cpus}",
+                    "--include-dashboard=false", "--disable-usage-stats", f"--temp-dir={temp}"]
+            if subprocess.run(head, env=env, stdout=sys.stderr, stderr=sys.stderr).returncode:
+                # under heavy load a node can time out starting (seen twice at load ~30): stop it, try once more
+                subprocess.run([ray_bin, "stop", "--force"], env=env, capture_output=True)
+                subprocess.run(head, env=env, check=True, stdout=sys.stderr, stderr=sys.stderr)
             import ray
 
             ray.init(address="127.0.0.1:6392", log_to_driver=False, logging_level="ERROR")

@@ -77,10 +77,17 @@ def cluster() -> Iterator[str]:
     temp = tempfile.mkdtemp(prefix="rfray", dir="/tmp")  # Ray's socket paths must stay short
     address = f"127.0.0.1:{HEAD_PORT}"
     try:
-        _ray("start", "--head", "--node-ip-address=127.0.0.1", f"--port={HEAD_PORT}", "--num-cpus=1",
-             "--include-dashboard=false", "--disable-usage-stats", f"--temp-dir={temp}", env=env)
-        _ray("start", f"--address={address}", "--node-ip-address=127.0.0.1", "--num-cpus=1",
-             f"--node-manager-port={WORKER_RAYLET_PORT}", env=env)
+        for attempt in (1, 2):  # on a heavily loaded machine a node can time out starting (measured); once more
+            try:
+                _ray("start", "--head", "--node-ip-address=127.0.0.1", f"--port={HEAD_PORT}", "--num-cpus=1",
+                     "--include-dashboard=false", "--disable-usage-stats", f"--temp-dir={temp}", env=env)
+                _ray("start", f"--address={address}", "--node-ip-address=127.0.0.1", "--num-cpus=1",
+                     f"--node-manager-port={WORKER_RAYLET_PORT}", env=env)
+                break
+            except subprocess.CalledProcessError:
+                _ray("stop", "--force", env=env)
+                if attempt == 2:
+                    raise
         yield address
     finally:
         import ray
