@@ -77,7 +77,9 @@ def cluster() -> Iterator[str]:
     temp = tempfile.mkdtemp(prefix="rfray", dir="/tmp")  # Ray's socket paths must stay short
     address = f"127.0.0.1:{HEAD_PORT}"
     try:
-        for attempt in (1, 2):  # on a heavily loaded machine a node can time out starting (measured); once more
+        # Ray gives a starting node a fixed 30 s to register (ray/_private/node.py); at a load average of ~30
+        # on 2 cores that was missed (measured), so a failed start is stopped and tried again, up to 3 times
+        for attempt in (1, 2, 3):
             try:
                 _ray("start", "--head", "--node-ip-address=127.0.0.1", f"--port={HEAD_PORT}", "--num-cpus=1",
                      "--include-dashboard=false", "--disable-usage-stats", f"--temp-dir={temp}", env=env)
@@ -86,7 +88,7 @@ def cluster() -> Iterator[str]:
                 break
             except subprocess.CalledProcessError:
                 _ray("stop", "--force", env=env)
-                if attempt == 2:
+                if attempt == 3:
                     raise
         yield address
     finally:
