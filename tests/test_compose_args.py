@@ -207,3 +207,18 @@ def test_bed_is_laid_under_normalized_speech_not_normalized_with_it() -> None:
 
 def test_filter_path_escaping() -> None:
     assert escape_filter_path("/a/b's:c,d[e].ass") == "/a/b\\\\\\'s\\\\:c\\,d\\[e\\].ass"
+
+
+def test_the_feeds_key_names_what_the_pipes_carry() -> None:
+    from reelforge.compose.frame_feeds import feeds_key
+
+    spec = spec_of(encoder={"threads": 1, "segmentFrames": 10_000})
+    (seg,) = plan_segments(spec)
+    key = feeds_key(spec, seg, Path("/run"))
+    assert feeds_key(spec, seg, Path("/other")) == key  # not the run's place on disk
+    moved = spec_dict(encoder={"threads": 1, "segmentFrames": 10_000})
+    moved["scenes"][2]["visual"]["kenBurns"]["endZoom"] = 1.05
+    assert feeds_key(RenderSpec.model_validate(moved), seg, Path("/run")) != key
+    other_still = spec_dict(encoder={"threads": 1, "segmentFrames": 10_000})
+    other_still["scenes"][4]["visual"]["sha256"] = "1" * 64
+    assert feeds_key(RenderSpec.model_validate(other_still), seg, Path("/run")) != key

@@ -8,12 +8,13 @@ threads pull the frames as its graph needs them.
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from reelforge.compose.kenburns_frames import StillPlanes, frames
+from reelforge.compose.kenburns_frames import DRAWING_VERSION, StillPlanes, frames
 from reelforge.compose.processes import FrameProgress, ProcessGroup
 from reelforge.compose.segment_graph import FEED_FD, FrameFeed, segment_graph, still_cover_filter
 from reelforge.compose.timeline import Segment, scene_clips
@@ -50,6 +51,20 @@ class StillCache:
             return StillPlanes.from_yuv420p(raw.read_bytes(), w, h)
         finally:
             raw.unlink(missing_ok=True)
+
+
+def feeds_key(spec: RenderSpec, segment: Segment, run_dir: Path) -> str:
+    """What a segment's Ken Burns feeds draw, as text (the argv names only pipes): for a cache key beside
+    the argv. Changes with the still's bytes, the move, the stretch, the frame size and the drawing code."""
+    clips = scene_clips(spec)
+    parts = []
+    for f in segment_graph(spec, segment, run_dir).feeds:
+        visual = spec.scenes[f.scene].visual
+        kb = visual.ken_burns
+        parts.append({"still": visual.sha256, "move": kb.to_json_dict() if kb else None,
+                      "moveFrames": clips[f.scene].frames, "offset": f.offset, "count": f.count})
+    size = f"{spec.dimensions.width}x{spec.dimensions.height}"
+    return json.dumps({"drawing": DRAWING_VERSION, "size": size, "feeds": parts}, sort_keys=True)
 
 
 def with_feed_fds(argv: list[str], fds: Sequence[int]) -> list[str]:

@@ -23,6 +23,7 @@ import numpy as np
 
 from reelforge.models.render_spec import KenBurns
 
+DRAWING_VERSION = "bilinear-1x/1"  # change when the drawn bytes change (segment cache keys include it)
 PAD = 48  # replicated border around each plane: ROI origins may sit left of / above the still
 MAX_EXTRA = 64  # most columns (rows) drawn and dropped to reach a sub-pixel origin
 EXACT = 1 / 40  # source px: a resize origin this close counts as exact (warpAffine itself rounds to 1/32)
