@@ -21,12 +21,15 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from reelforge.compose.kenburns import source_size, still_zoom_chain, zoompan_filter
+from reelforge.compose.kenburns_frames import StillPlanes
+from reelforge.compose.kenburns_frames import frames as kb_frames
 from reelforge.compose.runner import ffmpeg_exe
 from reelforge.models.render_spec import KenBurns
 
@@ -155,6 +158,9 @@ CANDIDATES: dict[str, Callable[[KenBurns, int], str]] = {
 }
 
 
+DRAWN = "drawn_1x"  # compose/kenburns_frames.py: one bilinear pass per plane of the 1x still, in Python
+
+
 def register(name: str, fn: Callable[[KenBurns, int], str]) -> None:
     CANDIDATES[name] = fn
 
@@ -170,9 +176,10 @@ def render_gray(still: Path, chain: str, frames: int) -> np.ndarray:
     return np.frombuffer(out.stdout, np.uint8).reshape(frames, H, W).astype(np.float64)
 
 
-def patch_errors(frame: np.ndarray, kb: KenBurns, frames: int, n: int) -> np.ndarray:
-    """(9, 2) position error of each patch in output px (Lucas-Kanade with gain and offset)."""
-    errs = []
+def patch_errors(frame: np.ndarray, kb: KenBurns, frames: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(9, 2) position error of each patch in output px (Lucas-Kanade with gain and offset), and the 9
+    gains (contrast kept against the ideal frame: lower is blurrier)."""
+    errs, gains = [], []
     for cy in (H * 0.2, H * 0.5, H * 0.8):
         for cx in (W * 0.2, W * 0.5, W * 0.8):
             x0, y0 = int(cx) - PATCH // 2, int(cy) - PATCH // 2
@@ -191,14 +198,66 @@ def patch_errors(frame: np.ndarray, kb: KenBurns, frames: int, n: int) -> np.nda
                 gain = sol[2]
                 d += sol[:2] / gain
             errs.append(d.copy())
-    return np.array(errs)
+            gains.append(gain)
+    return np.array(errs), np.array(gains)
+
+
+def judder_of(video: np.ndarray, frames: int) -> dict[str, float]:
+    per = [patch_errors(video[n], MOVE, frames, n) for n in range(frames)]
+    e = np.array([p[0] for p in per])  # (frames, 9, 2)
+    g = np.array([p[1] for p in per])  # (frames, 9)
+    step = np.diff(e, axis=0)
+    # gain: mean contrast kept (sharpness); gainJitter: its frame-to-frame change (sharpness pulsing)
+    return {"judderPx": round(float(np.std(step)), 4), "maxErrPx": round(float(np.abs(e).max()), 3),
+            "gain": round(float(g.mean()), 4), "gainJitter": round(float(np.std(np.diff(g, axis=0))), 4)}
 
 
 def judder(still: Path, chain: str, frames: int) -> dict[str, float]:
-    video = render_gray(still, chain, frames)
-    e = np.array([patch_errors(video[n], MOVE, frames, n) for n in range(frames)])  # (frames, 9, 2)
-    step = np.diff(e, axis=0)
-    return {"judderPx": round(float(np.std(step)), 4), "maxErrPx": round(float(np.abs(e).max()), 3)}
+    return judder_of(render_gray(still, chain, frames), frames)
+
+
+# ---- drawn in Python (compose/kenburns_frames.py), piped to ffmpeg as raw frames ----------------------
+
+def still_planes(still: Path) -> StillPlanes:
+    """The production still preparation: lanczos to 1x, BT.709 TV range, yuv420p."""
+    raw = subprocess.run([ffmpeg_exe(), "-v", "error", "-nostdin", "-f", "image2", "-pattern_type", "none",
+                          "-i", str(still), "-vf", PREP.format(w=W, h=H), "-frames:v", "1", "-f", "rawvideo",
+                          "-pix_fmt", "yuv420p", "-"], capture_output=True, check=True).stdout
+    return StillPlanes.from_yuv420p(raw, W, H)
+
+
+def drawn_video(still: Path, frames: int) -> np.ndarray:
+    planes = still_planes(still)
+    out = np.empty((frames, H, W), np.float64)
+    for n, frame in enumerate(kb_frames(planes, MOVE, frames, W, H, count=frames)):
+        out[n] = np.frombuffer(frame, np.uint8)[:W * H].reshape(H, W)
+    return out
+
+
+def drawn_cost_ms(still: Path, frames: int, runs: int) -> float:
+    """CPU (this process) per frame to draw the frames, plus ffmpeg's utime per frame to take them in as
+    rawvideo from a pipe (what the segment process pays instead of the zoom)."""
+    planes = still_planes(still)
+    per = []
+    for _ in range(runs):
+        t = time.process_time()
+        for _f in kb_frames(planes, MOVE, frames, W, H, count=frames):
+            pass
+        draw = (time.process_time() - t) / frames
+        proc = subprocess.Popen(["nice", "-n", "5", ffmpeg_exe(), "-benchmark", "-hide_banner", "-nostats",
+                                 "-nostdin", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{W}x{H}",
+                                 "-framerate", "30", "-i", "pipe:0", "-f", "null", "-"],
+                                stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=False)
+        assert proc.stdin is not None
+        for f in kb_frames(planes, MOVE, frames, W, H, count=frames):
+            proc.stdin.write(f)
+        proc.stdin.close()
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        proc.wait()
+        m = re.search(r"utime=([\d.]+)s", err)
+        ingest = float(m.group(1)) / frames if m else 0.0
+        per.append((draw + ingest) * 1000)
+    return round(statistics.median(per), 2)
 
 
 def utime(still: Path, chain: str, frames: int) -> float:
@@ -228,17 +287,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default="")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
-    names = [n for n in args.only.split(",") if n] or list(CANDIDATES)
+    names = [n for n in args.only.split(",") if n] or [*CANDIDATES, DRAWN]
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         still = Path(tmp) / "texture.png"
         write_still(still)
         for name in names:
-            fn = CANDIDATES[name]
-            row = judder(still, fn(MOVE, args.frames), args.frames)
-            row["msPerFrame"] = cost_ms(still, lambda n, fn=fn: fn(MOVE, n), args.frames, args.runs)
+            if name == DRAWN:
+                row = judder_of(drawn_video(still, args.frames), args.frames)
+                row["msPerFrame"] = drawn_cost_ms(still, args.frames, args.runs)
+            else:
+                fn = CANDIDATES[name]
+                row = judder(still, fn(MOVE, args.frames), args.frames)
+                row["msPerFrame"] = cost_ms(still, lambda n, fn=fn: fn(MOVE, n), args.frames, args.runs)
             results[name] = row
             print(f"{name:24s} judder {row['judderPx']:.4f} px  maxErr {row['maxErrPx']:.3f} px  "
+                  f"gain {row['gain']:.3f} (jitter {row['gainJitter']:.4f})  "
                   f"cost {row['msPerFrame']:.2f} ms/frame", flush=True)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))

@@ -13,7 +13,7 @@ Each variant runs in its own worker process; the parent samples the worker's pro
 x realtime, A/B and A/C time ratios. Inputs are generated here (no downloads).
 
     /work/venv/bin/python bench/render_short.py [--seconds 60] [--runs 3] [--b-runs N] [--skip-b]
-        [--json out.json] [--no-profile] [--pyspy-b SEC]
+        [--json out.json] [--no-profile] [--pyspy-b SEC] [--baseline-src DIR]
 
 B takes ~13 min per 60 s render on 2 cores; --b-runs N keeps it to the first N rounds. Results and how to
 read them: bench/RESULTS.md.
@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -173,20 +174,28 @@ class TreeSampler:
             self._stop.wait(self.interval)
 
 
+def cpu_seconds() -> float:
+    """user + system CPU of this process and of its waited-for children."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def cpu_ticks() -> tuple[int, int]:
     """(all, steal) jiffies of /proc/stat: on a VM, steal is CPU time the host gave to someone else."""
     fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     return sum(fields[:8]), fields[7]
 
 
-def run_worker(kind: str, run: Path, extra: list[str] | None = None) -> dict[str, Any]:
+def run_worker(kind: str, run: Path, extra: list[str] | None = None, src: Path | None = None) -> dict[str, Any]:
     """Run ``--worker kind`` in a child process, sampling its tree; return its JSON line plus memory and
-    the share of CPU time the hypervisor stole meanwhile."""
-    argv = [sys.executable, str(HERE), "--worker", kind, "--workdir", str(run), *(extra or [])]
+    the share of CPU time the hypervisor stole meanwhile. ``src``: import reelforge from there instead
+    (A0, the baseline A)."""
+    argv = [sys.executable, str(HERE), "--worker", kind[0], "--workdir", str(run), *(extra or [])]
+    env = {**os.environ, "PYTHONPATH": str(src)} if src is not None else None
     load = round(os.getloadavg()[0], 2)
     started = time.monotonic()
     all0, steal0 = cpu_ticks()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     with TreeSampler(proc.pid) as sampler:
         out, err = proc.communicate()
     wall = time.monotonic() - started
@@ -307,13 +316,14 @@ def median(rows: list[dict[str, Any]], key: str) -> float:
 
 
 def summarize(results: list[dict[str, Any]], seconds: int) -> dict[str, Any]:
-    by = {k: [r for r in results if r["kind"] == k] for k in "ABC"}
+    by = {k: [r for r in results if r["kind"] == k] for k in ("A", "B", "C", "A0")}
     out: dict[str, Any] = {"videoSec": seconds}
     for k, rows in by.items():
         if rows:
             med = median(rows, "seconds")
             out[k] = {"runs": len(rows), "medianSec": round(med, 2), "xRealtime": round(seconds / med, 2),
                       "allSec": [r["seconds"] for r in rows],
+                      "medianCpuSec": round(median(rows, "cpuSec"), 2), "allCpuSec": [r["cpuSec"] for r in rows],
                       "peakLargestMB": max(r["peakLargestMB"] for r in rows),
                       "largestProcess": by[k][0]["largestProcess"],
                       "peakTreeMB": max(r["peakTreeMB"] for r in rows)}
@@ -321,6 +331,10 @@ def summarize(results: list[dict[str, Any]], seconds: int) -> dict[str, Any]:
         out["B_over_A"] = round(median(by["B"], "seconds") / median(by["A"], "seconds"), 2)
     if by["A"] and by["C"]:
         out["A_over_C"] = round(median(by["A"], "seconds") / median(by["C"], "seconds"), 2)
+        out["A_over_C_cpu"] = round(median(by["A"], "cpuSec") / median(by["C"], "cpuSec"), 2)
+    if by["A0"] and by["C"]:
+        out["A0_over_C"] = round(median(by["A0"], "seconds") / median(by["C"], "seconds"), 2)
+        out["A0_over_C_cpu"] = round(median(by["A0"], "cpuSec") / median(by["C"], "cpuSec"), 2)
     if by["A"]:
         out["A_stagesMedian"] = {s: round(statistics.median(r["stages"].get(s, 0.0) for r in by["A"]), 2)
                                  for s in by["A"][0]["stages"]}
@@ -352,12 +366,17 @@ def main() -> int:
     parser.add_argument("--pyspy-b", type=int, default=0, metavar="SEC",
                         help="also profile B with py-spy on a SEC-second short (0: skip)")
     parser.add_argument("--worker", choices=["A", "B", "C"], help=argparse.SUPPRESS)
+    parser.add_argument("--baseline-src", type=Path, metavar="DIR",
+                        help="also run A0: A with reelforge imported from DIR (e.g. main's src), before A")
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         fns = {"A": lambda: worker_a(args.workdir), "B": lambda: worker_b(args.workdir),
                "C": lambda: worker_c(args.workdir, args.input)}
-        print(json.dumps(fns[args.worker]()))
+        before = cpu_seconds()
+        result = fns[args.worker]()
+        result["cpuSec"] = round(cpu_seconds() - before, 2)  # this worker and every child it waited for
+        print(json.dumps(result))
         return 0
 
     tmp = args.workdir or Path(tempfile.mkdtemp(prefix="rf-bench-"))
@@ -370,7 +389,9 @@ def main() -> int:
     intermediate: Path | None = None
     for k in range(args.runs):
         with_b = not args.skip_b and (args.b_runs is None or k < args.b_runs)
-        order = ["A"] + (["B"] if with_b else []) + ([] if args.skip_c else ["C"])
+        # A0 first: C's intermediate is made from the output the last A wrote
+        order = ((["A0"] if args.baseline_src else []) + ["A"] + (["B"] if with_b else [])
+                 + ([] if args.skip_c else ["C"]))
         for kind in order:
             if kind == "C" and intermediate is None:
                 t1 = time.monotonic()
@@ -378,10 +399,11 @@ def main() -> int:
                 print(f"  C intermediate ({args.intermediate}, untimed): {time.monotonic() - t1:.1f} s, "
                       f"{sum(f.stat().st_size for f in intermediate.iterdir()) / 2**20:.0f} MB", flush=True)
             extra = ["--input", str(intermediate)] if kind == "C" else None
-            r = run_worker(kind, tmp, extra)
+            r = run_worker(kind, tmp, extra, args.baseline_src if kind == "A0" else None)
             r["round"] = k + 1
             results.append(r)
-            print(f"round {k + 1} {kind}: {r['seconds']:.1f} s = {args.seconds / r['seconds']:.2f}x realtime; "
+            print(f"round {k + 1} {kind}: {r['seconds']:.1f} s = {args.seconds / r['seconds']:.2f}x realtime, "
+                  f"{r['cpuSec']:.1f} CPU-s, load {r['load1AtStart']}; "
                   f"peak RSS {r['peakLargestMB']} MB ({r['largestProcess']}), tree {r['peakTreeMB']} MB, "
                   f"steal {r['stealPct']} %"
                   + (f"; stages {r['stages']}" if kind == "A" else ""), flush=True)

@@ -68,16 +68,19 @@ def test_every_still_is_one_decoded_frame_and_expanded_once() -> None:
     (seg,) = plan_segments(spec)
     g = segment_graph(spec, seg, Path("/run"))
     assert "-loop" not in g.inputs  # never `-loop 1`: that re-decodes the PNG every frame
-    assert g.inputs.count("-pattern_type") == 4  # four still inputs, each read as a single image
-    assert g.graph.count("scale=2160:3840") == 3  # the three Ken Burns stills, upscaled once each
-    # scene 0: solo + the fade out; scene 2: slide in + solo; scene 4: wipe in + solo
-    assert g.graph.count("extractplanes=y+u+v") == 6 and g.graph.count("zoompan=") == 18
+    assert g.inputs.count("-pattern_type") == 1  # the static still, read as a single image
     # the static still (scene 1): its slide-in frames (13), its solo (78 = 90 - 12 out) and the tail of
     # its slide-out (12 + 2) are one decoded frame repeated
     assert [int(n) for n in re.findall(r"loop=loop=(\d+):size=1", g.graph)] == [15, 77, 13]
-    # each Ken Burns stretch draws exactly its frames, at its place in the move
-    assert [int(d) for d in re.findall(r"zoompan=[^,;]*?:d=(\d+)", g.graph)[::3]] == [75, 17, 13, 90, 10, 90]
-    assert "(on/89)" in g.graph and "((on+75)/89)" in g.graph and "((on+12)/101)" in g.graph
+    # the three Ken Burns stills: no zoom in the graph; each stretch is a raw feed drawn in Python, at its
+    # place in the move (scene 0: solo + the fade out; scene 2: slide in + solo; scene 4: wipe in + solo)
+    assert "zoompan" not in g.graph and "scale=2160" not in g.graph
+    assert [(f.scene, f.offset, f.count) for f in g.feeds] == [
+        (0, 0, 75), (0, 75, 17), (2, 0, 13), (2, 12, 90), (4, 0, 10), (4, 9, 90)]
+    assert [f.fd for f in g.feeds] == [3, 4, 5, 6, 7, 8]
+    pipes = [g.inputs[i + 1] for i, a in enumerate(g.inputs) if a == "-i" and g.inputs[i + 1].startswith("pipe:")]
+    assert pipes == [f"pipe:{fd}" for fd in range(3, 9)]
+    assert g.graph.count("rawvideo") == 0 and g.inputs.count("rawvideo") == 6
 
 
 def test_pieces_cover_the_output_once_and_mix_only_transition_frames() -> None:
@@ -204,3 +207,18 @@ def test_bed_is_laid_under_normalized_speech_not_normalized_with_it() -> None:
 
 def test_filter_path_escaping() -> None:
     assert escape_filter_path("/a/b's:c,d[e].ass") == "/a/b\\\\\\'s\\\\:c\\,d\\[e\\].ass"
+
+
+def test_the_feeds_key_names_what_the_pipes_carry() -> None:
+    from reelforge.compose.frame_feeds import feeds_key
+
+    spec = spec_of(encoder={"threads": 1, "segmentFrames": 10_000})
+    (seg,) = plan_segments(spec)
+    key = feeds_key(spec, seg, Path("/run"))
+    assert feeds_key(spec, seg, Path("/other")) == key  # not the run's place on disk
+    moved = spec_dict(encoder={"threads": 1, "segmentFrames": 10_000})
+    moved["scenes"][2]["visual"]["kenBurns"]["endZoom"] = 1.05
+    assert feeds_key(RenderSpec.model_validate(moved), seg, Path("/run")) != key
+    other_still = spec_dict(encoder={"threads": 1, "segmentFrames": 10_000})
+    other_still["scenes"][4]["visual"]["sha256"] = "1" * 64
+    assert feeds_key(RenderSpec.model_validate(other_still), seg, Path("/run")) != key

@@ -3,13 +3,13 @@ depend on how many segments run at once."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import imageio_ffmpeg
 import pytest
 
-from reelforge.compose.processes import default_jobs
+from reelforge.compose.frame_feeds import StillCache, run_segment
+from reelforge.compose.processes import default_jobs, run_all
 from reelforge.compose.runner import render
 from reelforge.compose.segment_graph import segment_graph
 from reelforge.compose.timeline import plan_segments
@@ -19,16 +19,22 @@ from tests.fakes.tiny_run import make_tiny_run
 
 
 def raw_frames(spec: RenderSpec, run: Path, target: int) -> tuple[bytes, int]:
-    """Every segment's graph output as raw yuv420p (no encoder), joined; and the segment count."""
+    """Every segment's graph output as raw yuv420p (no encoder), joined; and the segment count. Ken Burns
+    frames come through the production feeds (compose/frame_feeds.py)."""
     spec = spec.model_copy(update={"encoder": spec.encoder.model_copy(update={"segment_frames": target})})
     out = b""
     segments = plan_segments(spec)
+    exe = imageio_ffmpeg.get_ffmpeg_exe()
+    work = run / f".raw-{target}"
+    work.mkdir()
+    stills = StillCache(spec, run, work, exe)
     for seg in segments:
         g = segment_graph(spec, seg, run)
-        proc = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-nostdin", *g.inputs,
-                               "-filter_complex", g.graph, "-map", "[vout]", "-frames:v", str(seg.frames),
-                               "-f", "rawvideo", "-pix_fmt", "yuv420p", "-"], capture_output=True, check=True)
-        out += proc.stdout
+        raw = work / f"segment-{seg.index}.yuv"
+        argv = [exe, "-v", "error", "-nostdin", *g.inputs, "-filter_complex", g.graph, "-map", "[vout]",
+                "-frames:v", str(seg.frames), "-f", "rawvideo", "-pix_fmt", "yuv420p", str(raw)]
+        run_all([lambda group, seg=seg, argv=argv: run_segment(group, spec, seg, run, argv, stills, what="raw")], 1)
+        out += raw.read_bytes()
     return out, len(segments)
 
 

@@ -42,7 +42,8 @@ def video_encode_options(spec: RenderSpec) -> list[str]:
 
 
 def build_segment_args(spec: RenderSpec, segment: Segment, run_dir: Path, out: Path, ffmpeg: str) -> list[str]:
-    """One segment's frames, video only, as an mp4 that starts with a keyframe."""
+    """One segment's frames, video only, as an mp4 that starts with a keyframe. Ken Burns stills are read
+    from pipes named pipe:3, pipe:4, ... (segment_graph.FEED_FD); compose/frame_feeds.py runs it."""
     g = segment_graph(spec, segment, run_dir)
     return [ffmpeg, "-hide_banner", "-nostdin", "-y", *g.inputs, "-filter_complex", g.graph, "-map", "[vout]",
             *video_encode_options(spec), "-frames:v", str(segment.frames), "-an", *BITEXACT, "-f", "mp4", str(out)]

@@ -115,16 +115,21 @@ class ProcessGroup:
         self._live: set[subprocess.Popen[str]] = set()
         self.stopped = False
 
-    def run(self, argv: list[str], *, what: str, on_frame: FrameProgress | None = None) -> str:
-        """Run one ffmpeg to the end; return its stderr tail. RenderError names ``what`` on failure."""
+    def run(self, argv: list[str], *, what: str, on_frame: FrameProgress | None = None,
+            pass_fds: Sequence[int] = (), on_start: Callable[[], None] | None = None) -> str:
+        """Run one ffmpeg to the end; return its stderr tail. RenderError names ``what`` on failure.
+        ``pass_fds`` are handed to the child; ``on_start`` runs once it has started (e.g. to feed it)."""
         full = [*argv[:1], "-progress", "pipe:1", "-nostats", *argv[1:]]
         tail: collections.deque[str] = collections.deque(maxlen=80)
         with self._lock:
             if self.stopped:
                 raise InterruptedRunError("render stopped")
             proc = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    stdin=subprocess.DEVNULL, text=True, bufsize=1, preexec_fn=die_with_parent())
+                                    stdin=subprocess.DEVNULL, text=True, bufsize=1, preexec_fn=die_with_parent(),
+                                    pass_fds=tuple(pass_fds))
             self._live.add(proc)
+        if on_start is not None:
+            on_start()
         assert proc.stdout is not None and proc.stderr is not None
         drainer = threading.Thread(target=_drain, args=(proc.stderr, tail), daemon=True)
         drainer.start()

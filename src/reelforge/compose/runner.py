@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.compose.ffmpeg_args import build_audio_args, build_mux_args, build_segment_args, concat_list
+from reelforge.compose.frame_feeds import StillCache, run_segment
 from reelforge.compose.loudness import measure_loudness, measure_output
 from reelforge.compose.processes import ProcessGroup, default_jobs, run_all
 from reelforge.compose.stale import sweep_stale_render_files
@@ -102,11 +103,14 @@ def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
         pass1 = measure_loudness(spec, run_dir, exe, run=lambda argv: group.run(argv, what="loudness measurement"))
         group.run(build_audio_args(spec, run_dir, audio, exe, loudnorm=pass1), what="the audio mix")
 
+    stills = StillCache(spec, run_dir, work, exe)
+
     def segment_task(k: int) -> Callable[[ProcessGroup], None]:
         def task(group: ProcessGroup) -> None:
             argv = build_segment_args(spec, segments[k], run_dir, seg_files[k], exe)
-            group.run(argv, what=f"segment {k + 1} of {len(segments)} (frames {segments[k].start}-"
-                                 f"{segments[k].end - 1})", on_frame=lambda f: report(k, f))
+            run_segment(group, spec, segments[k], run_dir, argv, stills,
+                        what=f"segment {k + 1} of {len(segments)} (frames {segments[k].start}-"
+                             f"{segments[k].end - 1})", on_frame=lambda f: report(k, f))
         return task
 
     mux = build_mux_args(spec, work / "segments.txt", audio, tmp, exe)

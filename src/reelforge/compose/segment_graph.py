@@ -8,11 +8,12 @@ draws the right captions, and tagged BT.709.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from reelforge.compose.filter_text import escape_filter_path, seconds
-from reelforge.compose.kenburns import source_size, still_zoom_chain, zoompan_video_filter
+from reelforge.compose.kenburns import zoompan_video_filter
 from reelforge.compose.timeline import XFADE_TAIL, Piece, SceneClip, Segment, scene_clips
 from reelforge.errors import InvalidInputError
 from reelforge.models.render_spec import RenderSpec, SceneSpec, Transition
@@ -35,9 +36,21 @@ class Use:
 
 
 @dataclass(frozen=True)
+class FrameFeed:
+    """Raw frames this process reads from a pipe (input ``pipe:fd``): ``count`` frames of scene ``scene``'s
+    Ken Burns move starting ``offset`` frames into its clip, drawn by compose/kenburns_frames.py."""
+
+    scene: int
+    offset: int
+    count: int
+    fd: int
+
+
+@dataclass(frozen=True)
 class SegmentGraph:
     inputs: list[str]
     graph: str  # ends in [vout]
+    feeds: tuple[FrameFeed, ...] = ()
 
 
 def xfade_name(t: Transition) -> str:
@@ -64,25 +77,27 @@ def _split(n: int, names: list[str]) -> str:
     return f"split={n}" + "".join(f"[{x}]" for x in names)
 
 
-def _still_chains(scene: SceneSpec, clip: SceneClip, uses: list[Use], w: int, h: int, idx: int) -> list[str]:
+def still_cover_filter(w: int, h: int) -> str:
+    """A still scaled once to cover w x h (lanczos), centre-cropped, BT.709 TV-range yuv420p."""
+    return (f"scale={w}:{h}:force_original_aspect_ratio=increase:flags=lanczos:{_COLOUR},"
+            f"crop={w}:{h},setsar=1,format=yuv420p")
+
+
+def _still_chains(uses: list[Use], w: int, h: int, idx: int, inp: int) -> list[str]:
+    """A still without Ken Burns (input ``inp``): scaled once; each use repeats the one frame (never
+    re-decoded or re-scaled per frame)."""
     names = [f"c{idx}u{k}" for k in range(len(uses))]
-    kb = scene.visual.ken_burns
-    if kb is None:
-        # scaled once; each use repeats the one frame (never re-decoded or re-scaled per frame)
-        chains = [f"[{idx}:v]scale={w}:{h}:force_original_aspect_ratio=increase:flags=lanczos:{_COLOUR},"
-                  f"crop={w}:{h},setsar=1,format=yuv420p,{_split(len(uses), [n + 's' for n in names])}"]
-        chains += [f"[{n}s]loop=loop={u.count - 1}:size=1:start=0,settb=1/30,setpts=N,fps=30[{n}]"
-                   for n, u in zip(names, uses, strict=True)]
-        return chains
-    uw, uh = source_size(w, h)
-    chains = [f"[{idx}:v]scale={uw}:{uh}:force_original_aspect_ratio=increase:flags=lanczos:{_COLOUR},"
-              f"crop={uw}:{uh},setsar=1,format=yuv420p,{_split(len(uses), [n + 's' for n in names])}"]
-    for n, u in zip(names, uses, strict=True):
-        chains.append(still_zoom_chain(f"{n}s", n, kb, clip.frames, w, h, count=u.count, offset=u.offset))
+    chains = [f"[{inp}:v]{still_cover_filter(w, h)},{_split(len(uses), [n + 's' for n in names])}"]
+    chains += [f"[{n}s]loop=loop={u.count - 1}:size=1:start=0,settb=1/30,setpts=N,fps=30[{n}]"
+               for n, u in zip(names, uses, strict=True)]
     return chains
 
 
-def _video_chains(scene: SceneSpec, clip: SceneClip, uses: list[Use], w: int, h: int, idx: int,
+def _feed_input(w: int, h: int, fd: int) -> list[str]:
+    return ["-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{w}x{h}", "-framerate", "30", "-i", f"pipe:{fd}"]
+
+
+def _video_chains(scene: SceneSpec, clip: SceneClip, uses: list[Use], w: int, h: int, idx: int, inp: int,
                   background: str) -> list[str]:
     if scene.visual.provider == CAPTURE_PROVIDER:
         # footage (a screen recording) is shown whole: fit inside the frame and pad, never crop
@@ -92,7 +107,7 @@ def _video_chains(scene: SceneSpec, clip: SceneClip, uses: list[Use], w: int, h:
         fit = f"scale={w}:{h}:force_original_aspect_ratio=increase:flags=bicubic:{_COLOUR},crop={w}:{h}"
     names = [f"c{idx}u{k}" for k in range(len(uses))]
     end = max(u.end for u in uses)
-    chains = [f"[{idx}:v]fps=30,tpad=stop=-1:stop_mode=clone,trim=end_frame={end},setpts=PTS-STARTPTS,"
+    chains = [f"[{inp}:v]fps=30,tpad=stop=-1:stop_mode=clone,trim=end_frame={end},setpts=PTS-STARTPTS,"
               f"{fit},setsar=1,format=yuv420p,{_split(len(uses), [n + 's' for n in names])}"]
     kb = scene.visual.ken_burns
     for n, u in zip(names, uses, strict=True):
@@ -150,19 +165,37 @@ def captions_filter(spec: RenderSpec, run_dir: Path) -> str | None:
     return sub
 
 
-def segment_graph(spec: RenderSpec, segment: Segment, run_dir: Path) -> SegmentGraph:
+FEED_FD = 3  # the pipe fd feed k is named by when the caller gives none (argv stays the same run to run)
+
+
+def segment_graph(spec: RenderSpec, segment: Segment, run_dir: Path,
+                  feed_fds: Sequence[int] | None = None) -> SegmentGraph:
+    """The segment's inputs and graph. Ken Burns stills come in as raw frames on pipes (``feeds``), one per
+    use; ``feed_fds`` names their fds (default FEED_FD, FEED_FD + 1, ...)."""
     w, h = spec.dimensions.width, spec.dimensions.height
     clips = scene_clips(spec)
     uses = _uses(segment)
     inputs: list[str] = []
     chains: list[str] = []
+    feeds: list[FrameFeed] = []
+    n_inputs = 0
     for idx, scene_index in enumerate(uses):
         scene, clip = spec.scenes[scene_index], clips[scene_index]
+        if scene.visual.type == "image" and scene.visual.ken_burns is not None:
+            for k, u in enumerate(uses[scene_index]):
+                fd = feed_fds[len(feeds)] if feed_fds is not None else FEED_FD + len(feeds)
+                feeds.append(FrameFeed(scene_index, u.offset, u.count, fd))
+                inputs += _feed_input(w, h, fd)
+                # tagged as the scaled stills are, so concat/xfade never convert between the two
+                chains.append(f"[{n_inputs}:v]setparams=colorspace=bt709:range=tv,setsar=1[c{idx}u{k}]")
+                n_inputs += 1
+            continue
         inputs += _input_args(scene, clip, uses[scene_index], run_dir)
         if scene.visual.type == "image":
-            chains += _still_chains(scene, clip, uses[scene_index], w, h, idx)
+            chains += _still_chains(uses[scene_index], w, h, idx, n_inputs)
         else:
-            chains += _video_chains(scene, clip, uses[scene_index], w, h, idx, spec.background)
+            chains += _video_chains(scene, clip, uses[scene_index], w, h, idx, n_inputs, spec.background)
+        n_inputs += 1
     # hand the use labels out to the pieces in order
     slot = {s: 0 for s in uses}
     index_of = {s: i for i, s in enumerate(uses)}
@@ -190,4 +223,4 @@ def segment_graph(spec: RenderSpec, segment: Segment, run_dir: Path) -> SegmentG
     tail += (",setpts=N,setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709:range=tv,"
              "format=yuv420p[vout]")
     chains.append(tail)
-    return SegmentGraph(inputs, ";".join(chains))
+    return SegmentGraph(inputs, ";".join(chains), tuple(feeds))

@@ -29,6 +29,7 @@ from reelforge.pipeline.decisions import (
 from reelforge.pipeline.demo import DemoRequest, build_polish_spec, capture_visuals, run_demo
 from reelforge.pipeline.language import check_voice_speaks, settle_locale
 from reelforge.pipeline.music_stage import music_choice
+from reelforge.pipeline.overlap import side_by_side
 from reelforge.pipeline.pacing import pacing_for
 from reelforge.pipeline.progress import Reporter, SilentReporter
 from reelforge.pipeline.recorder import RunRecorder, StageOutcome
@@ -204,13 +205,16 @@ def _run(request: GenerateRequest, script_source: str, script: Script, plan: Wri
     _cost_checkpoint(cost, settings, decisions, decider, recorder)
 
     pacing = pacing_for(script_source, breath_sec=settings["breath"], duration_setting=settings["duration"])
-    narration = stages.run_narration(script, run_dir, settings, recorder, report, pacing=pacing,
-                                     cache_root=request.workspace.internal / "cache" / "narration")
+    def narrate(rec: RunRecorder) -> stages.Narration:
+        return stages.run_narration(script, run_dir, settings, rec, report, pacing=pacing,
+                                    cache_root=request.workspace.internal / "cache" / "narration")
+
     if demo is not None:  # --polish: every scene shows its stretch of the footage
-        visuals = capture_visuals(script, demo.capture)
-    else:
-        visuals = stages.run_visuals(script, run_dir, settings, recorder, report, workspace=request.workspace,
-                                     media_dir=request.media_dir, dry_run=request.dry_run)
+        narration, visuals = narrate(recorder), capture_visuals(script, demo.capture)
+    else:  # narration and visuals need only the script: made side by side
+        narration, visuals = side_by_side(recorder, narrate, lambda rec: stages.run_visuals(
+            script, run_dir, settings, rec, report, workspace=request.workspace, media_dir=request.media_dir,
+            dry_run=request.dry_run))
     captions = stages.run_captions(narration.timing, script, run_dir, settings, recorder, report)
     seconds = max([narration.timing.total_sec, *(seg.end_sec for seg in narration.timing.segments)])
     music = stages.run_music(run_dir, settings, script, recorder, request.workspace, seconds=seconds)
