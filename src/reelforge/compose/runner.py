@@ -16,9 +16,9 @@ from typing import Any
 from reelforge.compose.ffmpeg_args import build_audio_args, build_mux_args, build_segment_args, concat_list
 from reelforge.compose.frame_feeds import StillCache, run_segment
 from reelforge.compose.loudness import measure_loudness, measure_output
-from reelforge.compose.processes import ProcessGroup, default_jobs, run_all
+from reelforge.compose.processes import FrameProgress, ProcessGroup, default_jobs, run_all
 from reelforge.compose.stale import sweep_stale_render_files
-from reelforge.compose.timeline import plan_segments
+from reelforge.compose.timeline import Segment, plan_segments
 from reelforge.errors import HashMismatchError, NotFoundError, RenderError
 from reelforge.media.probe import count_video_packets
 from reelforge.models.render_spec import RenderSpec
@@ -69,6 +69,13 @@ def verify_files(spec: RenderSpec, run_dir: Path) -> None:
                 file=str(path))
 
 
+def render_segment(group: ProcessGroup, spec: RenderSpec, segment: Segment, run_dir: Path, out: Path,
+                   stills: StillCache, ffmpeg: str, *, what: str, on_frame: FrameProgress | None = None) -> None:
+    """One segment's video to ``out``: the one way a segment is made, here and on batch/Ray workers."""
+    argv = build_segment_args(spec, segment, run_dir, out, ffmpeg)
+    run_segment(group, spec, segment, run_dir, argv, stills, what=what, on_frame=on_frame)
+
+
 def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
            ffmpeg: str | None = None, measure: bool = True, jobs: int | None = None) -> RenderResult:
     """Render ``spec`` to ``run_dir/spec.output``. The final name appears only when the file is complete.
@@ -107,10 +114,9 @@ def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
 
     def segment_task(k: int) -> Callable[[ProcessGroup], None]:
         def task(group: ProcessGroup) -> None:
-            argv = build_segment_args(spec, segments[k], run_dir, seg_files[k], exe)
-            run_segment(group, spec, segments[k], run_dir, argv, stills,
-                        what=f"segment {k + 1} of {len(segments)} (frames {segments[k].start}-"
-                             f"{segments[k].end - 1})", on_frame=lambda f: report(k, f))
+            render_segment(group, spec, segments[k], run_dir, seg_files[k], stills, exe,
+                           what=f"segment {k + 1} of {len(segments)} (frames {segments[k].start}-"
+                                f"{segments[k].end - 1})", on_frame=lambda f: report(k, f))
         return task
 
     mux = build_mux_args(spec, work / "segments.txt", audio, tmp, exe)

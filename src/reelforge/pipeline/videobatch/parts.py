@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reelforge.compose.ffmpeg_args import build_audio_args, build_mux_args, build_segment_args, concat_list
+from reelforge.compose.ffmpeg_args import build_audio_args, build_mux_args, concat_list
+from reelforge.compose.frame_feeds import StillCache
 from reelforge.compose.loudness import measure_loudness, measure_output
 from reelforge.compose.processes import ProcessGroup, run_all
-from reelforge.compose.runner import Progress, RenderResult, ffmpeg_exe, verify_files
+from reelforge.compose.runner import Progress, RenderResult, ffmpeg_exe, render_segment, verify_files
 from reelforge.compose.timeline import plan_segments
 from reelforge.errors import HashMismatchError, ReelforgeError, RenderError
 from reelforge.media.probe import count_video_packets
@@ -84,10 +85,12 @@ def _segment(spec_json: dict[str, Any], run_dir: str, index: int, started: float
     spec = RenderSpec.model_validate(spec_json)
     verify_files(spec, Path(run_dir))
     segment = plan_segments(spec)[index]
+    exe = ffmpeg_exe()
     with tempfile.TemporaryDirectory(prefix="reelforge-seg-") as tmp:
         out = Path(tmp) / f"segment-{index:03d}.mp4"
-        _one(build_segment_args(spec, segment, Path(run_dir), out, ffmpeg_exe()),
-             f"segment {index + 1} (frames {segment.start}-{segment.end - 1})")
+        stills = StillCache(spec, Path(run_dir), Path(tmp), exe)
+        what = f"segment {index + 1} (frames {segment.start}-{segment.end - 1})"
+        run_all([lambda group: render_segment(group, spec, segment, Path(run_dir), out, stills, exe, what=what)], 1)
         data = out.read_bytes()
     return Part(f"segment {index + 1}", data, hashlib.sha256(data).hexdigest(), time.monotonic() - started)
 
