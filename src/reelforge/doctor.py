@@ -190,6 +190,23 @@ def _check_workspace() -> tuple[bool, str]:
     return os.access(cwd, os.W_OK), str(cwd)
 
 
+CACHE_ADVICE_BYTES = 5 << 30  # past this the cache is worth pruning
+
+
+@check("workspace-cache", baseline=False,
+       remediation="reelforge cache prune --older-than 30d (entries unused for 30 days; reruns make them again)")
+def _check_cache() -> tuple[bool, str]:
+    from reelforge.workspace.cache_prune import cache_usage, human_bytes
+    from reelforge.workspace.paths import Workspace
+
+    usage = cache_usage(Workspace.at(None).internal / "cache")
+    kinds = ", ".join(f"{k} {human_bytes(v['bytes'])}" for k, v in sorted(usage.by_kind.items()))
+    detail = f"{human_bytes(usage.bytes)} in {usage.entries} entries" + (f" ({kinds})" if kinds else "")
+    if usage.bytes > CACHE_ADVICE_BYTES:
+        detail += f"; over {human_bytes(CACHE_ADVICE_BYTES)}"
+    return usage.bytes <= CACHE_ADVICE_BYTES, detail
+
+
 def _provider_keys() -> tuple[tuple[str, str], ...]:
     """Every key of the provider table once, labelled by the rows that use it."""
     from reelforge.providers.registry import ROWS, key_envs

@@ -12,6 +12,7 @@ import click
 
 from reelforge import __version__
 from reelforge.cli.asset_cmd import asset_group
+from reelforge.cli.cache_cmd import cache_group
 from reelforge.cli.check_cmd import check_command
 from reelforge.cli.common import detect_format
 from reelforge.cli.config_cmd import config_group
@@ -58,6 +59,7 @@ cli.add_command(mcp_command)
 cli.add_command(voices_command)
 cli.add_command(studio_command)
 cli.add_command(voices_command)
+cli.add_command(cache_group)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

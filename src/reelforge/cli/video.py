@@ -1,4 +1,4 @@
-"""`reelforge video generate|render|doctor|list-providers`."""
+"""`reelforge video generate|rerun|status|render|doctor|list-providers`."""
 
 from __future__ import annotations
 
@@ -232,3 +232,82 @@ def list_providers_command(fmt: str) -> None:
     lines = [f"{p['capability']:<10} {p['id']:<18} {'ok' if p['available']['ok'] else 'unavailable'}"
              + (f"  ({p['available'].get('reason')})" if not p["available"]["ok"] else "") for p in providers]
     output.result({"providers": providers}, lines)
+
+
+def _setting_flags(func: Any) -> Any:
+    """The settings a rerun or a status may change (the rest come from the earlier run)."""
+    for option in reversed([
+        click.option("--captions", type=click.Choice(CAPTION_PRESETS), help="Caption preset."),
+        click.option("--platform", type=click.Choice(["tiktok", "reels", "shorts", "generic"]),
+                     help="Caption safe-area preset."),
+        click.option("--visual", type=click.Choice(["auto", "card", "stock", "generate", "slide", "aigc"]),
+                     help="Visual provider chain."),
+        click.option("--voice", help="Voice profile, a Piper .onnx path, or none."),
+        click.option("--speed", type=float, help="Speech speed, 0.5..2.0."),
+        click.option("--breath", type=float, help="Seconds of silence after each scene's speech."),
+        click.option("--transition", type=click.Choice(["cut", "fade", "slide", "wipe"]), help="Default transition."),
+        click.option("--music", help="A music bed (calm, upbeat, ...), none, or an audio file."),
+        click.option("--seed", type=int, help="Seed for palettes, layouts and motion."),
+        click.option("--crf", type=int, help="x264 quality."),
+    ]):
+        func = option(func)
+    return func
+
+
+def _run_path(ctx: click.Context, run_dir: str) -> tuple[Any, Path]:
+    workspace = workspace_from(ctx)
+    return workspace, Path(run_dir) if Path(run_dir).is_absolute() else workspace.root / run_dir
+
+
+@video_group.command("rerun")
+@click.argument("run_dir", type=click.Path(file_okay=False))
+@click.option("--script", "script_path", type=click.Path(dir_okay=False),
+              help="An edited script.json (default: the run's own).")
+@click.option("--from", "from_stage", type=click.Choice(["voice", "visual", "captions", "render"]),
+              help="Make this stage and every later one again, even where the cache is fresh.")
+@_setting_flags
+@click.option("--check/--no-check", default=None, help="Run the pre-publish check at the end.")
+@click.option("--yes", "-y", is_flag=True, help="Confirm paid providers at or above the guardrail.")
+@format_option
+@click.pass_context
+def rerun_command(ctx: click.Context, run_dir: str, script_path: str | None, from_stage: str | None, yes: bool,
+                  fmt: str, **flags: Any) -> None:
+    """A NEW run of RUN_DIR's script (or --script) that reuses every stage still fresh."""
+    from reelforge.pipeline.rerun import RerunRequest, rerun
+
+    output = Output(fmt)
+    workspace, target = _run_path(ctx, run_dir)
+    result = rerun(RerunRequest(run_dir=target, workspace=workspace,
+                                script_path=Path(script_path) if script_path else None, from_stage=from_stage,
+                                flags=flags, yes=yes, decider=decider_for(yes)), _reporter(output))
+    manifest = result.manifest
+    reuse = {s.stage: s.params["reuse"] for s in manifest.stages if "reuse" in s.params}
+    payload = {"runDir": str(result.run_dir), "rerunOf": str(target), "manifestPath": str(result.manifest_path),
+               "video": str(result.video) if result.video else None, "sha256": manifest.outputs.sha256,
+               "durationSec": manifest.outputs.duration_sec, "reuse": reuse, "warnings": manifest.warnings}
+    lines = ["reelforge video rerun complete", f"run:      {result.run_dir} (from {target.name})",
+             f"manifest: {result.manifest_path}"]
+    if result.video:
+        lines.append(f"video:    {result.video} ({manifest.outputs.duration_sec:.2f}s)")
+    for stage, record in reuse.items():
+        lines.append(f"{stage + ':':<9} reused {len(record.get('hit', []))}, made {len(record.get('made', []))}"
+                     + (f" ({', '.join(record['made'])})" if record.get("made") else ""))
+    lines += [f"warning:  {w}" for w in manifest.warnings]
+    output.result({k: v for k, v in payload.items() if v is not None}, lines)
+
+
+@video_group.command("status")
+@click.argument("run_dir", type=click.Path(file_okay=False))
+@click.option("--script", "script_path", type=click.Path(dir_okay=False),
+              help="Compare against an edited script.json (default: the run's own).")
+@_setting_flags
+@format_option
+@click.pass_context
+def status_command(ctx: click.Context, run_dir: str, script_path: str | None, fmt: str, **flags: Any) -> None:
+    """Each stage of each scene of RUN_DIR: fresh, stale (and why) or missing."""
+    from reelforge.pipeline.status import run_status
+
+    output = Output(fmt)
+    workspace, target = _run_path(ctx, run_dir)
+    status = run_status(target, workspace, script_path=Path(script_path) if script_path else None, flags=flags)
+    output.result(status.to_json(), status.lines())

@@ -13,10 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reelforge.compose.ffmpeg_args import build_audio_args, build_mux_args, build_segment_args, concat_list
+from reelforge.compose.ffmpeg_args import (
+    build_audio_args,
+    build_measure_args,
+    build_mux_args,
+    build_segment_args,
+    concat_list,
+)
 from reelforge.compose.frame_feeds import StillCache, run_segment
 from reelforge.compose.loudness import measure_loudness, measure_output
 from reelforge.compose.processes import FrameProgress, ProcessGroup, default_jobs, run_all
+from reelforge.compose.segment_cache import RenderCache, render_key
 from reelforge.compose.stale import sweep_stale_render_files
 from reelforge.compose.timeline import Segment, plan_segments
 from reelforge.errors import HashMismatchError, NotFoundError, RenderError
@@ -41,6 +48,7 @@ class RenderResult:
     argv: list[str] = field(repr=False)  # the joining ffmpeg's
     segments: int = 1
     loudnorm_pass1: dict[str, Any] | None = None
+    reuse: dict[str, Any] | None = None  # the segment cache's hit/made record, when a cache was given
 
     def to_json(self) -> dict[str, Any]:
         return {"output": str(self.output), "sha256": self.sha256, "frames": self.frames,
@@ -77,11 +85,13 @@ def render_segment(group: ProcessGroup, spec: RenderSpec, segment: Segment, run_
 
 
 def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
-           ffmpeg: str | None = None, measure: bool = True, jobs: int | None = None) -> RenderResult:
+           ffmpeg: str | None = None, measure: bool = True, jobs: int | None = None,
+           cache: RenderCache | None = None) -> RenderResult:
     """Render ``spec`` to ``run_dir/spec.output``. The final name appears only when the file is complete.
 
     The segments (timeline.plan_segments) and the audio mix run ``jobs`` at a time (default: the CPUs
-    this process may use); the output bytes do not depend on ``jobs``."""
+    this process may use); the output bytes do not depend on ``jobs``. With a ``cache``, a segment or
+    audio mix whose key (compose/segment_cache.py) was made before is copied from it, not encoded."""
     started = time.monotonic()
     verify_files(spec, run_dir)
     exe = ffmpeg or ffmpeg_exe()
@@ -107,16 +117,39 @@ def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
 
     def audio_task(group: ProcessGroup) -> None:
         nonlocal pass1
+        key = ""
+        if cache is not None:
+            # the mix's argv (its linear loudnorm values come from the measurement, so that argv counts too)
+            argv = [*build_audio_args(spec, run_dir, audio, exe, loudnorm=None), "--measured-by--",
+                    *(build_measure_args(spec, run_dir, exe) or [])]
+            key = render_key(argv, spec=spec, run_dir=run_dir, out=audio, kind="audio")[0]
+            meta = cache.fetch("audio", key, {"audio.mp4": audio})
+            if meta is not None:
+                pass1 = meta.get("loudnormPass1")
+                return
         pass1 = measure_loudness(spec, run_dir, exe, run=lambda argv: group.run(argv, what="loudness measurement"))
         group.run(build_audio_args(spec, run_dir, audio, exe, loudnorm=pass1), what="the audio mix")
+        if cache is not None:
+            cache.keep("audio", key, {"audio.mp4": audio}, {"loudnormPass1": pass1})
 
     stills = StillCache(spec, run_dir, work, exe)
 
     def segment_task(k: int) -> Callable[[ProcessGroup], None]:
         def task(group: ProcessGroup) -> None:
+            name, key = f"segment-{k:03d}", ""
+            if cache is not None:
+                window = (segments[k].start / spec.fps, (segments[k].end - 1) / spec.fps)  # first, last frame
+                argv = build_segment_args(spec, segments[k], run_dir, seg_files[k], exe)
+                key = render_key(argv, spec=spec, run_dir=run_dir, out=seg_files[k], kind="segment",
+                                 window=window, segment=segments[k])[0]
+                if cache.fetch(name, key, {"segment.mp4": seg_files[k]}) is not None:
+                    report(k, segments[k].frames)
+                    return
             render_segment(group, spec, segments[k], run_dir, seg_files[k], stills, exe,
                            what=f"segment {k + 1} of {len(segments)} (frames {segments[k].start}-"
                                 f"{segments[k].end - 1})", on_frame=lambda f: report(k, f))
+            if cache is not None:
+                cache.keep(name, key, {"segment.mp4": seg_files[k]})
         return task
 
     mux = build_mux_args(spec, work / "segments.txt", audio, tmp, exe)
@@ -147,4 +180,5 @@ def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
         duration_sec=spec.duration_in_frames / spec.fps,
         integrated_lufs=loud.integrated_lufs if loud else None,
         true_peak_db=loud.true_peak_db if loud else None,
-        seconds=time.monotonic() - started, argv=mux, segments=len(segments), loudnorm_pass1=pass1)
+        seconds=time.monotonic() - started, argv=mux, segments=len(segments), loudnorm_pass1=pass1,
+        reuse=cache.to_json() if cache is not None else None)

@@ -33,9 +33,11 @@ from reelforge.pipeline.overlap import side_by_side
 from reelforge.pipeline.pacing import pacing_for
 from reelforge.pipeline.progress import Reporter, SilentReporter
 from reelforge.pipeline.recorder import RunRecorder, StageOutcome
+from reelforge.pipeline.run_record import write_run_record
 from reelforge.pipeline.run_setup import make_run_dir, resolve_script, seed_form_warnings
 from reelforge.pipeline.signals import interrupts_as_keyboard
 from reelforge.pipeline.spec_builder import SpecInputs, build_render_spec
+from reelforge.pipeline.stage_caches import RunCaches
 from reelforge.pipeline.writers import WritePlan, WriteResult
 from reelforge.providers.voice.base import VoiceOptions
 from reelforge.workspace.atomic import write_json_atomic
@@ -63,6 +65,11 @@ class GenerateRequest:
     on_run_dir: Callable[[Path], None] | None = None
     # False: stop once render-spec.json is written, status still running (a batch engine renders and finishes it)
     render: bool = True
+    # `video rerun`: the stage from which cached outputs are not read (voice, visual, captions, render),
+    # and the script source whose pacing the first run had (a drafted script follows its speech)
+    redo_from: str | None = None
+    pacing_source: str | None = None
+    rerun_of: str | None = None  # the earlier run's id, kept in fingerprints.json
 
 
 @dataclass(frozen=True)
@@ -204,17 +211,21 @@ def _run(request: GenerateRequest, script_source: str, script: Script, plan: Wri
     cost = CostPlan({**writer_cost, **media_cost.breakdown})  # cumulative: the writer's estimate counts too
     _cost_checkpoint(cost, settings, decisions, decider, recorder)
 
-    pacing = pacing_for(script_source, breath_sec=settings["breath"], duration_setting=settings["duration"])
+    pacing_source = request.pacing_source or script_source
+    pacing = pacing_for(pacing_source, breath_sec=settings["breath"], duration_setting=settings["duration"])
+    caches = RunCaches.at(request.workspace.internal, warn=lambda w: (recorder.warn(w), report.warning(w)),
+                          redo_from=request.redo_from, rerun_of=request.rerun_of)
+
     def narrate(rec: RunRecorder) -> stages.Narration:
         return stages.run_narration(script, run_dir, settings, rec, report, pacing=pacing,
-                                    cache_root=request.workspace.internal / "cache" / "narration")
+                                    cache_root=caches.narration_root, caches=caches)
 
     if demo is not None:  # --polish: every scene shows its stretch of the footage
         narration, visuals = narrate(recorder), capture_visuals(script, demo.capture)
     else:  # narration and visuals need only the script: made side by side
         narration, visuals = side_by_side(recorder, narrate, lambda rec: stages.run_visuals(
             script, run_dir, settings, rec, report, workspace=request.workspace, media_dir=request.media_dir,
-            dry_run=request.dry_run))
+            dry_run=request.dry_run, caches=caches))
     captions = stages.run_captions(narration.timing, script, run_dir, settings, recorder, report)
     seconds = max([narration.timing.total_sec, *(seg.end_sec for seg in narration.timing.segments)])
     music = stages.run_music(run_dir, settings, script, recorder, request.workspace, seconds=seconds)
@@ -222,7 +233,7 @@ def _run(request: GenerateRequest, script_source: str, script: Script, plan: Wri
     with recorder.stage("spec") as out:
         spec = build_render_spec(SpecInputs(
             script=script, timing=narration.timing, visuals=visuals, slug=slugify(script.title), seed=seed,
-            caption_style=captions.style, platform=settings["platform"],
+            caption_style=stages._caption_style(script, settings), platform=settings["platform"],
             captions_file=captions.ass_file, fonts=tuple(captions.fonts), narration=narration.track,
             music=music, music_gain_db=settings["music_gain_db"],
             default_transition=settings["transition"], crf=settings["crf"], preset=settings["preset"],
@@ -238,6 +249,13 @@ def _run(request: GenerateRequest, script_source: str, script: Script, plan: Wri
                                         "compositor": spec.compositor,
                                         "size": f"{spec.dimensions.width}x{spec.dimensions.height}"}))
 
+    def record() -> None:
+        style = stages.caption_style_for(script, settings)
+        recorder.add_asset(write_run_record(run_dir, script=script, settings=settings, pacing=pacing,
+                                            pacing_source=pacing_source, caption_style=style, caches=caches))
+        recorder.save()
+
+    record()
     if request.dry_run:
         recorder.warn("dry run: nothing was rendered; run `reelforge video render <runDir>` to render this spec")
         recorder.plan_only()
@@ -247,7 +265,8 @@ def _run(request: GenerateRequest, script_source: str, script: Script, plan: Wri
         return None
     from reelforge.pipeline.render import render_into_run  # the media stack is only needed to render
 
-    video = render_into_run(run_dir, spec, recorder, report)
+    video = render_into_run(run_dir, spec, recorder, report, cache=caches.render)
+    record()
     from reelforge.pipeline.credentials_stage import run_credentials_stage
 
     run_credentials_stage(run_dir, settings, request.workspace.internal, recorder, report)

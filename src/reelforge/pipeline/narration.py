@@ -13,13 +13,14 @@ import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from reelforge.errors import InvalidInputError, ProviderError, ProviderUnavailableError
 from reelforge.models import SCHEMA_VERSION, Script, Segment, StageRecord, Timing, Word
 from reelforge.models.common import PathTaken
+from reelforge.models.script import Scene
 from reelforge.models.timing import TimingSource
 from reelforge.pipeline.language import check_voice_speaks, foreign_letters_warning
 from reelforge.pipeline.pacing import SPEECH_PAD_SEC, Pacing
@@ -69,6 +70,28 @@ class _Spoken:
     @property
     def speech_sec(self) -> float:
         return self.window[1] - self.window[0]
+
+
+class SceneVoiceCache(Protocol):
+    """Where narrate() finds a scene it synthesized and timed before (pipeline/stage_caches.py)."""
+
+    def load(self, scene: Scene, wav: Path) -> dict[str, Any] | None: ...
+
+    def keep(self, scene: Scene, wav: Path, meta: dict[str, Any]) -> None: ...
+
+
+def _spoken_meta(said: _Spoken, warnings: list[str]) -> dict[str, Any]:
+    syn = said.synthesis
+    return {"source": said.source, "spans": [list(sp) if sp else None for sp in said.spans],
+            "window": list(said.window), "sampleRate": syn.sample_rate, "durationSec": syn.duration_sec,
+            "params": syn.params, "warnings": warnings}
+
+
+def _spoken_from(meta: dict[str, Any], wav: Path) -> _Spoken:
+    syn = Synthesis(wav_path=wav, sample_rate=meta["sampleRate"], duration_sec=meta["durationSec"],
+                    params=dict(meta["params"]))
+    spans = [None if sp is None else (float(sp[0]), float(sp[1])) for sp in meta["spans"]]
+    return _Spoken(syn, meta["source"], spans, (float(meta["window"][0]), float(meta["window"][1])))
 
 
 def frames_for(seconds: float, fps: int) -> int:
@@ -129,15 +152,21 @@ def _provider_for(profile: VoiceProfile, variation: bool, override: VoiceProvide
 
 def _speak(provider: VoiceProvider, profile: VoiceProfile, script: Script, words_by_scene: list[list[str]],
            audio_dir: Path, speed: float, options: VoiceOptions, stt_model: Path | None, warnings: list[str],
-           seconds: dict[str, float]) -> list[_Spoken | None]:
+           seconds: dict[str, float], scene_cache: SceneVoiceCache | None = None) -> list[_Spoken | None]:
     """Synthesize and time every scene with one voice (hosted calls under the retry policy)."""
     spoken: list[_Spoken | None] = []
     for index, (scene, words) in enumerate(zip(script.scenes, words_by_scene, strict=True), start=1):
         if not words:
             spoken.append(None)
             continue
-        started = time.perf_counter()
         out_wav = audio_dir / f"narration-{index:02d}.wav"
+        meta = scene_cache.load(scene, out_wav) if scene_cache is not None else None
+        if meta is not None:
+            spoken.append(_spoken_from(meta, out_wav))
+            warnings.extend(w for w in meta["warnings"] if w not in warnings)
+            continue
+        started = time.perf_counter()
+        before = len(warnings)
 
         def call(text: str = scene.narration, out: Path = out_wav) -> Synthesis:
             return provider.synthesize(text, out, speed=speed)
@@ -149,13 +178,16 @@ def _speak(provider: VoiceProvider, profile: VoiceProfile, script: Script, words
         spoken.append(_time_scene(provider, words, synthesis, primary_language(profile.reading_language(
             script.locale)), warnings, scene.id, stt_model))
         seconds["timing"] += time.perf_counter() - started
+        said = spoken[-1]
+        if scene_cache is not None and said is not None:
+            scene_cache.keep(scene, out_wav, _spoken_meta(said, warnings[before:]))
     return spoken
 
 
 def narrate(script: Script, run_dir: Path, *, voice: str = "joe", speed: float = 1.0, locale: str | None = None,
             variation: bool = False, fps: int = 30, provider: VoiceProvider | None = None,
             pacing: Pacing | None = None, options: VoiceOptions | None = None,
-            stt_model: Path | None = None) -> NarrationResult:
+            stt_model: Path | None = None, scene_cache: SceneVoiceCache | None = None) -> NarrationResult:
     """Synthesize every scene's narration into ``run_dir/audio`` and time its words on the video timeline.
 
     ``provider`` replaces the engine of the resolved voice profile (the profile still decides the language);
@@ -163,7 +195,8 @@ def narrate(script: Script, run_dir: Path, *, voice: str = "joe", speed: float =
     ``ENGINE:VOICE`` for the others, built with ``options``). ``pacing`` decides scene lengths (default:
     durationSec is a minimum). ``stt_model`` is a multilingual faster-whisper folder for non-English timing.
     When a hosted engine fails for good, the key-free voice reads instead if it speaks the locale
-    (``pathTaken: fallback`` and a warning); otherwise the error stands.
+    (``pathTaken: fallback`` and a warning); otherwise the error stands. ``scene_cache`` hands back a scene's
+    wav and word timing made before with the same fingerprint, and keeps the new ones (primary voice only).
     """
     if fps <= 0:
         raise InvalidInputError(f"fps must be positive, got {fps}", hint="pass --fps 30")
@@ -187,7 +220,7 @@ def narrate(script: Script, run_dir: Path, *, voice: str = "joe", speed: float =
     if provider is not None and profile is not None:
         try:
             spoken = _speak(provider, profile, script, words_by_scene, audio_dir, speed, options, stt_model,
-                            warnings, seconds)
+                            warnings, seconds, scene_cache)
         except ProviderError as exc:
             failed = profile
             profile = fallback_profile(exc, profile, script, locale)

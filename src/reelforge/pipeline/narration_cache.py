@@ -9,6 +9,8 @@ cached: its output is not a function of the inputs.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +85,8 @@ def load(cache_root: Path, key: str, run_dir: Path) -> CachedNarration | None:
         target = run_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(folder / rel, target)
+    with contextlib.suppress(OSError):
+        os.utime(folder)  # last use, for `reelforge cache prune --older-than`
     return CachedNarration(timing=timing, entry=entry)
 
 

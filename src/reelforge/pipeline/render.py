@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reelforge.compose.contact_sheet import make_contact_sheet
 from reelforge.compose.runner import Progress, RenderResult, render, verify_files
+from reelforge.compose.segment_cache import RenderCache
 from reelforge.errors import InterruptedRunError, ReelforgeError, RenderError
 from reelforge.media.probe import probe
 from reelforge.models.common import load_document
@@ -56,11 +57,13 @@ def _check_output(video: Path, spec: RenderSpec) -> None:
 
 
 def render_into_run(run_dir: Path, spec: RenderSpec, recorder: RunRecorder, report: Reporter,
-                    renderer: Renderer | None = None) -> Path:
+                    renderer: Renderer | None = None, cache: RenderCache | None = None) -> Path:
     report.stage_started("render")
     started = time.perf_counter()
     with recorder.stage("render") as stage:
-        result = (renderer or _local_render)(spec, run_dir, lambda f: report.progress("render", f))
+        progress = lambda f: report.progress("render", f)  # noqa: E731
+        result = (renderer(spec, run_dir, progress) if renderer is not None
+                  else render(spec, run_dir, progress=progress, cache=cache))
         _check_output(result.output, spec)
         sheet = make_contact_sheet(result.output, spec, run_dir)
         m = recorder.manifest
@@ -74,7 +77,9 @@ def render_into_run(run_dir: Path, spec: RenderSpec, recorder: RunRecorder, repo
         stage.append(StageOutcome(provider="ffmpeg", path_taken="real", params={
             "preset": spec.encoder.preset, "crf": spec.encoder.crf, "threads": spec.encoder.threads,
             "segments": result.segments, "frames": result.frames,
-            "xRealtime": round(result.duration_sec / max(result.seconds, 1e-6), 2)}))
+            "xRealtime": round(result.duration_sec / max(result.seconds, 1e-6), 2),
+            **({"reuse": result.reuse} if result.reuse is not None else {})},
+            reused=bool(result.reuse) and not result.reuse["made"]))
     report.stage_finished("render", time.perf_counter() - started, f"{result.frames} frames")
     return result.output
 

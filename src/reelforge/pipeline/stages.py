@@ -18,6 +18,7 @@ from reelforge.pipeline.pacing import Pacing
 from reelforge.pipeline.progress import Reporter
 from reelforge.pipeline.recorder import RunRecorder, StageOutcome
 from reelforge.pipeline.spec_builder import VisualAsset
+from reelforge.pipeline.stage_caches import RunCaches
 from reelforge.providers.voice.base import VoiceOptions
 from reelforge.workspace.atomic import write_json_atomic
 from reelforge.workspace.hashing import sha256_file
@@ -33,10 +34,12 @@ class Narration:
 
 
 def run_narration(script: Script, run_dir: Path, settings: Settings, recorder: RunRecorder,
-                  report: Reporter, *, pacing: Pacing | None = None, cache_root: Path | None = None) -> Narration:
+                  report: Reporter, *, pacing: Pacing | None = None, cache_root: Path | None = None,
+                  caches: RunCaches | None = None) -> Narration:
     """Synthesize and time the narration, or reuse a cached result whose fingerprint matches.
 
-    ``pacing`` decides scene lengths (default: the script's durationSec is a minimum)."""
+    ``pacing`` decides scene lengths (default: the script's durationSec is a minimum). ``caches``: the run's
+    per-scene caches (a scene whose voice fingerprint matches reuses its wav and timing)."""
     pacing = pacing or Pacing()
     report.stage_started("narration")
     started = time.perf_counter()
@@ -47,7 +50,9 @@ def run_narration(script: Script, run_dir: Path, settings: Settings, recorder: R
     if cache_root is not None and not variation:
         key = narration_cache.fingerprint(script, voice=settings["voice"], speed=settings["speed"],
                                           locale=script.locale, pacing=pacing, options=options, stt_model=stt_model)
-    cached = narration_cache.load(cache_root, key, run_dir) if cache_root is not None and key else None
+    redo = caches is not None and "voice" in caches.redo
+    cached = narration_cache.load(cache_root, key, run_dir) if cache_root is not None and key and not redo else None
+    scene_cache = caches.voice_scenes(script, settings) if caches is not None and cached is None else None
     timing_path = run_dir / "timing.json"
     with recorder.stage("narration") as out:
         if cached is not None:
@@ -58,7 +63,8 @@ def run_narration(script: Script, run_dir: Path, settings: Settings, recorder: R
         else:
             result = narrate(script, run_dir, voice=settings["voice"], speed=settings["speed"],
                              locale=script.locale, variation=variation, pacing=pacing, options=options,
-                             stt_model=Path(stt_model).expanduser() if stt_model else None)
+                             stt_model=Path(stt_model).expanduser() if stt_model else None,
+                             scene_cache=scene_cache)
             timing = result.timing
             write_json_atomic(timing_path, timing.to_json_dict())
             params = dict(result.params)
@@ -78,8 +84,10 @@ def run_narration(script: Script, run_dir: Path, settings: Settings, recorder: R
         providers = entry["providers"]
         recorder.set_provider("voice", providers["voice"])
         recorder.set_provider("timing", providers["timing"])
+        reuse = {"reuse": {"hit": [s.id for s in script.scenes], "made": []}} if cached is not None else (
+            {"reuse": scene_cache.record.to_json()} if scene_cache is not None else {})
         out.append(StageOutcome(provider=f"{providers['voice']}+{providers['timing']}",
-                                path_taken=entry["pathTaken"], params=entry["params"],
+                                path_taken=entry["pathTaken"], params={**entry["params"], **reuse},
                                 warnings=list(entry["warnings"]), fingerprint=key, reused=cached is not None))
     track = None
     if timing.audio:
@@ -93,7 +101,10 @@ def run_narration(script: Script, run_dir: Path, settings: Settings, recorder: R
 
 
 def run_visuals(script: Script, run_dir: Path, settings: Settings, recorder: RunRecorder, report: Reporter, *,
-                workspace: Workspace, media_dir: Path | None, dry_run: bool) -> list[VisualAsset]:
+                workspace: Workspace, media_dir: Path | None, dry_run: bool,
+                caches: RunCaches | None = None) -> list[VisualAsset]:
+    from functools import partial
+
     from reelforge.pipeline.visual_chain import produce_visuals
 
     report.stage_started("visuals")
@@ -111,11 +122,15 @@ def run_visuals(script: Script, run_dir: Path, settings: Settings, recorder: Run
             mode = "auto"
             recorder.warn("dry run: Pexels was not called; designed cards stand in for stock")
         # generate: the chain's auto pass (user media, explainer frames, cards) first; cards then become stills
-        results = produce_visuals(script.scenes, run_dir=run_dir, workspace=workspace.root,
-                                  mode="auto" if mode in ("generate", "aigc") else mode, seed=seed,
-                                  width=width, height=height, title=script.title, media_dir=media_dir,
-                                  script_mode=script.mode, platform=settings["platform"],
-                                  caption_style=_caption_style(script, settings))
+        produce = partial(produce_visuals, script.scenes, run_dir=run_dir, workspace=workspace.root,
+                          mode="auto" if mode in ("generate", "aigc") else mode, seed=seed,
+                          width=width, height=height, title=script.title, media_dir=media_dir,
+                          script_mode=script.mode, platform=settings["platform"],
+                          caption_style=_caption_style(script, settings))
+        scene_cache = caches.visual_scenes() if caches is not None else None
+        results = produce() if scene_cache is None else scene_cache.produce(
+            script, settings, lambda only: produce(only=only), caption_style=_caption_style(script, settings),
+            mode=mode, media_dir=media_dir, run_dir=run_dir)
         assets: list[VisualAsset] = []
         warnings: list[str] = []
         extra: dict[str, object] = {}
@@ -149,7 +164,8 @@ def run_visuals(script: Script, run_dir: Path, settings: Settings, recorder: Run
         recorder.set_provider("visual", providers)
         path_taken = "fallback" if any(r.path_taken == "fallback" for r in results) else "real"
         params = {"visual": settings["visual"], "size": f"{width}x{height}", **extra,
-                  "perScene": [r.to_json() for r in results]}
+                  "perScene": [r.to_json() for r in results],
+                  **({"reuse": scene_cache.record.to_json()} if scene_cache is not None else {})}
         out.append(StageOutcome(provider="+".join(providers), path_taken=path_taken,  # type: ignore[arg-type]
                                 params=params, warnings=warnings))
     for warning in warnings:
@@ -162,6 +178,11 @@ def _caption_style(script: Script, settings: Settings) -> str:
     if script.mode == "explainer" and settings.origin("captions") == "default":
         return "lower-third"  # word-by-word captions mid-frame would cover the slide's own text
     return str(settings["captions"])
+
+
+def caption_style_for(script: Script, settings: Settings) -> str:
+    """The caption preset a run of ``script`` uses (what the captions stage and its fingerprint see)."""
+    return _caption_style(script, settings)
 
 
 def caption_look(settings: Settings) -> CaptionLook:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextvars
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,9 +173,11 @@ def produce_visuals(scenes: Sequence[Scene], *, run_dir: Path, workspace: Path, 
                     width: int, height: int, title: str, media_dir: Path | None = None,
                     env: Mapping[str, str] | None = None,
                     pexels_client: pexels.PexelsClient | None = None, script_mode: str = "shorts",
-                    platform: str = "tiktok", caption_style: str = "tiktok") -> list[VisualResult]:
+                    platform: str = "tiktok", caption_style: str = "tiktok",
+                    only: Collection[int] | None = None) -> list[VisualResult]:
     """One visual per scene, in scene order. An explicit ``visual.ref`` that is missing or not media is an
-    error (the user asked for it); everything else falls through the chain with a warning."""
+    error (the user asked for it); everything else falls through the chain with a warning. ``only``: make
+    just these scene indexes (the others came from the cache); the cards still share one plan."""
     if mode not in VISUAL_MODES:
         raise InvalidInputError(f"--visual {mode!r} is not one of {', '.join(VISUAL_MODES)}",
                                 hint="use --visual auto, stock, card or slide")
@@ -191,6 +193,8 @@ def produce_visuals(scenes: Sequence[Scene], *, run_dir: Path, workspace: Path, 
     pool = ThreadPoolExecutor(max_workers=default_jobs(), thread_name_prefix="card")
     try:
         for index, scene in enumerate(scenes):
+            if only is not None and index not in only:
+                continue
             results.append(_scene_visual(scene, index, run_dir=run_dir, workspace=workspace, mode=mode, seed=seed,
                                          width=width, height=height, title=title, media_files=media_files,
                                          client=client, pexels_state=pexels_state, pool=pool, plan=plan))
