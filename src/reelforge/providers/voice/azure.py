@@ -24,7 +24,7 @@ from reelforge.errors import InvalidInputError, ProviderCallError
 from reelforge.providers import http
 from reelforge.providers.voice import mswire
 from reelforge.providers.voice.base import Availability, Synthesis, TextSpan, VoiceInfo, VoiceOptions
-from reelforge.providers.voice.hosted import api_key, cached_list, http_error, require_key, unknown_voice
+from reelforge.providers.voice.hosted import EngineVoice, api_key, cached_list, http_error, require_key, unknown_voice
 from reelforge.providers.voice.registry import VoiceProfile
 from reelforge.providers.voice.wavio import write_wav
 
@@ -96,31 +96,17 @@ def boundary_spans(boundaries: list[mswire.Boundary]) -> list[TextSpan] | None:
     return [TextSpan(b.text, b.start_sec, b.end_sec) for b in boundaries] or None
 
 
-class AzureVoice:
+class AzureVoice(EngineVoice):
     """One Azure neural voice, e.g. ``en-US-JennyNeural``; its word boundaries give tts-native timing."""
 
-    offline = False
-
-    def __init__(self, profile: VoiceProfile, *, variation: bool = False,
-                 options: VoiceOptions | None = None) -> None:
-        self.profile = profile
-        self.options = options or VoiceOptions()
-
-    @property
-    def id(self) -> str:
-        return ENGINE
+    engine = ENGINE
 
     # ---- the engine side (class-level, no network)
 
     @classmethod
     def profile_for(cls, voice: str, options: VoiceOptions) -> VoiceProfile:
-        locale = mswire.locale_of(voice)
-        if not locale:
-            raise InvalidInputError(f"{voice!r} is not an Azure voice name (they start with their locale, "
-                                    "e.g. en-US-JennyNeural)", hint="run `reelforge voices` and pass --voice "
-                                    "azure:<ShortName>")
-        return VoiceProfile(id=f"{ENGINE}:{voice}", engine=ENGINE, voice_id=voice, language=locale, offline=False,
-                            provenance="Azure AI Speech neural voice", identity={"outputFormat": OUTPUT_FORMAT})
+        return mswire.named_voice_profile(ENGINE, voice, service="an Azure", example="en-US-JennyNeural",
+                                          provenance="Azure AI Speech neural voice", output_format=OUTPUT_FORMAT)
 
     @classmethod
     def usd_per_1k_chars(cls, options: VoiceOptions) -> float:

@@ -26,7 +26,7 @@ from reelforge.providers import http
 from reelforge.providers.voice import mswire
 from reelforge.providers.voice.azure import boundary_spans
 from reelforge.providers.voice.base import Availability, Synthesis, VoiceInfo, VoiceOptions
-from reelforge.providers.voice.hosted import base_url, cached_list, decode_audio, unknown_voice
+from reelforge.providers.voice.hosted import EngineVoice, base_url, cached_list, decode_audio, unknown_voice
 from reelforge.providers.voice.registry import VoiceProfile
 
 ENGINE = "edge"
@@ -118,31 +118,17 @@ def _correct_clock(server_date: str | None) -> bool:
     return True
 
 
-class EdgeVoice:
+class EdgeVoice(EngineVoice):
     """One Edge read-aloud voice, e.g. ``ko-KR-SunHiNeural`` (an unofficial online service)."""
 
-    offline = False
-
-    def __init__(self, profile: VoiceProfile, *, variation: bool = False,
-                 options: VoiceOptions | None = None) -> None:
-        self.profile = profile
-        self.options = options or VoiceOptions()
-
-    @property
-    def id(self) -> str:
-        return ENGINE
+    engine = ENGINE
 
     # ---- the engine side (class-level, no network)
 
     @classmethod
     def profile_for(cls, voice: str, options: VoiceOptions) -> VoiceProfile:
-        locale = mswire.locale_of(voice)
-        if not locale:
-            raise InvalidInputError(f"{voice!r} is not an Edge voice name (they start with their locale, "
-                                    "e.g. en-US-AriaNeural)", hint="run `reelforge voices` and pass --voice "
-                                    "edge:<ShortName>")
-        return VoiceProfile(id=f"{ENGINE}:{voice}", engine=ENGINE, voice_id=voice, language=locale, offline=False,
-                            provenance=f"edge-tts: {SERVICE}", identity={"outputFormat": OUTPUT_FORMAT})
+        return mswire.named_voice_profile(ENGINE, voice, service="an Edge", example="en-US-AriaNeural",
+                                          provenance=f"edge-tts: {SERVICE}", output_format=OUTPUT_FORMAT)
 
     @classmethod
     def usd_per_1k_chars(cls, options: VoiceOptions) -> float:

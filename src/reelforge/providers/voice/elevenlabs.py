@@ -25,6 +25,7 @@ from reelforge.providers import http
 from reelforge.providers.voice.base import Availability, Synthesis, TextSpan, VoiceInfo, VoiceOptions
 from reelforge.providers.voice.hosted import (
     VOICE_LIST_TTL_S,
+    EngineVoice,
     api_key,
     base_url,
     cached_list,
@@ -132,20 +133,15 @@ def fetch_voices(deadlines: http.Deadlines | None = None) -> list[dict[str, Any]
     return voices
 
 
-class ElevenLabsVoice:
+class ElevenLabsVoice(EngineVoice):
     """One ElevenLabs voice (a name from the account's list or a voice id) with one model."""
 
-    offline = False
+    engine = ENGINE
 
     def __init__(self, profile: VoiceProfile, *, variation: bool = False,
                  options: VoiceOptions | None = None) -> None:
-        self.profile = profile
-        self.options = options or VoiceOptions()
+        super().__init__(profile, variation=variation, options=options)
         self.model = model_of(self.options)
-
-    @property
-    def id(self) -> str:
-        return ENGINE
 
     # ---- the engine side (class-level, no network)
 

@@ -23,6 +23,7 @@ from reelforge.providers import http
 from reelforge.providers.timing.words import script_words
 from reelforge.providers.voice.base import Availability, Synthesis, TextSpan, VoiceInfo, VoiceOptions
 from reelforge.providers.voice.hosted import (
+    EngineVoice,
     api_key,
     base_url,
     cached_list,
@@ -136,19 +137,10 @@ def spans_from_marks(words: list[str], marks: dict[str, float], speech_end: floa
     return out or None
 
 
-class GoogleVoice:
+class GoogleVoice(EngineVoice):
     """One Cloud Text-to-Speech voice, e.g. ``ko-KR-Neural2-A``; SSML marks give tts-native timing."""
 
-    offline = False
-
-    def __init__(self, profile: VoiceProfile, *, variation: bool = False,
-                 options: VoiceOptions | None = None) -> None:
-        self.profile = profile
-        self.options = options or VoiceOptions()
-
-    @property
-    def id(self) -> str:
-        return ENGINE
+    engine = ENGINE
 
     # ---- the engine side (class-level, no network)
 

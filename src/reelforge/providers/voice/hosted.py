@@ -14,16 +14,34 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from reelforge.config import environ_value
 from reelforge.errors import AuthRequiredError, InvalidInputError, ProviderCallError
+from reelforge.providers.voice.base import VoiceOptions
+from reelforge.providers.voice.registry import VoiceProfile
 from reelforge.providers.voice.wavio import write_wav
 from reelforge.workspace.atomic import write_json_atomic
 
 VOICE_LIST_TTL_S = 24 * 3600.0
+
+
+class EngineVoice:
+    """What every engine's voice object holds: its profile and options; ``id`` is the engine's name."""
+
+    engine: ClassVar[str] = ""
+    offline: ClassVar[bool] = False
+
+    def __init__(self, profile: VoiceProfile, *, variation: bool = False,
+                 options: VoiceOptions | None = None) -> None:
+        self.profile = profile
+        self.options = options or VoiceOptions()
+
+    @property
+    def id(self) -> str:
+        return self.engine
 
 
 def base_url(engine: str, default: str) -> str:

@@ -23,7 +23,7 @@ import numpy as np
 from reelforge.config import environ_value
 from reelforge.errors import InvalidInputError, NotFoundError, ProviderUnavailableError
 from reelforge.providers.voice.base import Availability, PhonemeSpan, Synthesis, VoiceInfo, VoiceOptions
-from reelforge.providers.voice.hosted import unknown_voice
+from reelforge.providers.voice.hosted import EngineVoice, unknown_voice
 from reelforge.providers.voice.piper import MAX_SPEED, MIN_SPEED, model_sha256
 from reelforge.providers.voice.registry import VoiceProfile
 from reelforge.providers.voice.wavio import write_wav
@@ -99,20 +99,16 @@ def _load(model: Path, voices: Path) -> Any:
         return engine
 
 
-class KokoroVoice:
+class KokoroVoice(EngineVoice):
     """One Kokoro voice from the user's voices file, synthesized on this machine."""
 
+    engine = ENGINE
     offline = True
 
     def __init__(self, profile: VoiceProfile, *, variation: bool = False,
                  options: VoiceOptions | None = None) -> None:
-        self.profile = profile
-        self.options = options or VoiceOptions()
+        super().__init__(profile, variation=variation, options=options)
         self.espeak = language_of(profile.voice_id)[1]
-
-    @property
-    def id(self) -> str:
-        return ENGINE
 
     # ---- the engine side (class-level, no network)
 

@@ -22,8 +22,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 import httpx
 
-from reelforge.errors import ProviderCallError
+from reelforge.errors import InvalidInputError, ProviderCallError
 from reelforge.providers import http
+from reelforge.providers.voice.registry import VoiceProfile
 
 TICKS_PER_SECOND = 10_000_000
 
@@ -53,6 +54,19 @@ def locale_of(voice: str) -> str:
     if len(parts) < 3 or not parts[0].isalpha() or not 2 <= len(parts[0]) <= 3 or not parts[1].isalnum():
         return ""
     return f"{parts[0].lower()}-{parts[1].upper()}"
+
+
+def named_voice_profile(engine: str, voice: str, *, service: str, example: str, provenance: str,
+                        output_format: str) -> VoiceProfile:
+    """The profile of a Microsoft voice name (``ko-KR-SunHiNeural``): its locale is in the name, so the
+    locale check needs no network; a name without one is exit 4 before any call."""
+    locale = locale_of(voice)
+    if not locale:
+        raise InvalidInputError(f"{voice!r} is not {service} voice name (they start with their locale, "
+                                f"e.g. {example})", hint=f"run `reelforge voices` and pass --voice "
+                                f"{engine}:<ShortName>")
+    return VoiceProfile(id=f"{engine}:{voice}", engine=engine, voice_id=voice, language=locale, offline=False,
+                        provenance=provenance, identity={"outputFormat": output_format})
 
 
 def ssml(text: str, voice: str, speed: float, *, prosody: str = "") -> str:

@@ -17,6 +17,7 @@ from reelforge.errors import InvalidInputError, ProviderCallError, ProviderUnava
 from reelforge.providers import http
 from reelforge.providers.voice.base import Availability, Synthesis, VoiceInfo, VoiceOptions
 from reelforge.providers.voice.hosted import (
+    EngineVoice,
     api_key,
     base_url,
     close_matches,
@@ -58,20 +59,15 @@ def model_of(options: VoiceOptions) -> str:
     return model
 
 
-class OpenAISpeech:
+class OpenAISpeech(EngineVoice):
     """One OpenAI voice (alloy, coral, ...) with one speech model."""
 
-    offline = False
+    engine = ENGINE
 
     def __init__(self, profile: VoiceProfile, *, variation: bool = False,
                  options: VoiceOptions | None = None) -> None:
-        self.profile = profile
-        self.options = options or VoiceOptions()
+        super().__init__(profile, variation=variation, options=options)
         self.model = model_of(self.options)
-
-    @property
-    def id(self) -> str:
-        return ENGINE
 
     @classmethod
     def profile_for(cls, voice: str, options: VoiceOptions) -> VoiceProfile:
