@@ -170,6 +170,14 @@ def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
         shutil.rmtree(work, ignore_errors=True)
     if progress is not None:
         progress(1.0)
+    return finished_render(spec, out, exe, mux, started=started, segments=len(segments), pass1=pass1,
+                           measure=measure, reuse=cache.to_json() if cache is not None else None)
+
+
+def finished_render(spec: RenderSpec, out: Path, exe: str, mux: list[str], *, started: float, segments: int,
+                    pass1: dict[str, Any] | None, measure: bool = True,
+                    reuse: dict[str, Any] | None = None) -> RenderResult:
+    """Check the joined file has every frame of the timeline, measure its loudness and describe it."""
     frames = count_video_packets(out)
     if frames != spec.duration_in_frames:
         raise RenderError(f"{out.name} has {frames} frames; the timeline has {spec.duration_in_frames}",
@@ -180,5 +188,4 @@ def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
         duration_sec=spec.duration_in_frames / spec.fps,
         integrated_lufs=loud.integrated_lufs if loud else None,
         true_peak_db=loud.true_peak_db if loud else None,
-        seconds=time.monotonic() - started, argv=mux, segments=len(segments), loudnorm_pass1=pass1,
-        reuse=cache.to_json() if cache is not None else None)
+        seconds=time.monotonic() - started, argv=mux, segments=segments, loudnorm_pass1=pass1, reuse=reuse)

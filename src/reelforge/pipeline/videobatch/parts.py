@@ -21,14 +21,19 @@ from typing import Any
 
 from reelforge.compose.ffmpeg_args import build_audio_args, build_mux_args, concat_list
 from reelforge.compose.frame_feeds import StillCache
-from reelforge.compose.loudness import measure_loudness, measure_output
+from reelforge.compose.loudness import measure_loudness
 from reelforge.compose.processes import ProcessGroup, run_all
-from reelforge.compose.runner import Progress, RenderResult, ffmpeg_exe, render_segment, verify_files
+from reelforge.compose.runner import (
+    Progress,
+    RenderResult,
+    ffmpeg_exe,
+    finished_render,
+    render_segment,
+    verify_files,
+)
 from reelforge.compose.timeline import plan_segments
 from reelforge.errors import HashMismatchError, ReelforgeError, RenderError
-from reelforge.media.probe import count_video_packets
 from reelforge.models.render_spec import RenderSpec
-from reelforge.workspace.hashing import sha256_file
 from reelforge.workspace.paths import resolve_in_run
 
 
@@ -155,13 +160,4 @@ def render_with(dispatch: Dispatch, spec: RenderSpec, run_dir: Path, progress: P
         shutil.rmtree(work, ignore_errors=True)
     if progress is not None:
         progress(1.0)
-    frames = count_video_packets(out)
-    if frames != spec.duration_in_frames:
-        raise RenderError(f"{out.name} has {frames} frames; the timeline has {spec.duration_in_frames}",
-                          argv=mux, file=str(out))
-    loud = measure_output(out, exe)
-    return RenderResult(output=out, sha256=sha256_file(out), frames=frames,
-                        duration_sec=spec.duration_in_frames / spec.fps,
-                        integrated_lufs=loud.integrated_lufs if loud else None,
-                        true_peak_db=loud.true_peak_db if loud else None,
-                        seconds=time.monotonic() - started, argv=mux, segments=len(segments), loudnorm_pass1=pass1)
+    return finished_render(spec, out, exe, mux, started=started, segments=len(segments), pass1=pass1)
