@@ -10,7 +10,7 @@ import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
 from reelforge.assets.store import AssetStore
 from reelforge.batch.materialize import (
@@ -32,6 +32,7 @@ from reelforge.errors import (
     ReelforgeError,
 )
 from reelforge.jobs import submit as submit_outcome
+from reelforge.jobs.adapters import AdapterPool
 from reelforge.jobs.attempts import AttemptLog
 from reelforge.jobs.deadline import JobDeadline
 from reelforge.jobs.disk_full import DiskFullGuard
@@ -104,7 +105,7 @@ class ItemResult:
         return data
 
 
-class ImageRunner:
+class ImageRunner(AdapterPool[ImageProvider]):
     def __init__(self, workspace: Workspace, *, gates: Gates | None = None, policy: RetryPolicy | None = None,
                  providers: Callable[[str], ImageProvider] | None = None,
                  presign: Callable[[dict[str, Any]], str] | None = None, deadlines: Deadlines | None = None,
@@ -116,26 +117,8 @@ class ImageRunner:
         self.policy = policy or RetryPolicy.from_settings(settings)
         d = deadlines or Deadlines.from_settings(settings)
         self.deadlines = d if download_timeout is None else Deadlines(d.connect_s, d.call_s, download_timeout)
-        self._factory = providers or (lambda vendor: provider_for(vendor, self.deadlines))
-        self._providers: dict[str, ImageProvider] = {}
+        super().__init__(providers or (lambda vendor: provider_for(vendor, self.deadlines)))
         self._presign = presign
-
-    def provider(self, vendor: str) -> ImageProvider:
-        if vendor not in self._providers:
-            self._providers[vendor] = self._factory(vendor)
-        return self._providers[vendor]
-
-    def close(self) -> None:
-        """Close every adapter this runner built (their HTTP connections)."""
-        providers, self._providers = list(self._providers.values()), {}
-        for provider in providers:
-            provider.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # ---- validation (no network)
     def prepare(self, raw: dict[str, Any], operation: str, *, source: str | None = None,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any
 
 from reelforge.config import resolve_settings
 from reelforge.errors import (
@@ -25,6 +25,7 @@ from reelforge.errors import (
     StageTimeoutError,
 )
 from reelforge.jobs import submit as submit_outcome
+from reelforge.jobs.adapters import AdapterPool
 from reelforge.jobs.deadline import JobDeadline
 from reelforge.jobs.disk_full import DiskFullGuard
 from reelforge.jobs.exit_record import exit_code_recorded
@@ -85,7 +86,7 @@ def _deadlines(deadlines: Deadlines, download_timeout: float | None) -> Deadline
     return Deadlines(deadlines.connect_s, deadlines.call_s, download_timeout)
 
 
-class RenderRunner:
+class RenderRunner(AdapterPool[VideoProvider]):
     def __init__(self, workspace: Workspace, *, gates: Gates | None = None, policy: RetryPolicy | None = None,
                  providers: Callable[[str], VideoProvider] | None = None,
                  presign: Callable[[dict[str, Any]], str] | None = None, deadlines: Deadlines | None = None,
@@ -96,29 +97,11 @@ class RenderRunner:
         self.workspace = workspace
         self.gates = gates or Gates()
         self.policy = policy or RetryPolicy.from_settings(settings)
-        self._factory = providers or (lambda vendor: default_provider(vendor, self.deadlines))
-        self._providers: dict[str, VideoProvider] = {}
+        super().__init__(providers or (lambda vendor: default_provider(vendor, self.deadlines)))
         self.presign = presign
         self.deadlines = _deadlines(deadlines or Deadlines.from_settings(settings), download_timeout)
         self.poll_interval = poll_interval if poll_interval is not None else float(settings["render_poll_interval_s"])
         self.sleep = sleep
-
-    def provider(self, vendor: str) -> VideoProvider:
-        if vendor not in self._providers:
-            self._providers[vendor] = self._factory(vendor)
-        return self._providers[vendor]
-
-    def close(self) -> None:
-        """Close every adapter this runner built (their HTTP connections)."""
-        providers, self._providers = list(self._providers.values()), {}
-        for provider in providers:
-            provider.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # ---- validation and gates (no network)
     def prepare(self, raw: dict[str, Any], *, source: str | None = None, check_key: bool = True) -> PreparedRender:
