@@ -65,9 +65,10 @@ needs_browser = pytest.mark.skipif(find_chromium() is None or playwright_missing
                                    reason="needs Chromium (apt-get install chromium) and playwright (pip)")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """Debian's chromium under Playwright, headless, once per session."""
+    """Debian's chromium under Playwright, headless, once per module: Playwright's sync API keeps an asyncio
+    loop on this thread while it runs, and the capture tests' own sync_playwright refuses to start inside it."""
     executable = find_chromium()
     if executable is None or playwright_missing_reason() is not None:
         pytest.skip("needs Chromium (apt-get install chromium) and playwright (pip)")
