@@ -26,7 +26,8 @@ from reelforge.workspace.hashing import sha256_file, sha256_json
 STAGES = ("script", "voice", "timing", "visual", "captions", "spec", "render")
 # the settings each stage reads (the rest of Settings cannot change its output)
 STAGE_SETTINGS: dict[str, tuple[str, ...]] = {
-    "voice": ("voice", "speed", "voice_variation"),
+    "voice": ("voice", "speed", "voice_variation", "voice_model", "voice_stability", "voice_similarity",
+              "voice_style", "stt_model"),
     "timing": ("breath",),
     "visual": ("visual", "seed", "platform"),
     "captions": ("captions", "platform", "caption_font", "caption_size", "caption_outline", "caption_color",
@@ -78,9 +79,14 @@ def _voice_model(voice: str) -> dict[str, str]:
         return {"voice model": f"unresolved:{voice}"}
     if profile is None:
         return {"voice model": "none"}
-    if not profile.model_path.is_file() or not profile.config_path.is_file():
+    if not profile.offline:  # a hosted voice is named by its engine, voice and identity (never the key)
+        return {"voice engine": profile.engine, "voice id": str(profile.voice_id),
+                "voice identity": sha256_json(profile.identity or {})}
+    if profile.model_path is None or profile.config_path is None or not profile.model_path.is_file() \
+            or not profile.config_path.is_file():
         return {"voice model": f"missing:{profile.id}"}
-    return {"voice model": model_sha256(profile.model_path), "voice config": sha256_file(profile.config_path)}
+    return {"voice model": model_sha256(profile.model_path), "voice config": sha256_file(profile.config_path),
+            "voice id": str(profile.voice_id or "")}  # one Kokoro voices file holds many voices
 
 
 def voice_parts(scene: Scene, script: Script, settings: Settings) -> dict[str, Any]:
