@@ -18,19 +18,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/studio_workspace.py builds the workspace
 
+from studio_screenshots import logged_in_page, save  # the sibling tool (tools/ is on the path)
 from tests.studio_workspace import JOB, PERSONA, TAKE, image_request, make_review_workspace
 
 from reelforge.batch import api as batch_api
-from reelforge.capture.browser import find_chromium, launch_chromium, start_playwright
 from reelforge.qa import record_qa
 from reelforge.studio import StudioConfig
 from reelforge.studio.server import StudioThread
-
-WIDTH = 1000
 
 
 def make_workspace(root: Path) -> None:
@@ -42,72 +38,50 @@ def make_workspace(root: Path) -> None:
               issues=["render_realism"], reviewer="lead", notes="try the hosted talking head", workspace=root)
 
 
-def save(page: Any, path: Path, *, height: int | None = None) -> None:
-    raw = path.with_suffix(".raw.png")
-    page.screenshot(path=str(raw), full_page=True)
-    image = Image.open(raw).convert("RGB")
-    if height is not None and image.height > height:
-        image = image.crop((0, 0, image.width, height))
-    image.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(path, optimize=True)
-    raw.unlink()
-    print(f"{path} {path.stat().st_size // 1024} KB", file=sys.stderr)
-
-
 def images_loaded(page: Any) -> None:
     page.evaluate("() => document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")
     page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
 
 
 def shoot(base_url: str, token: str, root: Path, out: Path) -> None:
-    executable = find_chromium()
-    if executable is None:
-        raise SystemExit("needs chromium (apt-get install chromium)")
-    with tempfile.TemporaryDirectory() as scratch:
-        playwright = start_playwright(Path(scratch))
-        browser = launch_chromium(playwright, executable, headless=True)
-        try:
-            page = browser.new_context(viewport={"width": WIDTH, "height": 760}).new_page()
-            page.goto(f"{base_url}/?token={token}")
-            page.goto(f"{base_url}/assets/{PERSONA}")
-            card = page.locator("article[data-file='images/candidates/image-run-003-attempt-001-img-001.png']")
-            card.locator("input[name=note]").fill("natural light, reads as UGC")
-            images_loaded(page)
-            save(page, out / "assets.png", height=1480)
+    with logged_in_page(base_url, token) as page:
+        page.goto(f"{base_url}/assets/{PERSONA}")
+        card = page.locator("article[data-file='images/candidates/image-run-003-attempt-001-img-001.png']")
+        card.locator("input[name=note]").fill("natural light, reads as UGC")
+        images_loaded(page)
+        save(page, out / "assets.png", height=1480)
 
-            page.goto(f"{base_url}/renders/{JOB}")
-            page.wait_for_function("() => document.querySelector('video.player').readyState >= 2")
-            page.evaluate("() => { document.querySelector('video.player').currentTime = 1.0; }")
-            page.wait_for_timeout(500)
-            page.check("input[name=verdict][value=approved]")
-            page.fill("#worked", "voice and still match\ncaptions land on the beat")
-            page.fill("#reviewer", "lead")
-            save(page, out / "render-qa.png", height=1900)
+        page.goto(f"{base_url}/renders/{JOB}")
+        page.wait_for_function("() => document.querySelector('video.player').readyState >= 2")
+        page.evaluate("() => { document.querySelector('video.player').currentTime = 1.0; }")
+        page.wait_for_timeout(500)
+        page.check("input[name=verdict][value=approved]")
+        page.fill("#worked", "voice and still match\ncaptions land on the beat")
+        page.fill("#reviewer", "lead")
+        save(page, out / "render-qa.png", height=1900)
 
-            take = root / f"assets/{TAKE}/audio/approved/take.wav"
-            take.write_bytes(take.read_bytes() + b"\0")  # edited after the render: the trace flags it
-            page.goto(f"{base_url}/trace/{JOB}")
-            save(page, out / "trace.png", height=1700)
+        take = root / f"assets/{TAKE}/audio/approved/take.wav"
+        take.write_bytes(take.read_bytes() + b"\0")  # edited after the render: the trace flags it
+        page.goto(f"{base_url}/trace/{JOB}")
+        save(page, out / "trace.png", height=1700)
 
-            page.goto(f"{base_url}/new")
-            page.fill("#brief", "Three ways to fall asleep faster: dim the screens, cool the room, same time daily.")
-            page.select_option("#captions", "karaoke")
-            page.check("input[name=dry_run]")
-            page.click("button:has-text('Plan')")
-            page.wait_for_selector("#plan")
-            page.click("#start")
-            page.wait_for_selector("#generate-log[data-state=done]", timeout=300_000)
-            save(page, out / "new-video.png")
+        page.goto(f"{base_url}/new")
+        page.fill("#brief", "Three ways to fall asleep faster: dim the screens, cool the room, same time daily.")
+        page.select_option("#captions", "karaoke")
+        page.check("input[name=dry_run]")
+        page.click("button:has-text('Plan')")
+        page.wait_for_selector("#plan")
+        page.click("#start")
+        page.wait_for_selector("#generate-log[data-state=done]", timeout=300_000)
+        save(page, out / "new-video.png")
 
-            os.environ["OPENAI_API_KEY"] = "sk-screenshot-made-up"  # a price for the estimate; never called
-            page.goto(f"{base_url}/new")
-            page.fill("#brief", "Three ways to fall asleep faster: dim the screens, cool the room, same time daily.")
-            page.select_option("#visual", "generate")
-            page.click("button:has-text('Plan')")
-            page.wait_for_selector("#plan")
-            save(page, out / "new-video-confirm.png")
-        finally:
-            browser.close()
-            playwright.stop()
+        os.environ["OPENAI_API_KEY"] = "sk-screenshot-made-up"  # a price for the estimate; never called
+        page.goto(f"{base_url}/new")
+        page.fill("#brief", "Three ways to fall asleep faster: dim the screens, cool the room, same time daily.")
+        page.select_option("#visual", "generate")
+        page.click("button:has-text('Plan')")
+        page.wait_for_selector("#plan")
+        save(page, out / "new-video-confirm.png")
 
 
 def main() -> None:

@@ -10,11 +10,12 @@ Debian's chromium through the pages with Playwright.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,9 @@ def save(page: Any, path: Path, *, full: bool = True, height: int | None = None)
     print(f"{path} {path.stat().st_size // 1024} KB", file=sys.stderr)
 
 
-def shoot(base_url: str, token: str, best: Path, out: Path, extra: list[Callable[[Any, str, Path], None]]) -> None:
+@contextlib.contextmanager
+def logged_in_page(base_url: str, token: str) -> Iterator[Any]:
+    """A headless chromium page, WIDTH wide, logged in to the studio at ``base_url``."""
     executable = find_chromium()
     if executable is None:
         raise SystemExit("needs chromium (apt-get install chromium)")
@@ -73,22 +76,27 @@ def shoot(base_url: str, token: str, best: Path, out: Path, extra: list[Callable
         try:
             page = browser.new_context(viewport={"width": WIDTH, "height": 760}).new_page()
             page.goto(f"{base_url}/?token={token}")
-            page.goto(f"{base_url}/runs")
-            page.wait_for_function("() => [...document.images].every(i => i.complete)")
-            save(page, out / "runs.png")
-            page.goto(f"{base_url}/runs/{best.name}")
-            page.wait_for_function("() => document.querySelector('#player').readyState >= 3")
-            page.evaluate("() => { const v = document.querySelector('#player'); v.currentTime = 2.2; }")
-            page.wait_for_function("() => [...document.images].every(i => i.complete)")
-            page.click("#rerender-btn")
-            page.wait_for_function("() => document.querySelector('#rerender-log').dataset.state === 'done'",
-                                   timeout=300_000)
-            save(page, out / "run.png", height=2200)
-            for step in extra:
-                step(page, base_url, out)
+            yield page
         finally:
             browser.close()
             playwright.stop()
+
+
+def shoot(base_url: str, token: str, best: Path, out: Path, extra: list[Callable[[Any, str, Path], None]]) -> None:
+    with logged_in_page(base_url, token) as page:
+        page.goto(f"{base_url}/runs")
+        page.wait_for_function("() => [...document.images].every(i => i.complete)")
+        save(page, out / "runs.png")
+        page.goto(f"{base_url}/runs/{best.name}")
+        page.wait_for_function("() => document.querySelector('#player').readyState >= 3")
+        page.evaluate("() => { const v = document.querySelector('#player'); v.currentTime = 2.2; }")
+        page.wait_for_function("() => [...document.images].every(i => i.complete)")
+        page.click("#rerender-btn")
+        page.wait_for_function("() => document.querySelector('#rerender-log').dataset.state === 'done'",
+                               timeout=300_000)
+        save(page, out / "run.png", height=2200)
+        for step in extra:
+            step(page, base_url, out)
 
 
 def main() -> None:
