@@ -166,22 +166,22 @@ def test_two_threads_are_refused() -> None:
         build_segment_args(spec, plan_segments(spec)[0], Path("/run"), Path("/x.mp4"), "ffmpeg")
 
 
-def test_audio_music_looped_ducked_faded_and_loudnorm_linear_with_measurement() -> None:
-    measured = {"input_i": "-23.1", "input_tp": "-4.0", "input_lra": "3.2", "input_thresh": "-33.5",
-                "target_offset": "0.2"}
-    argv = build_audio_args(spec_of(), Path("/run"), Path("/run/.r/audio.mp4"), "ffmpeg", loudnorm=measured)
+def test_audio_music_looped_ducked_faded_and_speech_gained_to_the_target() -> None:
+    measured = {"integratedLufs": -23.1}
+    argv = build_audio_args(spec_of(), Path("/run"), Path("/run/.r/audio.mp4"), "ffmpeg", measured=measured)
     graph = graph_of(argv)
     music_at = argv.index("/run/audio/music.wav")
     assert argv[music_at - 3:music_at - 1] == ["-stream_loop", "-1"]
     assert "sidechaincompress" in graph and "afade=t=out:st=13.000000:d=2.000000" in graph
-    assert "measured_I=-23.10" in graph and "linear=true" in graph
+    # -14 LUFS target + the limiter's 0.1 LU - the measured -23.1
+    assert "volume=9.20dB" in graph and "loudnorm" not in graph
     assert "atrim=end_sample=720000[aout]" in graph  # 450 frames at 48 kHz / 30 fps
 
 
 def test_silent_track_when_no_audio() -> None:
     data = spec_dict(audio={})
     graph = graph_of(build_audio_args(RenderSpec.model_validate(data), Path("/run"), Path("/a.mp4"), "ffmpeg",
-                                      loudnorm=None))
+                                      measured=None))
     assert "anullsrc=r=48000:cl=stereo,atrim=end_sample=720000[aout]" in graph
     assert build_measure_args(RenderSpec.model_validate(data), Path("/run"), "ffmpeg") is None
 
@@ -189,7 +189,7 @@ def test_silent_track_when_no_audio() -> None:
 def test_measure_pass_is_audio_only() -> None:
     argv = build_measure_args(RenderSpec.model_validate(spec_dict()), Path("/run"), "ffmpeg")
     assert argv is not None
-    assert "print_format=json" in graph_of(argv) and argv[-3:] == ["-f", "null", "-"]
+    assert "ebur128=framelog=quiet[aout]" in graph_of(argv) and argv[-3:] == ["-f", "null", "-"]
     assert not any(a.endswith(".png") for a in argv)
     # under a music bed only the speech is measured: it alone is normalized, the bed keeps its gain
     assert "[0:a]" in graph_of(argv) and "[1:a]" not in graph_of(argv)
@@ -197,12 +197,20 @@ def test_measure_pass_is_audio_only() -> None:
 
 
 def test_bed_is_laid_under_normalized_speech_not_normalized_with_it() -> None:
-    measured = {"input_i": "-20.0", "input_tp": "-2.0", "input_lra": "4.0", "input_thresh": "-30.0",
-                "target_offset": "0.1"}
-    graph = graph_of(build_audio_args(spec_of(), Path("/run"), Path("/a.mp4"), "ffmpeg", loudnorm=measured))
+    measured = {"integratedLufs": -20.0}
+    graph = graph_of(build_audio_args(spec_of(), Path("/run"), Path("/a.mp4"), "ffmpeg", measured=measured))
     speech, mix = graph.split("[nar]")[0], graph.split("[mix]")[-1]
-    assert "loudnorm=" in speech and "measured_I=-20.00" in speech
-    assert "loudnorm=" not in mix and "alimiter=" in mix
+    assert "volume=6.10dB" in speech
+    assert "volume=" not in mix and "alimiter=" in mix
+
+
+def test_silence_and_a_missing_measurement_take_no_gain() -> None:
+    from reelforge.compose.audio_graph import gain_db
+
+    spec = spec_of()
+    assert gain_db(spec, None) == 0.0
+    assert gain_db(spec, {"integratedLufs": -70.0}) == 0.0
+    assert gain_db(spec, {"integratedLufs": -14.1}) == 0.2
 
 
 def test_filter_path_escaping() -> None:

@@ -44,7 +44,7 @@ def check(name: str, *, baseline: bool, remediation: str) -> Callable[[CheckFn],
     return register
 
 
-REQUIRED_FILTERS = ("subtitles", "xfade", "zoompan", "loudnorm", "sidechaincompress", "amix")
+REQUIRED_FILTERS = ("subtitles", "xfade", "zoompan", "ebur128", "volume", "alimiter", "sidechaincompress", "amix")
 
 
 def _ffmpeg() -> str:
@@ -71,7 +71,7 @@ def _check_filters() -> tuple[bool, str]:
     missing = [f for f in REQUIRED_FILTERS if f not in names]
     if "libx264" not in encoders:
         missing.append("libx264 encoder")
-    return not missing, "missing: " + ", ".join(missing) if missing else "libass, xfade, zoompan, loudnorm, libx264"
+    return not missing, "missing: " + ", ".join(missing) if missing else "libass, xfade, zoompan, ebur128, alimiter, libx264"
 
 
 @check("pyav", baseline=True, remediation=f"pip install av ({SETUP_HINT})")

@@ -8,7 +8,6 @@ segments and the audio without re-encoding; plus the audio-only loudness measure
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from reelforge.compose.audio_graph import AudioInputs, audio_graph
 from reelforge.compose.segment_graph import segment_graph
@@ -62,13 +61,13 @@ def _audio_inputs(spec: RenderSpec, run_dir: Path) -> tuple[list[str], AudioInpu
 
 
 def build_audio_args(spec: RenderSpec, run_dir: Path, out: Path, ffmpeg: str, *,
-                     loudnorm: dict[str, Any] | None) -> list[str]:
-    """The whole mix, AAC in an mp4. ``loudnorm`` holds the first pass's measurement (linear second pass);
-    without it loudnorm runs single-pass (dynamic), which is deterministic but less exact."""
+                     measured: dict[str, float] | None) -> list[str]:
+    """The whole mix, AAC in an mp4. ``measured`` is the first pass's loudness (loudness.measure_loudness),
+    from which the mix takes its one gain; without it the narration keeps its own level."""
     inputs, audio_inputs = _audio_inputs(spec, run_dir)
     enc = spec.encoder
     return [ffmpeg, "-hide_banner", "-nostdin", "-y", *inputs,
-            "-filter_complex", ";".join(audio_graph(spec, audio_inputs, loudnorm=loudnorm)), "-map", "[aout]",
+            "-filter_complex", ";".join(audio_graph(spec, audio_inputs, measured=measured)), "-map", "[aout]",
             "-c:a", enc.audio_codec, "-b:a", enc.audio_bitrate, "-ar", str(spec.audio.sample_rate), "-ac", "2",
             *BITEXACT, "-f", "mp4", str(out)]
 
@@ -90,12 +89,13 @@ def build_mux_args(spec: RenderSpec, concat_file: Path, audio: Path, out: Path, 
 
 
 def build_measure_args(spec: RenderSpec, run_dir: Path, ffmpeg: str) -> list[str] | None:
-    """Audio-only first pass: the same mix through loudnorm print_format=json into the null muxer.
+    """Audio-only first pass: the same mix, measured by ebur128 where the mix applies its gain, into the
+    null muxer.
     None when there is nothing to measure (silent track)."""
     inputs, audio_inputs = _audio_inputs(spec, run_dir)
     if audio_inputs.narration is None and audio_inputs.music is None:
         return None
-    graph = audio_graph(spec, audio_inputs, loudnorm=None, measure=True)
+    graph = audio_graph(spec, audio_inputs, measured=None, measure=True)
     if audio_inputs.narration is not None and audio_inputs.music is not None:
         inputs = inputs[:2]  # under a bed only the speech is measured (audio_graph normalizes it alone)
     return [ffmpeg, "-hide_banner", "-nostdin", "-nostats", *inputs, "-filter_complex", ";".join(graph),

@@ -1,5 +1,5 @@
-"""Run the render: verify the inputs' hashes, render the segments and the audio side by side, join them,
-publish atomically, check the frame count and measure the loudness."""
+"""Run the render: verify the inputs' hashes, render the segments and the audio side by side (the audio
+task also measures the encoded audio's loudness), join them, publish atomically, check the frame count."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from reelforge.compose.ffmpeg_args import (
     concat_list,
 )
 from reelforge.compose.frame_feeds import StillCache, run_segment
-from reelforge.compose.loudness import measure_loudness, measure_output
+from reelforge.compose.loudness import LoudnessMeasure, measure_loudness, measure_output
 from reelforge.compose.processes import FrameProgress, ProcessGroup, default_jobs, run_all
 from reelforge.compose.segment_cache import RenderCache, render_key
 from reelforge.compose.stale import sweep_stale_render_files
@@ -47,7 +47,7 @@ class RenderResult:
     seconds: float
     argv: list[str] = field(repr=False)  # the joining ffmpeg's
     segments: int = 1
-    loudnorm_pass1: dict[str, Any] | None = None
+    loudness_pass1: dict[str, float] | None = None
     reuse: dict[str, Any] | None = None  # the segment cache's hit/made record, when a cache was given
 
     def to_json(self) -> dict[str, Any]:
@@ -105,7 +105,8 @@ def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
     audio = work / "audio.mp4"
     done = [0] * len(segments)
     lock = threading.Lock()
-    pass1: dict[str, Any] | None = None
+    pass1: dict[str, float] | None = None
+    loud: LoudnessMeasure | None = None
 
     def report(k: int, frame: int) -> None:
         if progress is None:
@@ -116,21 +117,25 @@ def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
             progress(0.98 * sum(done) / spec.duration_in_frames)
 
     def audio_task(group: ProcessGroup) -> None:
-        nonlocal pass1
+        nonlocal pass1, loud
         key = ""
         if cache is not None:
-            # the mix's argv (its linear loudnorm values come from the measurement, so that argv counts too)
-            argv = [*build_audio_args(spec, run_dir, audio, exe, loudnorm=None), "--measured-by--",
+            # the mix's argv (its gain comes from the measurement, so the measuring argv counts too)
+            argv = [*build_audio_args(spec, run_dir, audio, exe, measured=None), "--measured-by--",
                     *(build_measure_args(spec, run_dir, exe) or [])]
             key = render_key(argv, spec=spec, run_dir=run_dir, out=audio, kind="audio")[0]
             meta = cache.fetch("audio", key, {"audio.mp4": audio})
-            if meta is not None:
-                pass1 = meta.get("loudnormPass1")
+            if meta is not None and "output" in meta:
+                pass1 = meta.get("loudnessPass1")
+                loud = LoudnessMeasure(**meta["output"]) if meta["output"] else None
                 return
         pass1 = measure_loudness(spec, run_dir, exe, run=lambda argv: group.run(argv, what="loudness measurement"))
-        group.run(build_audio_args(spec, run_dir, audio, exe, loudnorm=pass1), what="the audio mix")
+        group.run(build_audio_args(spec, run_dir, audio, exe, measured=pass1), what="the audio mix")
+        if measure:
+            loud = measure_output(audio, exe, run=lambda argv: group.run(argv, what="audio loudness measurement"))
         if cache is not None:
-            cache.keep("audio", key, {"audio.mp4": audio}, {"loudnormPass1": pass1})
+            cache.keep("audio", key, {"audio.mp4": audio},
+                       {"loudnessPass1": pass1, "output": asdict(loud) if loud else None})
 
     stills = StillCache(spec, run_dir, work, exe)
 
@@ -171,21 +176,23 @@ def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
     if progress is not None:
         progress(1.0)
     return finished_render(spec, out, exe, mux, started=started, segments=len(segments), pass1=pass1,
-                           measure=measure, reuse=cache.to_json() if cache is not None else None)
+                           measure=measure, loud=loud, reuse=cache.to_json() if cache is not None else None)
 
 
 def finished_render(spec: RenderSpec, out: Path, exe: str, mux: list[str], *, started: float, segments: int,
-                    pass1: dict[str, Any] | None, measure: bool = True,
+                    pass1: dict[str, float] | None, measure: bool = True, loud: LoudnessMeasure | None = None,
                     reuse: dict[str, Any] | None = None) -> RenderResult:
-    """Check the joined file has every frame of the timeline, measure its loudness and describe it."""
+    """Check the joined file has every frame of the timeline and describe it. ``loud``: its audio's
+    loudness when already measured (on the audio.mp4 the join copied in); else measured here."""
     frames = count_video_packets(out)
     if frames != spec.duration_in_frames:
         raise RenderError(f"{out.name} has {frames} frames; the timeline has {spec.duration_in_frames}",
                           argv=mux, file=str(out), hint="report a bug with render-spec.json attached")
-    loud = measure_output(out, exe) if measure else None
+    if measure and loud is None:
+        loud = measure_output(out, exe)
     return RenderResult(
         output=out, sha256=sha256_file(out), frames=frames,
         duration_sec=spec.duration_in_frames / spec.fps,
         integrated_lufs=loud.integrated_lufs if loud else None,
         true_peak_db=loud.true_peak_db if loud else None,
-        seconds=time.monotonic() - started, argv=mux, segments=segments, loudnorm_pass1=pass1, reuse=reuse)
+        seconds=time.monotonic() - started, argv=mux, segments=segments, loudness_pass1=pass1, reuse=reuse)

@@ -15,13 +15,13 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from reelforge.compose.ffmpeg_args import build_audio_args, build_mux_args, concat_list
 from reelforge.compose.frame_feeds import StillCache
-from reelforge.compose.loudness import measure_loudness
+from reelforge.compose.loudness import LoudnessMeasure, measure_loudness, measure_output
 from reelforge.compose.processes import ProcessGroup, run_all
 from reelforge.compose.runner import (
     Progress,
@@ -108,9 +108,11 @@ def _audio(spec_json: dict[str, Any], run_dir: str, started: float) -> Part:
     pass1 = measure_loudness(spec, Path(run_dir), exe, run=lambda argv: group.run(argv, what="loudness measurement"))
     with tempfile.TemporaryDirectory(prefix="reelforge-audio-") as tmp:
         out = Path(tmp) / "audio.mp4"
-        _one(build_audio_args(spec, Path(run_dir), out, exe, loudnorm=pass1), "the audio mix")
+        _one(build_audio_args(spec, Path(run_dir), out, exe, measured=pass1), "the audio mix")
+        loud = measure_output(out, exe)
         data = out.read_bytes()
-    return Part("audio", data, hashlib.sha256(data).hexdigest(), time.monotonic() - started, {"pass1": pass1})
+    return Part("audio", data, hashlib.sha256(data).hexdigest(), time.monotonic() - started,
+                {"pass1": pass1, "loud": asdict(loud)})
 
 
 # submit(segment indexes) -> the finished pieces in any order, as (index or -1 for audio, part)
@@ -130,7 +132,8 @@ def render_with(dispatch: Dispatch, spec: RenderSpec, run_dir: Path, progress: P
     tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
     seg_files = [work / f"segment-{s.index:03d}.mp4" for s in segments]
     audio = work / "audio.mp4"
-    pass1: dict[str, Any] | None = None
+    pass1: dict[str, float] | None = None
+    loud: LoudnessMeasure | None = None
     done_frames = 0
     order = sorted(range(len(segments)), key=lambda k: (-segments[k].frames, k))  # longest first
     try:
@@ -139,6 +142,7 @@ def render_with(dispatch: Dispatch, spec: RenderSpec, run_dir: Path, progress: P
             target.write_bytes(part.checked())
             if index < 0:
                 pass1 = (part.extra or {}).get("pass1")
+                loud = LoudnessMeasure(**part.extra["loud"]) if part.extra and part.extra.get("loud") else None
             else:
                 done_frames += segments[index].frames
             if timings is not None:
@@ -160,4 +164,4 @@ def render_with(dispatch: Dispatch, spec: RenderSpec, run_dir: Path, progress: P
         shutil.rmtree(work, ignore_errors=True)
     if progress is not None:
         progress(1.0)
-    return finished_render(spec, out, exe, mux, started=started, segments=len(segments), pass1=pass1)
+    return finished_render(spec, out, exe, mux, started=started, segments=len(segments), pass1=pass1, loud=loud)
