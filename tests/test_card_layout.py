@@ -98,6 +98,19 @@ def test_caption_band_follows_the_caption_style() -> None:
     assert caption_keepout("tiktok", "no-such-style", 1080, 1920) == tiktok  # unknown: the default band stays free
 
 
+def test_presets_that_caption_in_the_same_place_share_one_keepout() -> None:
+    from reelforge.compose.captions.layout import caption_band
+    from reelforge.compose.captions.presets import style_named
+
+    area = safe_area("tiktok", 1080, 1920)
+    default = caption_keepout("tiktok", "word-highlight", 1080, 1920)
+    for name in ("karaoke", "pop"):
+        assert caption_keepout("tiktok", name, 1080, 1920) == default  # a switch among them redraws no card
+        own = caption_band(style_named(name), area)
+        assert default[1] <= own[1] and own[3] <= default[3]  # and still keeps each one's own band clear
+    assert caption_keepout("tiktok", "hook", 1080, 1920) != default  # captions elsewhere: another keep-out
+
+
 def test_portrait_uses_the_whole_frame() -> None:
     for layout in LAYOUTS:
         card = _layout(layout, "9:16", TEXTS["hook"])

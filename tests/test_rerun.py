@@ -13,7 +13,7 @@ from tests.cli_helpers import run_cli, run_json
 
 pytestmark = pytest.mark.slow
 
-# 4 scenes x 2 s at 1:1: two render segments (frames 0-119: scenes a, b; 120-239: scenes c, d)
+# 4 scenes x 2 s at 1:1: three render segments (frames 0-59: scene a; 60-119: b; 120-239: c, d)
 SCRIPT = {"schemaVersion": "1.0", "mode": "shorts", "aspect": "1:1", "locale": "en", "title": "Sleep notes",
           "scenes": [{"id": "a", "durationSec": 2, "narration": "Sleep is a skill.", "onScreenText": ["Skill"]},
                      {"id": "b", "durationSec": 2, "narration": "Dim the lights.", "onScreenText": ["Lights"]},
@@ -57,8 +57,8 @@ def test_rerun_reuses_fresh_stages_and_matches_a_fresh_run(capsys: pytest.Captur
     reuse = _reuse(run2)
     assert reuse["narration"] == {"hit": ["a", "c", "d"], "made": ["b"]}
     assert reuse["visuals"] == {"hit": ["a", "b", "c", "d"], "made": []}
-    assert reuse["render"]["hit"] == ["segment-001"], reuse["render"]
-    assert sorted(reuse["render"]["made"]) == ["audio", "segment-000"]
+    assert reuse["render"]["hit"] == ["segment-000", "segment-002"], reuse["render"]
+    assert sorted(reuse["render"]["made"]) == ["audio", "segment-001"]
     _, status = run_json(capsys, "video", "status", str(run2))
     assert status["counts"]["stale"] == 0 and status["counts"]["missing"] == 0
 
@@ -72,6 +72,18 @@ def test_rerun_reuses_fresh_stages_and_matches_a_fresh_run(capsys: pytest.Captur
     _, fresh = run_json(capsys, "video", "generate", "--script", "script.json", "--no-check")
     assert fresh["sha256"] == second["sha256"] != first["sha256"]
     assert _reuse(Path(fresh["runDir"]))["narration"]["hit"] == [], "the fresh run had nothing cached"
+
+
+def test_a_caption_preset_in_the_same_place_redraws_no_card(capsys: pytest.CaptureFixture[str],
+                                                            workspace: Path) -> None:
+    (workspace / "script.json").write_text(json.dumps(SCRIPT))
+    code, first = run_json(capsys, "video", "generate", "--script", "script.json", "--no-check")
+    assert code == 0
+    code, second = run_json(capsys, "video", "rerun", first["runDir"], "--captions", "karaoke", "--no-check")
+    assert code == 0 and second["sha256"] != first["sha256"]
+    reuse = _reuse(Path(second["runDir"]))
+    assert reuse["narration"]["made"] == [] and reuse["visuals"]["made"] == [], reuse
+    assert reuse["render"]["hit"] == ["audio"], "every segment burns the new captions; the mix is the same"
 
 
 def test_rerun_refuses_a_folder_that_is_not_a_run(capsys: pytest.CaptureFixture[str], workspace: Path) -> None:

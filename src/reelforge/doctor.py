@@ -71,7 +71,9 @@ def _check_filters() -> tuple[bool, str]:
     missing = [f for f in REQUIRED_FILTERS if f not in names]
     if "libx264" not in encoders:
         missing.append("libx264 encoder")
-    return not missing, "missing: " + ", ".join(missing) if missing else "libass, xfade, zoompan, ebur128, alimiter, libx264"
+    if missing:
+        return False, "missing: " + ", ".join(missing)
+    return True, "libass, xfade, zoompan, ebur128, alimiter, libx264"
 
 
 @check("pyav", baseline=True, remediation=f"pip install av ({SETUP_HINT})")

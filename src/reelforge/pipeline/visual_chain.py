@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from reelforge.compose.captions.layout import caption_band
-from reelforge.compose.captions.presets import style_named
+from reelforge.compose.captions.presets import STYLES, style_named
 from reelforge.compose.kenburns import KenBurnsStyle, plan_ken_burns
 from reelforge.compose.processes import default_jobs
 from reelforge.errors import AuthRequiredError, InvalidInputError, ProviderError
@@ -102,14 +102,20 @@ class CardPlan:
 
 
 def caption_keepout(platform: str, caption_style: str, width: int, height: int) -> Box:
-    """The box a preset's captions may cover, from the caption stage's own metrics. With captions off (or an
-    unknown preset) the default preset's band stays clear, so a card looks the same whatever captions do."""
+    """The box the captions may cover, from the caption stage's own metrics: the union of the bands of every
+    preset that puts its captions in the same place (anchor and lift) as this one, so switching among them
+    (word-highlight, karaoke, pop) leaves the cards as they are and a rerun redraws none. With captions off
+    (or an unknown preset) the default preset's place stays clear, so a card looks the same whatever
+    captions do."""
     try:
         style = style_named(caption_style)
     except InvalidInputError:
         style = style_named("word-highlight")
-    left, top, right, bottom = caption_band(style, safe_area(platform, width, height))
-    return float(left), float(top), float(right), float(bottom)
+    area = safe_area(platform, width, height)
+    bands = [caption_band(other, area) for other in STYLES.values()
+             if (other.anchor, other.lift_ratio) == (style.anchor, style.lift_ratio)]
+    return (float(min(b[0] for b in bands)), float(min(b[1] for b in bands)),
+            float(max(b[2] for b in bands)), float(max(b[3] for b in bands)))
 
 
 def _card(scene: Scene, index: int, run_dir: Path, *, seed: int, width: int, height: int, title: str,
