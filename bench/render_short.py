@@ -7,13 +7,16 @@ one run, alternating A B C A B C ...:
   C  the encoder limit: A's own output decoded ONCE (outside the timing) to lossless intermediates cut at
      A's segment bounds (raw yuv420p in NUT, or FFV1; PCM audio), then encoded exactly as A encodes: the
      same ffmpeg, x264 options, segments, parallel jobs and stream-copy join. A/C is the compositing cost.
+  CX (--exact-c) C on A's exact composited frames instead of its decoded output (prepare_exact_c): the
+     decoded output has been through x264 once and costs x264 less to encode again, which C counted as
+     compositing.
 
 Each variant runs in its own worker process; the parent samples the worker's process tree with psutil every
 50 ms and reports the peak RSS of the largest single process (and of the whole tree). Medians are printed as
 x realtime, A/B and A/C time ratios. Inputs are generated here (no downloads).
 
     /work/venv/bin/python bench/render_short.py [--seconds 60] [--runs 3] [--b-runs N] [--skip-b]
-        [--json out.json] [--no-profile] [--pyspy-b SEC] [--baseline-src DIR]
+        [--json out.json] [--no-profile] [--pyspy-b SEC] [--baseline-src DIR] [--exact-c]
 
 B takes ~13 min per 60 s render on 2 cores; --b-runs N keeps it to the first N rounds. Results and how to
 read them: bench/RESULTS.md.
@@ -262,6 +265,37 @@ def prepare_c(run: Path, fmt: str = "raw") -> Path:
     return cdir
 
 
+def prepare_exact_c(run: Path) -> Path:
+    """A's own frames, exactly: each segment's compositing graph run once more (not timed) by the production
+    code with the encoder swapped for raw yuv420p in NUT, so C encodes the very frames A encodes. (The
+    decoded output that prepare_c gives C has been through x264 once: smoother, and cheaper to encode again.)
+    The audio is the mix A encodes, decoded from A's output to PCM as in prepare_c."""
+    from reelforge.compose.ffmpeg_args import build_segment_args
+    from reelforge.compose.frame_feeds import StillCache, run_segment
+    from reelforge.compose.processes import default_jobs, run_all
+
+    spec = load_spec(run)
+    cdir = run / "c-exact-input"
+    shutil.rmtree(cdir, ignore_errors=True)
+    cdir.mkdir()
+    exe = ffmpeg_exe()
+    stills = StillCache(spec, run, cdir, exe)
+
+    def task(seg: Any) -> Any:
+        out = cdir / f"segment-{seg.index:03d}.nut"
+        argv = build_segment_args(spec, seg, run, out, exe)
+        argv = [*argv[:argv.index("-c:v")], "-c:v", "rawvideo", "-frames:v", str(seg.frames), "-an", "-f", "nut",
+                str(out)]
+        return lambda group: run_segment(group, spec, seg, run, argv, stills, what=f"exact C input {seg.index}")
+
+    run_all([task(seg) for seg in plan_segments(spec)], default_jobs())
+    for still in cdir.glob("still-*"):
+        still.unlink()
+    subprocess.run([exe, "-v", "error", "-y", "-i", str(run / spec.output), "-map", "0:a",
+                    "-c:a", "pcm_s16le", str(cdir / "audio.wav")], check=True)
+    return cdir
+
+
 def worker_c(run: Path, cdir: Path) -> dict[str, Any]:
     """C: A's pipeline without compositing: the same segments encoded with the same x264 options, the same
     number at a time, the audio encoded alongside, the same stream-copy join."""
@@ -316,7 +350,7 @@ def median(rows: list[dict[str, Any]], key: str) -> float:
 
 
 def summarize(results: list[dict[str, Any]], seconds: int) -> dict[str, Any]:
-    by = {k: [r for r in results if r["kind"] == k] for k in ("A", "B", "C", "A0")}
+    by = {k: [r for r in results if r["kind"] == k] for k in ("A", "B", "C", "A0", "CX")}
     out: dict[str, Any] = {"videoSec": seconds}
     for k, rows in by.items():
         if rows:
@@ -332,6 +366,10 @@ def summarize(results: list[dict[str, Any]], seconds: int) -> dict[str, Any]:
     if by["A"] and by["C"]:
         out["A_over_C"] = round(median(by["A"], "seconds") / median(by["C"], "seconds"), 2)
         out["A_over_C_cpu"] = round(median(by["A"], "cpuSec") / median(by["C"], "cpuSec"), 2)
+    for a in ("A", "A0"):
+        if by[a] and by["CX"]:
+            out[f"{a}_over_CX"] = round(median(by[a], "seconds") / median(by["CX"], "seconds"), 2)
+            out[f"{a}_over_CX_cpu"] = round(median(by[a], "cpuSec") / median(by["CX"], "cpuSec"), 2)
     if by["A0"] and by["C"]:
         out["A0_over_C"] = round(median(by["A0"], "seconds") / median(by["C"], "seconds"), 2)
         out["A0_over_C_cpu"] = round(median(by["A0"], "cpuSec") / median(by["C"], "cpuSec"), 2)
@@ -361,6 +399,8 @@ def main() -> int:
     parser.add_argument("--skip-c", action="store_true")
     parser.add_argument("--b-runs", type=int, help="run B only in the first N rounds (B is ~20x slower)")
     parser.add_argument("--intermediate", choices=["raw", "ffv1"], default="raw")
+    parser.add_argument("--exact-c", action="store_true",
+                        help="also run CX: C on A's exact composited frames (prepare_exact_c), each round")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--no-profile", action="store_true", help="skip the ffmpeg -benchmark breakdown")
     parser.add_argument("--pyspy-b", type=int, default=0, metavar="SEC",
@@ -387,18 +427,23 @@ def main() -> int:
     print(f"inputs: {time.monotonic() - t0:.1f} s in {tmp}", flush=True)
     results: list[dict[str, Any]] = []
     intermediate: Path | None = None
+    exact: Path | None = None
     for k in range(args.runs):
         with_b = not args.skip_b and (args.b_runs is None or k < args.b_runs)
         # A0 first: C's intermediate is made from the output the last A wrote
         order = ((["A0"] if args.baseline_src else []) + ["A"] + (["B"] if with_b else [])
-                 + ([] if args.skip_c else ["C"]))
+                 + ([] if args.skip_c else ["C"]) + (["CX"] if args.exact_c else []))
         for kind in order:
+            if kind == "CX" and exact is None:
+                t1 = time.monotonic()
+                exact = prepare_exact_c(tmp)
+                print(f"  CX intermediate (A's frames, untimed): {time.monotonic() - t1:.1f} s", flush=True)
             if kind == "C" and intermediate is None:
                 t1 = time.monotonic()
                 intermediate = prepare_c(tmp, args.intermediate)
                 print(f"  C intermediate ({args.intermediate}, untimed): {time.monotonic() - t1:.1f} s, "
                       f"{sum(f.stat().st_size for f in intermediate.iterdir()) / 2**20:.0f} MB", flush=True)
-            extra = ["--input", str(intermediate)] if kind == "C" else None
+            extra = {"C": ["--input", str(intermediate)], "CX": ["--input", str(exact)]}.get(kind)
             r = run_worker(kind, tmp, extra, args.baseline_src if kind == "A0" else None)
             r["round"] = k + 1
             results.append(r)
