@@ -1,14 +1,20 @@
-"""Contact sheet: one PNG with the middle frame of every scene, labelled, for a quick look at a render."""
+"""Contact sheet: one PNG with the middle frame of every scene, labelled, for a quick look at a render.
+
+The render makes the thumbnails per segment (compose/thumbnails.py) and passes them in; a scene without one
+(a batch/Ray render, or a caller without them) is decoded here from the joined output instead."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
+from contextlib import ExitStack
 from fractions import Fraction
 from pathlib import Path
 
 import av
 from PIL import Image, ImageDraw, ImageFont
 
+from reelforge.compose.thumbnails import THUMB_WIDTH, scene_middle, thumbnail
 from reelforge.errors import RenderError
 from reelforge.models.render_spec import RenderSpec
 from reelforge.workspace.atomic import write_bytes_atomic
@@ -33,20 +39,33 @@ def _frame_at(container: av.container.InputContainer, index: int, fps: int) -> I
     return last.to_image()
 
 
-def make_contact_sheet(video: Path, spec: RenderSpec, run_dir: Path, *, thumb_width: int = 270,
-                       columns: int = 5) -> Path:
-    """Write ``contact-sheet.png`` into ``run_dir``: a grid of scene middles labelled ``#n id @ mm:ss.ff``."""
+def _given(png: bytes | None, width: int) -> Image.Image | None:
+    if png is None:
+        return None
+    with Image.open(io.BytesIO(png)) as img:
+        img.load()
+        return img if img.width == width and img.mode == "RGB" else None
+
+
+def make_contact_sheet(video: Path, spec: RenderSpec, run_dir: Path, *, thumb_width: int = THUMB_WIDTH,
+                       columns: int = 5, thumbnails: Mapping[int, bytes] | None = None) -> Path:
+    """Write ``contact-sheet.png`` into ``run_dir``: a grid of scene middles labelled ``#n id @ mm:ss.ff``.
+    ``thumbnails`` (scene index -> PNG, from the render) are used as they are; the rest are decoded from
+    ``video``."""
     import font_roboto
 
     thumbs: list[tuple[Image.Image, str]] = []
-    with av.open(str(video)) as container:
+    with ExitStack() as stack:
+        container: av.container.InputContainer | None = None
         for n, scene in enumerate(spec.scenes, start=1):
-            mid = scene.from_frame + scene.duration_in_frames // 2
-            img = _frame_at(container, mid, spec.fps)
-            h = round(img.height * thumb_width / img.width)
+            mid = scene_middle(scene)
+            img = _given((thumbnails or {}).get(n - 1), thumb_width)
+            if img is None:
+                if container is None:
+                    container = stack.enter_context(av.open(str(video)))
+                img = thumbnail(_frame_at(container, mid, spec.fps), thumb_width)
             sec = mid / spec.fps
-            thumbs.append((img.resize((thumb_width, h), Image.Resampling.LANCZOS),
-                           f"#{n} {scene.id}  {int(sec // 60):02d}:{sec % 60:05.2f}"))
+            thumbs.append((img, f"#{n} {scene.id}  {int(sec // 60):02d}:{sec % 60:05.2f}"))
     cols = max(1, min(columns, len(thumbs)))
     rows = -(-len(thumbs) // cols)
     label_h, pad = 30, 8

@@ -25,6 +25,7 @@ from reelforge.compose.loudness import LoudnessMeasure, measure_loudness, measur
 from reelforge.compose.processes import FrameProgress, ProcessGroup, default_jobs, run_all
 from reelforge.compose.segment_cache import RenderCache, render_key
 from reelforge.compose.stale import sweep_stale_render_files
+from reelforge.compose.thumbnails import SegmentThumbnails
 from reelforge.compose.timeline import Segment, plan_segments
 from reelforge.errors import HashMismatchError, NotFoundError, RenderError
 from reelforge.media.probe import count_video_packets
@@ -49,6 +50,8 @@ class RenderResult:
     segments: int = 1
     loudness_pass1: dict[str, float] | None = None
     reuse: dict[str, Any] | None = None  # the segment cache's hit/made record, when a cache was given
+    # scene index -> its contact-sheet thumbnail (PNG), made per segment when render() is given a thumb_width
+    thumbnails: dict[int, bytes] = field(default_factory=dict, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         return {"output": str(self.output), "sha256": self.sha256, "frames": self.frames,
@@ -86,12 +89,14 @@ def render_segment(group: ProcessGroup, spec: RenderSpec, segment: Segment, run_
 
 def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
            ffmpeg: str | None = None, measure: bool = True, jobs: int | None = None,
-           cache: RenderCache | None = None) -> RenderResult:
+           cache: RenderCache | None = None, thumb_width: int | None = None) -> RenderResult:
     """Render ``spec`` to ``run_dir/spec.output``. The final name appears only when the file is complete.
 
     The segments (timeline.plan_segments) and the audio mix run ``jobs`` at a time (default: the CPUs
     this process may use); the output bytes do not depend on ``jobs``. With a ``cache``, a segment or
-    audio mix whose key (compose/segment_cache.py) was made before is copied from it, not encoded."""
+    audio mix whose key (compose/segment_cache.py) was made before is copied from it, not encoded. With a
+    ``thumb_width``, each segment task also makes the contact-sheet thumbnails of the scenes whose middle
+    frame it holds (compose/thumbnails.py), kept in the cache with the segment."""
     started = time.monotonic()
     verify_files(spec, run_dir)
     exe = ffmpeg or ffmpeg_exe()
@@ -107,6 +112,8 @@ def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
     lock = threading.Lock()
     pass1: dict[str, float] | None = None
     loud: LoudnessMeasure | None = None
+    thumbs = [SegmentThumbnails.plan(spec, s, work, thumb_width) for s in segments] if thumb_width else []
+    thumbnails: dict[int, bytes] = {}
 
     def report(k: int, frame: int) -> None:
         if progress is None:
@@ -142,19 +149,30 @@ def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
     def segment_task(k: int) -> Callable[[ProcessGroup], None]:
         def task(group: ProcessGroup) -> None:
             name, key = f"segment-{k:03d}", ""
+            thumb = thumbs[k] if thumbs else None
+            files = {"segment.mp4": seg_files[k], **(thumb.files() if thumb else {})}
             if cache is not None:
                 window = (segments[k].start / spec.fps, (segments[k].end - 1) / spec.fps)  # first, last frame
                 argv = build_segment_args(spec, segments[k], run_dir, seg_files[k], exe)
                 key = render_key(argv, spec=spec, run_dir=run_dir, out=seg_files[k], kind="segment",
-                                 window=window, segment=segments[k])[0]
-                if cache.fetch(name, key, {"segment.mp4": seg_files[k]}) is not None:
+                                 window=window, segment=segments[k],
+                                 thumbnails=thumb.key() if thumb else None)[0]
+                if cache.fetch(name, key, files) is not None:
                     report(k, segments[k].frames)
+                    if thumb:
+                        thumbnails.update(thumb.read())
+                        cache.thumbnails_hit.extend(spec.scenes[i].id for i in thumb.frames)
                     return
             render_segment(group, spec, segments[k], run_dir, seg_files[k], stills, exe,
                            what=f"segment {k + 1} of {len(segments)} (frames {segments[k].start}-"
                                 f"{segments[k].end - 1})", on_frame=lambda f: report(k, f))
+            if thumb:
+                thumb.make(seg_files[k])
+                thumbnails.update(thumb.read())
             if cache is not None:
-                cache.keep(name, key, {"segment.mp4": seg_files[k]})
+                cache.keep(name, key, files)
+                if thumb:
+                    cache.thumbnails_made.extend(spec.scenes[i].id for i in thumb.frames)
         return task
 
     mux = build_mux_args(spec, work / "segments.txt", audio, tmp, exe)
@@ -176,12 +194,14 @@ def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
     if progress is not None:
         progress(1.0)
     return finished_render(spec, out, exe, mux, started=started, segments=len(segments), pass1=pass1,
-                           measure=measure, loud=loud, reuse=cache.to_json() if cache is not None else None)
+                           measure=measure, loud=loud, reuse=cache.to_json() if cache is not None else None,
+                           thumbnails=thumbnails)
 
 
 def finished_render(spec: RenderSpec, out: Path, exe: str, mux: list[str], *, started: float, segments: int,
                     pass1: dict[str, float] | None, measure: bool = True, loud: LoudnessMeasure | None = None,
-                    reuse: dict[str, Any] | None = None) -> RenderResult:
+                    reuse: dict[str, Any] | None = None, thumbnails: dict[int, bytes] | None = None,
+                    ) -> RenderResult:
     """Check the joined file has every frame of the timeline and describe it. ``loud``: its audio's
     loudness when already measured (on the audio.mp4 the join copied in); else measured here."""
     frames = count_video_packets(out)
@@ -195,4 +215,5 @@ def finished_render(spec: RenderSpec, out: Path, exe: str, mux: list[str], *, st
         duration_sec=spec.duration_in_frames / spec.fps,
         integrated_lufs=loud.integrated_lufs if loud else None,
         true_peak_db=loud.true_peak_db if loud else None,
-        seconds=time.monotonic() - started, argv=mux, segments=segments, loudness_pass1=pass1, reuse=reuse)
+        seconds=time.monotonic() - started, argv=mux, segments=segments, loudness_pass1=pass1, reuse=reuse,
+        thumbnails=dict(sorted((thumbnails or {}).items())))

@@ -7,6 +7,10 @@ shown in that window. The key takes the ASS header and styles plus those events 
 few ms of slack either side) instead of the whole file, so changing one scene's words leaves the other
 segments' keys alone. Everything else in the argv (the filter graph, x264 options, the timeline position
 ``setpts=N+start``) is in the key as text.
+
+A segment's entry also holds the contact sheet's thumbnails of the scenes whose middle frame it shows
+(compose/thumbnails.py): which frames and at what width are in the key, so an entry always holds every file
+its key names, and an entry from before thumbnails (another key) is a plain miss.
 """
 
 from __future__ import annotations
@@ -86,7 +90,7 @@ def _feed_code() -> str:
 
 def render_key(argv: Sequence[str], *, spec: RenderSpec, run_dir: Path, out: Path, kind: str,
                window: tuple[float, float] | None = None, segment: Segment | None = None,
-               ) -> tuple[str, dict[str, Any]]:
+               thumbnails: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
     """The cache key of one render process and the parts it is made of (for the manifest and `status`)."""
     text = "\n".join(argv)
     escaped_text = text
@@ -109,6 +113,8 @@ def render_key(argv: Sequence[str], *, spec: RenderSpec, run_dir: Path, out: Pat
              "argv": _normalise(argv, run_dir, out), "files": dict(sorted(files.items()))}
     if segment is not None:  # the Ken Burns moves drawn into pipes are not in the argv
         parts["feeds"] = feeds_key(spec, segment, run_dir)
+    if thumbnails is not None:  # decoded from the segment's own bytes: what is kept, not how it is made
+        parts["thumbnails"] = thumbnails
     return sha256_json(parts), parts
 
 
@@ -123,6 +129,8 @@ class RenderCache:
     hits: list[str] = field(default_factory=list)
     made: list[str] = field(default_factory=list)
     keys: dict[str, str] = field(default_factory=dict)
+    thumbnails_hit: list[str] = field(default_factory=list)  # scene ids whose thumbnail came with a segment
+    thumbnails_made: list[str] = field(default_factory=list)
 
     @classmethod
     def at(cls, root: Path, *, warn: Warn | None = None, disabled: bool = False) -> RenderCache:
@@ -142,4 +150,5 @@ class RenderCache:
         (self.audio if name == "audio" else self.segments).put(key, files, meta)
 
     def to_json(self) -> dict[str, Any]:
-        return {"hit": sorted(self.hits), "made": sorted(self.made), "keys": dict(sorted(self.keys.items()))}
+        return {"hit": sorted(self.hits), "made": sorted(self.made), "keys": dict(sorted(self.keys.items())),
+                "thumbnails": {"hit": sorted(self.thumbnails_hit), "made": sorted(self.thumbnails_made)}}

@@ -14,6 +14,7 @@ from pathlib import Path
 from reelforge.compose.contact_sheet import make_contact_sheet
 from reelforge.compose.runner import Progress, RenderResult, render, verify_files
 from reelforge.compose.segment_cache import RenderCache
+from reelforge.compose.thumbnails import THUMB_WIDTH
 from reelforge.errors import InterruptedRunError, ReelforgeError, RenderError
 from reelforge.media.probe import probe
 from reelforge.models.common import load_document
@@ -63,9 +64,9 @@ def render_into_run(run_dir: Path, spec: RenderSpec, recorder: RunRecorder, repo
     with recorder.stage("render") as stage:
         progress = lambda f: report.progress("render", f)  # noqa: E731
         result = (renderer(spec, run_dir, progress) if renderer is not None
-                  else render(spec, run_dir, progress=progress, cache=cache))
+                  else render(spec, run_dir, progress=progress, cache=cache, thumb_width=THUMB_WIDTH))
         _check_output(result.output, spec)
-        sheet = make_contact_sheet(result.output, spec, run_dir)
+        sheet = make_contact_sheet(result.output, spec, run_dir, thumbnails=result.thumbnails)
         m = recorder.manifest
         m.outputs = Outputs(video=result.output.relative_to(run_dir).as_posix(),
                             durationSec=round(result.duration_sec, 4), sha256=result.sha256, frames=result.frames,
