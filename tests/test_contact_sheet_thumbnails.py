@@ -125,3 +125,35 @@ def test_a_tampered_cached_thumbnail_is_a_miss_and_made_again(tmp_path: Path) ->
     assert len(cache.thumbnails_made) == 1 and len(cache.thumbnails_hit) == 2
     assert again.thumbnails == first.thumbnails and again.sha256 == first.sha256
     assert cache.segments.get(cache.keys[made_segments[0]]) is not None, "the re-made entry is cached again"
+
+
+@pytest.mark.slow
+def test_batch_workers_send_the_same_thumbnails_hash_checked(tmp_path: Path) -> None:
+    """The batch/Ray path: segment_part makes its segment's thumbnails on the worker; render_with collects them."""
+    from reelforge.errors import HashMismatchError
+    from reelforge.pipeline.videobatch.parts import Part, audio_part, render_with, segment_part
+
+    spec = make_tiny_run(tmp_path / "a", scene_frames=30, music=False,
+                         transitions=[{"kind": "cut"}, {"kind": "cut"}, {"kind": "cut"}])
+    data = spec.to_json_dict()
+    data["encoder"] = {**data.get("encoder", {}), "segmentFrames": 30}
+    spec = RenderSpec.model_validate(data)
+    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    local = render(spec, tmp_path / "a", measure=False, thumb_width=THUMB_WIDTH)
+    parts: list[tuple[int, Part]] = []
+
+    def in_process(s: RenderSpec, run_dir: Path, order: list[int]) -> list[tuple[int, Part]]:
+        parts.extend([(-1, audio_part(s.to_json_dict(), str(run_dir))),
+                      *((k, segment_part(s.to_json_dict(), str(run_dir), k)) for k in order)])
+        return parts
+
+    batch = render_with(in_process, spec, tmp_path / "b")
+    assert batch.sha256 == local.sha256 and sorted(batch.thumbnails) == [0, 1, 2]
+    assert batch.thumbnails == local.thumbnails
+
+    part = next(p for k, p in parts if k >= 0)
+    assert part.extra is not None
+    (scene, (png, sha)), = part.extra["thumbnails"].items()
+    bad = Part(part.name, part.data, part.sha256, part.seconds, {"thumbnails": {scene: (png[:-1] + b"\0", sha)}})
+    with pytest.raises(HashMismatchError, match="thumbnail"):
+        bad.thumbnails()

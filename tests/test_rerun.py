@@ -59,6 +59,7 @@ def test_rerun_reuses_fresh_stages_and_matches_a_fresh_run(capsys: pytest.Captur
     assert reuse["visuals"] == {"hit": ["a", "b", "c", "d"], "made": []}
     assert reuse["render"]["hit"] == ["segment-000", "segment-002"], reuse["render"]
     assert sorted(reuse["render"]["made"]) == ["audio", "segment-001"]
+    assert reuse["render"]["thumbnails"] == {"hit": ["a", "c", "d"], "made": ["b"]}, "sheet thumbnails per segment"
     _, status = run_json(capsys, "video", "status", str(run2))
     assert status["counts"]["stale"] == 0 and status["counts"]["missing"] == 0
 
@@ -71,6 +72,7 @@ def test_rerun_reuses_fresh_stages_and_matches_a_fresh_run(capsys: pytest.Captur
     monkeypatch.chdir(clean)
     _, fresh = run_json(capsys, "video", "generate", "--script", "script.json", "--no-check")
     assert fresh["sha256"] == second["sha256"] != first["sha256"]
+    assert (Path(fresh["runDir"]) / "contact-sheet.png").read_bytes() == (run2 / "contact-sheet.png").read_bytes()
     assert _reuse(Path(fresh["runDir"]))["narration"]["hit"] == [], "the fresh run had nothing cached"
 
 

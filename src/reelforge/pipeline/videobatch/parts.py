@@ -3,7 +3,9 @@
 A worker gets the render-spec (as JSON) and the run dir on a path it shares with the driver; it first checks
 every input against the sha256 the spec records (the inputs travel by content hash), renders one segment (or
 the audio mix) into its own temp folder and returns the bytes with their sha256. The driver checks each
-result's hash on arrival, joins by stream copy and publishes atomically. The argv are the local runner's
+result's hash on arrival, joins by stream copy and publishes atomically. A segment's worker also makes the
+contact-sheet thumbnails of the scenes whose middle frame it holds (compose/thumbnails.py), sent with their
+sha256 like the segment. The argv are the local runner's
 (compose.ffmpeg_args), so the bytes equal a local render's whatever ran where.
 """
 
@@ -31,6 +33,7 @@ from reelforge.compose.runner import (
     render_segment,
     verify_files,
 )
+from reelforge.compose.thumbnails import THUMB_WIDTH, SegmentThumbnails
 from reelforge.compose.timeline import plan_segments
 from reelforge.errors import HashMismatchError, ReelforgeError, RenderError
 from reelforge.models.render_spec import RenderSpec
@@ -58,6 +61,15 @@ class Part:
             raise HashMismatchError(f"{self.name} arrived with sha256 {actual[:12]}…; the worker sent "
                                     f"{self.sha256[:12]}…", hint="render again; the transfer was corrupted")
         return self.data
+
+    def thumbnails(self) -> dict[int, bytes]:
+        """The segment's scene thumbnails (scene index -> PNG), each checked against the worker's sha256."""
+        sent: dict[int, tuple[bytes, str]] = (self.extra or {}).get("thumbnails", {})
+        for scene, (png, sha) in sent.items():
+            if hashlib.sha256(png).hexdigest() != sha:
+                raise HashMismatchError(f"{self.name}'s thumbnail of scene {scene + 1} arrived corrupted",
+                                        hint="render again; the transfer was corrupted")
+        return {scene: png for scene, (png, _) in sent.items()}
 
 
 def _one(argv: list[str], what: str) -> None:
@@ -97,7 +109,11 @@ def _segment(spec_json: dict[str, Any], run_dir: str, index: int, started: float
         what = f"segment {index + 1} (frames {segment.start}-{segment.end - 1})"
         run_all([lambda group: render_segment(group, spec, segment, Path(run_dir), out, stills, exe, what=what)], 1)
         data = out.read_bytes()
-    return Part(f"segment {index + 1}", data, hashlib.sha256(data).hexdigest(), time.monotonic() - started)
+        thumbs = SegmentThumbnails.plan(spec, segment, Path(tmp), THUMB_WIDTH)
+        thumbs.make(out)
+        sent = {scene: (png, hashlib.sha256(png).hexdigest()) for scene, png in thumbs.read().items()}
+    return Part(f"segment {index + 1}", data, hashlib.sha256(data).hexdigest(), time.monotonic() - started,
+                {"thumbnails": sent})
 
 
 def _audio(spec_json: dict[str, Any], run_dir: str, started: float) -> Part:
@@ -134,6 +150,7 @@ def render_with(dispatch: Dispatch, spec: RenderSpec, run_dir: Path, progress: P
     audio = work / "audio.mp4"
     pass1: dict[str, float] | None = None
     loud: LoudnessMeasure | None = None
+    thumbnails: dict[int, bytes] = {}
     done_frames = 0
     order = sorted(range(len(segments)), key=lambda k: (-segments[k].frames, k))  # longest first
     try:
@@ -145,6 +162,7 @@ def render_with(dispatch: Dispatch, spec: RenderSpec, run_dir: Path, progress: P
                 loud = LoudnessMeasure(**part.extra["loud"]) if part.extra and part.extra.get("loud") else None
             else:
                 done_frames += segments[index].frames
+                thumbnails.update(part.thumbnails())
             if timings is not None:
                 timings.append((part.name, part.seconds))
             if progress is not None:
@@ -164,4 +182,5 @@ def render_with(dispatch: Dispatch, spec: RenderSpec, run_dir: Path, progress: P
         shutil.rmtree(work, ignore_errors=True)
     if progress is not None:
         progress(1.0)
-    return finished_render(spec, out, exe, mux, started=started, segments=len(segments), pass1=pass1, loud=loud)
+    return finished_render(spec, out, exe, mux, started=started, segments=len(segments), pass1=pass1, loud=loud,
+                           thumbnails=thumbnails)
