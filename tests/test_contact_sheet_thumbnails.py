@@ -22,6 +22,7 @@ from reelforge.compose.thumbnails import (
     thumbnail,
 )
 from reelforge.compose.timeline import plan_segments
+from reelforge.errors import RenderError
 from reelforge.models.render_spec import RenderSpec
 from tests.fakes.tiny_run import ffmpeg, make_tiny_run
 
@@ -62,19 +63,27 @@ def test_each_scene_middle_belongs_to_exactly_one_segment(tmp_path: Path) -> Non
     assert any(0 in p.frames.values() for p in plans), "a middle on a segment's first frame is covered"
 
 
-def test_decode_frames_seeks_to_the_same_frames_as_decoding_from_the_start(tmp_path: Path) -> None:
-    """Keyframes every 8 frames and B-frames: each frame asked for is the one counted from the start."""
+def test_decode_frames_gives_the_frames_counted_from_the_start(tmp_path: Path) -> None:
+    """B-frames (some of them references, b-pyramid) and an extra keyframe: every frame asked for, alone or
+    with others, is the one counted from the start with every frame decoded, though non-references are
+    skipped."""
     video = tmp_path / "gop.mp4"
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=64x48:rate=30:duration=1", "-c:v", "libx264", "-g", "8",
-           "-bf", "3", "-pix_fmt", "yuv420p", str(video))
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=64x48:rate=30:duration=1", "-c:v", "libx264", "-g", "16",
+           "-bf", "3", "-x264-params", "b-pyramid=normal", "-pix_fmt", "yuv420p", str(video))
     with av.open(str(video)) as container:
         counted = [f.to_image() for f in container.decode(video=0)]
-    wanted = [0, 5, 8, 13, 29]
-    got = decode_frames(video, wanted)
-    assert sorted(got) == wanted
-    for i in wanted:
-        assert ImageChops.difference(got[i], counted[i]).getbbox() is None, f"frame {i}"
-    assert ImageChops.difference(got[13], counted[14]).getbbox() is not None, "neighbouring frames differ"
+    assert len(counted) == 30
+    with av.open(str(video)) as container:
+        container.streams.video[0].codec_context.skip_frame = "NONREF"
+        assert sum(1 for _ in container.decode(video=0)) < 30, "the file has frames the decoder may skip"
+    for i in range(30):
+        assert ImageChops.difference(decode_frames(video, [i])[i], counted[i]).getbbox() is None, f"frame {i}"
+    several = decode_frames(video, [29, 3, 17, 3])
+    assert sorted(several) == [3, 17, 29]
+    assert all(ImageChops.difference(img, counted[i]).getbbox() is None for i, img in several.items())
+    assert ImageChops.difference(several[17], counted[18]).getbbox() is not None, "neighbouring frames differ"
+    with pytest.raises(RenderError, match="30 frames"):
+        decode_frames(video, [30])
 
 
 @pytest.mark.slow
