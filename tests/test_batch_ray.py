@@ -152,6 +152,7 @@ def test_inner_batch_of_3_on_2_nodes_equals_local(cluster: str, tmp_path: Path,
 @inner
 def test_inner_segmented_render_equals_local(cluster: str, tmp_path: Path) -> None:
     from reelforge.compose.runner import render
+    from reelforge.compose.thumbnails import THUMB_WIDTH
     from reelforge.compose.timeline import plan_segments
     from reelforge.pipeline.videobatch.ray_engine import RayEngine
     from tests.fakes.tiny_run import make_tiny_run
@@ -160,13 +161,14 @@ def test_inner_segmented_render_equals_local(cluster: str, tmp_path: Path) -> No
     spec = spec.model_copy(update={"encoder": spec.encoder.model_copy(update={"segment_frames": 30})})
     assert len(plan_segments(spec)) >= 4
     shutil.copytree(tmp_path / "a", tmp_path / "b")
-    local = render(spec, tmp_path / "a", jobs=1)
+    local = render(spec, tmp_path / "a", jobs=1, thumb_width=THUMB_WIDTH)
     engine = RayEngine(cluster)
     seen: list[float] = []
     distributed = engine.render(spec, tmp_path / "b", seen.append)
     assert distributed.sha256 == local.sha256
     assert (tmp_path / "b" / spec.output).read_bytes() == local.output.read_bytes()
     assert seen[-1] == 1.0 and distributed.segments == len(plan_segments(spec))
+    assert sorted(distributed.thumbnails) == [0, 1, 2] and distributed.thumbnails == local.thumbnails
 
 
 @inner
