@@ -385,6 +385,9 @@ ENVIRONMENT: tuple[EnvironmentVariable, ...] = (
                         "service; --voice edge:... works without it)"),
     EnvironmentVariable("REELFORGE_KOKORO_MODEL", "your Kokoro .onnx model file (--voice kokoro:...)"),
     EnvironmentVariable("REELFORGE_KOKORO_VOICES", "your Kokoro voices file, voices-v1.0.bin (--voice kokoro:...)"),
+    EnvironmentVariable("REELFORGE_CACHE_DIR", "the per-user cache every workspace shares (the alignment-patched "
+                        "Piper voice); unset: $XDG_CACHE_HOME/reelforge, else ~/.cache/reelforge"),
+    EnvironmentVariable("XDG_CACHE_HOME", "base of the per-user cache when REELFORGE_CACHE_DIR is unset"),
 )
 # Set variables with this prefix override one model's price (REELFORGE_PRICE_<MODEL_KEY>).
 PRICE_ENV_PREFIX = "REELFORGE_PRICE_"
@@ -407,6 +410,21 @@ def describe_environment(extra: Sequence[EnvironmentVariable] = (),
         rows.append({"key": var.name, "value": value, "origin": f"env:{var.name}" if raw else "unset",
                      "help": var.help})
     return rows
+
+
+def user_cache_dir() -> Path | None:
+    """The per-user cache shared by every workspace: REELFORGE_CACHE_DIR, else $XDG_CACHE_HOME/reelforge (an
+    absolute XDG path only, as the XDG spec says), else ~/.cache/reelforge; None when there is no home."""
+    explicit = environ_value("REELFORGE_CACHE_DIR")
+    if explicit is not None:
+        return Path(explicit).expanduser()
+    xdg = environ_value("XDG_CACHE_HOME")
+    if xdg is not None and Path(xdg).is_absolute():
+        return Path(xdg) / "reelforge"
+    try:
+        return Path.home() / ".cache" / "reelforge"
+    except RuntimeError:  # no HOME and no passwd entry
+        return None
 
 
 def render_jobs() -> int | None:
