@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import shutil
 from pathlib import Path
 
@@ -152,3 +153,29 @@ def test_usage_and_prune_see_the_patched_model(populated: Path, tmp_path: Path,
                                              + 7200)
     assert (removed, freed) == (1, seen.bytes)
     assert piper_model_cache.usage(root).models == 0
+
+
+def test_cache_size_prune_and_doctor_show_the_user_cache(populated: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from reelforge.cli.main import cli
+    from reelforge.doctor import _check_user_cache
+
+    root = _copy_of(populated, tmp_path, monkeypatch)
+    ws = ["--workspace", str(tmp_path / "ws")]
+    (tmp_path / "ws").mkdir()
+    size = CliRunner().invoke(cli, [*ws, "cache", "size", "--format", "json"])
+    assert size.exit_code == 0, size.output
+    held = json.loads(size.output)["userCache"]
+    assert (held["root"], held["models"]) == (str(root), 1) and held["bytes"] > 10_000_000
+    ok, detail = _check_user_cache()
+    assert ok and str(root) in detail and "1 patched Piper model" in detail
+
+    cached = _cached_model(root)
+    old = cached.stat().st_mtime - 40 * 86400
+    os.utime(cached, (old, old))
+    pruned = CliRunner().invoke(cli, [*ws, "cache", "prune", "--older-than", "30d", "--format", "json"])
+    assert pruned.exit_code == 0, pruned.output
+    assert json.loads(pruned.output)["userCache"]["removed"] == 1
+    assert not cached.exists() and not cached.with_suffix(".json").exists()

@@ -209,6 +209,26 @@ def _check_cache() -> tuple[bool, str]:
     return usage.bytes <= CACHE_ADVICE_BYTES, detail
 
 
+@check("user-cache", baseline=False,
+       remediation="make the folder writable or set REELFORGE_CACHE_DIR (without it every run patches the Piper "
+                   "voice for alignments again, ~1 s); reelforge cache prune --older-than 30d also prunes it")
+def _check_user_cache() -> tuple[bool, str]:
+    import os
+
+    from reelforge.config import user_cache_dir
+    from reelforge.providers.voice.piper_model_cache import usage
+    from reelforge.workspace.cache_prune import human_bytes
+
+    root = user_cache_dir()
+    if root is None:
+        return False, "no per-user cache folder (no home directory and REELFORGE_CACHE_DIR unset)"
+    held = usage(root)
+    existing = next((p for p in (root, *root.parents) if p.exists()), root)
+    writable = os.access(existing, os.W_OK) and (existing.is_dir())
+    detail = f"{root}: {held.models} patched Piper model(s), {human_bytes(held.bytes)}"
+    return writable, detail + ("" if writable else "; not writable")
+
+
 def _provider_keys() -> tuple[tuple[str, str], ...]:
     """Every key of the provider table once, labelled by the rows that use it."""
     from reelforge.providers.registry import ROWS, key_envs
