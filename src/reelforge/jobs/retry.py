@@ -20,7 +20,6 @@ from typing import TypeVar
 from reelforge.config import Settings, environ_value
 from reelforge.errors import ProviderCallError
 from reelforge.jobs.deadline import JobDeadline
-from reelforge.providers.http import job_ends_at
 
 T = TypeVar("T")
 
@@ -104,6 +103,8 @@ def call_with_retries(call: Callable[[], T], *, gate: Gate, policy: RetryPolicy,
             try:
                 if deadline is None:
                     return call()
+                from reelforge.providers.http import job_ends_at  # httpx: only a hosted call needs it
+
                 with job_ends_at(time.monotonic() + deadline.remaining(), deadline.named):
                     return call()
             except ProviderCallError as exc:

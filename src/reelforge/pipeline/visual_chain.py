@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from reelforge.compose.captions.layout import caption_band
 from reelforge.compose.captions.presets import STYLES, style_named
@@ -31,12 +31,15 @@ from reelforge.models.common import PathTaken
 from reelforge.models.render_spec import SceneVisualSpec
 from reelforge.models.safe_area import safe_area
 from reelforge.models.script import Scene, SceneVisual
-from reelforge.providers.visual import designed, pexels, user_media
+from reelforge.providers.visual import designed, user_media
 from reelforge.providers.visual.card_layout import Box
 from reelforge.providers.visual.card_text import authored_lines, headline_text, hook_phrase
 from reelforge.providers.visual.card_theme import Look, choose_look
 from reelforge.workspace.hashing import sha256_file
 from reelforge.workspace.paths import run_relative
+
+if TYPE_CHECKING:  # pexels brings httpx (~0.1 s to import); only --visual stock with a key needs it
+    from reelforge.providers.visual import pexels
 
 VisualMode = Literal["auto", "stock", "card", "slide"]
 VISUAL_MODES: tuple[VisualMode, ...] = ("auto", "stock", "card", "slide")
@@ -190,6 +193,8 @@ def produce_visuals(scenes: Sequence[Scene], *, run_dir: Path, workspace: Path, 
     media_files = user_media.media_dir_files(media_dir) if media_dir is not None else []
     client = pexels_client
     if client is None and mode == "stock":
+        from reelforge.providers.visual import pexels
+
         client = pexels.PexelsClient.from_env(env)
     pexels_state: dict[str, str | None] = {"down": None if client is not None else "PEXELS_API_KEY not set"}
     plan = CardPlan.for_scenes(scenes, title=title, seed=seed, mode=script_mode, platform=platform,
@@ -253,6 +258,8 @@ def _scene_visual(scene: Scene, index: int, *, run_dir: Path, workspace: Path, m
                 warnings.append(f"user media {source.name} skipped: {exc.message}")
     if result is None and mode == "stock":
         if pexels_state["down"] is None and client is not None:
+            from reelforge.providers.visual import pexels
+
             try:
                 kind: pexels.MediaKind = "video" if scene.visual.kind in _VIDEO_KINDS else "photo"
                 stock = pexels.fetch_stock(client, _query(scene, title), run_dir, index,

@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from reelforge.pipeline.writers.base import ScriptWriter, WriteRequest, WriteResult
 from reelforge.pipeline.writers.llm import LLMWriter
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["LLMWriter", "ScriptWriter", "WritePlan", "WriteRequest", "WriteResult", "plan_llm_writer"]
 

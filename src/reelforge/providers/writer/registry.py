@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from reelforge.providers.writer.base import ModelInfo, TextModel, WriterCallError, mask_url
-from reelforge.providers.writer.transport import Retry
+
+if TYPE_CHECKING:  # httpx costs ~0.1 s to import; a key-free run never calls a writer
+    import httpx
 
 DEFAULT_MODEL = {"openai": "gpt-4.1-mini", "gemini": "gemini-2.5-flash"}
 KEY_ENVS = {"openai": ("OPENAI_API_KEY",), "gemini": ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
@@ -38,6 +38,7 @@ class ModelChoice:
                **kwargs: Any) -> TextModel:
         from reelforge.providers.writer.gemini import GeminiText
         from reelforge.providers.writer.openai_chat import OpenAIChat
+        from reelforge.providers.writer.transport import Retry
 
         retry = Retry.from_env(env)
         if self.info.vendor == "gemini":
@@ -61,6 +62,8 @@ def choose_model(vendor: str, *, model: str, url: str, env: Mapping[str, str],
 
 def first_served_model(base: str, key: str | None, *, transport: httpx.BaseTransport | None = None) -> str:
     """GET {base}/models (OpenAI shape, served by Ollama, llama.cpp and vLLM): the first model id."""
+    import httpx
+
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     try:
         with httpx.Client(timeout=10.0, transport=transport) as client:
