@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +12,11 @@ import pytest
 from tests.fakes.openai_server import OpenAIFake
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# The per-user cache (the alignment-patched Piper model, ~60 MB) goes to a folder of this test session, not
+# the user's ~/.cache: the first narration of the session patches the model once, the rest reuse it.
+_USER_CACHE = tempfile.mkdtemp(prefix="reelforge-test-cache-")
+os.environ["XDG_CACHE_HOME"] = _USER_CACHE
+atexit.register(shutil.rmtree, _USER_CACHE, ignore_errors=True)
 
 
 @pytest.fixture
