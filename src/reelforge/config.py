@@ -75,15 +75,20 @@ def _text(value: Any) -> str:
 
 
 def _duration(value: Any) -> str:
+    """'auto' or 1..the longest mode's limit; the mode's own limit is checked once the mode is known
+    (pipeline/run_setup.py), since a setting is validated before the others are read."""
+    from reelforge.models.common import MODE_LIMITS, SCENE_MAX_SEC
+
     text = str(value).strip()
     if text == "auto":
         return text
+    limits = ", ".join(f"{m} {lim.max_sec:.0f}" for m, lim in MODE_LIMITS.items())
     try:
         seconds = float(text)
     except ValueError:
-        raise ValueError("must be 'auto' or a number of seconds (1..180)") from None
-    if not 1 <= seconds <= 180:
-        raise ValueError("must be between 1 and 180 seconds")
+        raise ValueError(f"must be 'auto' or a number of seconds (at most {limits})") from None
+    if not 1 <= seconds <= SCENE_MAX_SEC:
+        raise ValueError(f"must be between 1 and {SCENE_MAX_SEC:.0f} seconds (at most {limits})")
     return text
 
 

@@ -19,7 +19,7 @@ from reelforge.explainer.scenes_package import package_candidates
 from reelforge.explainer.scenes_readme import readme_candidates
 from reelforge.explainer.sources import Source, load_source, nothing_to_explain
 from reelforge.explainer.title import project_title
-from reelforge.models.common import MAX_DURATION_SEC, MAX_SCENES, SCHEMA_VERSION, parse_document
+from reelforge.models.common import SCHEMA_VERSION, limits_for, parse_document
 from reelforge.models.script import Scene, SceneVisual, Script
 from reelforge.text.speech_rate import DEFAULT_WORDS_PER_SEC
 
@@ -28,6 +28,10 @@ SOURCE_TAG = {"markdown": "explainer-readme", "package": "explainer-package", "d
 _BRIEF_STOP = frozenset({"explain", "explainer", "this", "that", "project", "video", "about", "please", "make",
                          "show", "with", "from", "what", "into", "the", "and", "for", "how", "does", "work"})
 _MAX_TEXT = 600
+_LIMITS = limits_for("explainer")
+# Without --duration a draft holds the material's most important scenes up to 3 min: a long video is asked
+# for (--duration, up to the explainer limit), never the surprise of a README read out for 30 minutes.
+DEFAULT_DRAFT_SEC = 180.0
 TOLERANCE = 0.10
 
 
@@ -78,7 +82,7 @@ def select_for(candidates: list[Candidate], *, title: str, rel: str | None, max_
                tolerance: float) -> list[Candidate]:
     """Choose the most important scenes that fill target ± tolerance (kept in material order), leaving room
     for the section map, which lists exactly the sections chosen (so its length follows the choice)."""
-    ceiling = min(target_sec * (1 + tolerance), MAX_DURATION_SEC)
+    ceiling = min(target_sec * (1 + tolerance), _LIMITS.max_sec)
     floor = target_sec * (1 - tolerance)
     reserve = 0.0
     tries: list[list[Candidate]] = []
@@ -118,7 +122,7 @@ def build_script(title: str, chosen: list[Candidate], *, aspect: str, locale: st
 
 
 def draft_explainer_script(source: Path, *, workspace: Path, aspect: str, locale: str, brief: str,
-                           max_scenes: int = MAX_SCENES, max_total_sec: float = MAX_DURATION_SEC,
+                           max_scenes: int = _LIMITS.max_scenes, max_total_sec: float = DEFAULT_DRAFT_SEC,
                            target_sec: float | None = None,
                            words_per_second: float = DEFAULT_WORDS_PER_SEC) -> Script:
     """Read ``source`` (README.md, a package DIR or data.csv inside ``workspace``) and draft the script."""
@@ -128,11 +132,12 @@ def draft_explainer_script(source: Path, *, workspace: Path, aspect: str, locale
 
 
 def draft_explainer(source: Path, *, workspace: Path, aspect: str, locale: str, brief: str,
-                    max_scenes: int = MAX_SCENES, max_total_sec: float = MAX_DURATION_SEC,
+                    max_scenes: int = _LIMITS.max_scenes, max_total_sec: float = DEFAULT_DRAFT_SEC,
                     target_sec: float | None = None,
                     words_per_second: float = DEFAULT_WORDS_PER_SEC) -> tuple[Script, list[str]]:
     """The draft and its warnings. ``target_sec`` (--duration) picks the most important scenes to fit
-    within ±10 %; without it the draft is as long as the material, up to 180 s.
+    within ±10 % (up to the explainer limit, 30 min); without it the draft is as long as the material,
+    up to 180 s.
 
     Deterministic: the same bytes in give the same script. Refusals: InvalidInputError (exit 4) for a
     missing, unreadable, binary or empty source; SafetyError (exit 2) for a source outside the workspace.
@@ -145,10 +150,10 @@ def draft_explainer(source: Path, *, workspace: Path, aspect: str, locale: str, 
     for cand in candidates:
         cand.wps = words_per_second
     _boost(candidates, _brief_terms(brief))
-    target = min(target_sec if target_sec is not None else max_total_sec, MAX_DURATION_SEC)
+    target = min(target_sec if target_sec is not None else max_total_sec, _LIMITS.max_sec)
     tolerance = TOLERANCE if target_sec is not None else 0.0
     rel = loaded.files[0].rel if loaded.kind == "markdown" else None
-    chosen = select_for(candidates, title=title, rel=rel, max_scenes=min(max_scenes, MAX_SCENES),
+    chosen = select_for(candidates, title=title, rel=rel, max_scenes=min(max_scenes, _LIMITS.max_scenes),
                         target_sec=target / (1 + tolerance) if target_sec is None else target, tolerance=tolerance)
     warnings = []
     total = sum(c.duration for c in chosen)

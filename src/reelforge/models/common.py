@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -22,8 +23,49 @@ PathTaken = Literal["real", "fallback"]
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="lowercase hex sha256")]
 NonNegFloat = Annotated[float, Field(ge=0)]
 
-MAX_DURATION_SEC = 180.0
-MAX_SCENES = 40
+
+
+@dataclass(frozen=True)
+class ModeLimits:
+    """How long a video of one mode may be, and how many scenes it may have."""
+
+    mode: str
+    max_sec: float
+    max_scenes: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.max_sec / 60:g} min" if self.max_sec >= 600 else f"{self.max_sec:g} s"
+
+
+# Shorts keep the platform's shape: YouTube Shorts takes vertical videos of up to 3 min, the longest of the
+# short-form platforms (docs/platforms.md). Explainer and demo videos are 16:9 and may run 30 min: a
+# lecture-length explainer fits, and one run stays small on one machine (a 10-minute 1080p explainer is
+# measured in bench/long_render.py: its narration track is 115 MB of int16 in memory, its render cut into
+# segments of ~150 frames). 300 scenes over 30 min is one every 6 s on average, the pace of a brisk
+# explainer (shorts: 40 in 180 s, one every 4.5 s); each scene is a card, a wav and an ffmpeg input.
+MODE_LIMITS: dict[str, ModeLimits] = {
+    "shorts": ModeLimits("shorts", 180.0, 40),
+    "explainer": ModeLimits("explainer", 1800.0, 300),
+    "demo": ModeLimits("demo", 1800.0, 300),
+}
+LONG_MODE = "explainer"  # what a refusal of a too-long short suggests instead
+SCENE_MAX_SEC = max(limit.max_sec for limit in MODE_LIMITS.values())  # a scene alone; its mode checks the total
+MAX_SCENES_ANY = max(limit.max_scenes for limit in MODE_LIMITS.values())
+
+
+def limits_for(mode: str) -> ModeLimits:
+    """The limits of ``mode``; an unknown mode gets the strictest (shorts)."""
+    return MODE_LIMITS.get(mode, MODE_LIMITS["shorts"])
+
+
+def longer_video_fix(mode: str) -> str:
+    """What to do about a script over its mode's limits."""
+    long = MODE_LIMITS[LONG_MODE]
+    if mode == "shorts":
+        return (f"shorten it, or use mode {LONG_MODE} (16:9, up to {long.label}, {long.max_scenes} scenes) "
+                "for a longer video")
+    return "shorten it or split it into parts (one video per part)"
 
 FRAME_SIZES: dict[str, tuple[int, int]] = {"9:16": (1080, 1920), "16:9": (1920, 1080), "1:1": (1080, 1080)}
 

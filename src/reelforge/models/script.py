@@ -14,13 +14,15 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from reelforge.models.common import (
-    MAX_DURATION_SEC,
-    MAX_SCENES,
+    MAX_SCENES_ANY,
+    SCENE_MAX_SEC,
     Aspect,
     Contract,
     Mode,
     SchemaVersion,
     TransitionKind,
+    limits_for,
+    longer_video_fix,
 )
 
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -42,8 +44,9 @@ class SceneVisual(Contract):
     source: str | None = None
 
 
-# Narration is checked against the 180 s limit before any synthesis, at a rate faster than anyone speaks
-# (so a real script is never refused): 5 words/s, or 12 characters/s for scripts written without spaces.
+# Narration is checked against its mode's limit (models/common.py MODE_LIMITS) before any synthesis, at a
+# rate faster than anyone speaks (so a real script is never refused): 5 words/s, or 12 characters/s for
+# scripts written without spaces.
 FASTEST_WORDS_PER_SEC = 5.0
 FASTEST_CJK_CHARS_PER_SEC = 12.0
 
@@ -58,7 +61,7 @@ def fastest_speech_seconds(text: str) -> float:
 
 class Scene(Contract):
     id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
-    duration_sec: float = Field(alias="durationSec", gt=0, le=MAX_DURATION_SEC,
+    duration_sec: float = Field(alias="durationSec", gt=0, le=SCENE_MAX_SEC,
                                 description="minimum scene length; speech may make it longer, never shorter")
     narration: str = ""
     on_screen_text: list[str] = Field(default_factory=list, alias="onScreenText")
@@ -70,10 +73,10 @@ class Scene(Contract):
         if "\x00" in self.narration:
             raise ValueError(f"scene {self.id!r}: narration contains a NUL character (\\0); remove it")
         seconds = fastest_speech_seconds(self.narration)
-        if seconds > MAX_DURATION_SEC:
+        if seconds > SCENE_MAX_SEC:  # the mode's own limit is checked by Script, which knows the mode
             raise ValueError(f"scene {self.id!r}: narration of {len(self.narration.split()):,} words takes at "
-                             f"least {seconds:.0f} s to read aloud; a video is at most {MAX_DURATION_SEC:.0f} s: "
-                             "shorten it or split it into a separate video")
+                             f"least {seconds:.0f} s to read aloud; a video is at most {SCENE_MAX_SEC:.0f} s in "
+                             "any mode: shorten it or split it into a separate video")
         return self
 
 
@@ -83,8 +86,9 @@ class Script(Contract):
     aspect: Aspect
     locale: str = Field(min_length=1, max_length=35, pattern=r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
     title: str = Field(min_length=1, max_length=200)
-    # The 40-scene limit is checked with the 180 s one in _limits, so a script over both hears about both.
-    scenes: list[Scene] = Field(min_length=1, json_schema_extra={"maxItems": MAX_SCENES})
+    # The mode's scene limit is checked with its length limit in _limits, so a script over both hears about
+    # both; the schema carries the largest limit of any mode.
+    scenes: list[Scene] = Field(min_length=1, json_schema_extra={"maxItems": MAX_SCENES_ANY})
     music: str = Field(default="none", description="'none' or a workspace-relative audio file")
     brand: dict[str, Any] = Field(default_factory=dict)
 
@@ -102,19 +106,21 @@ class Script(Contract):
 
     @model_validator(mode="after")
     def _limits(self) -> Script:
+        limits = limits_for(self.mode)
         total = round(sum(s.duration_sec for s in self.scenes), 6)  # 0.1 s steps must not add up to 180.0000001
         over = []
-        if len(self.scenes) > MAX_SCENES:
-            over.append(f"{len(self.scenes)} scenes (the limit is {MAX_SCENES})")
-        if total > MAX_DURATION_SEC:
-            over.append(f"scenes adding up to {total:.1f} s (the limit is {MAX_DURATION_SEC:.0f} s)")
+        if len(self.scenes) > limits.max_scenes:
+            over.append(f"{len(self.scenes)} scenes (the limit is {limits.max_scenes})")
+        if total > limits.max_sec:
+            over.append(f"scenes whose durationSec add up to {total:.1f} s (the limit is {limits.max_sec:.0f} s)")
         spoken = sum(fastest_speech_seconds(s.narration) for s in self.scenes)
-        if spoken > MAX_DURATION_SEC:
+        if spoken > limits.max_sec:
             longest = max(self.scenes, key=lambda s: fastest_speech_seconds(s.narration))
             over.append(f"narration that takes at least {spoken:.0f} s to read aloud (longest: scene "
-                        f"{longest.id!r}; a video is at most {MAX_DURATION_SEC:.0f} s)")
+                        f"{longest.id!r}; the limit is {limits.max_sec:.0f} s)")
         if over:
-            raise ValueError("the script has " + " and ".join(over))
+            raise ValueError(f"the {self.mode} script has " + " and ".join(over) + f"; a {self.mode} video is at "
+                             f"most {limits.label} and {limits.max_scenes} scenes: {longer_video_fix(self.mode)}")
         ids = [s.id for s in self.scenes]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:

@@ -302,8 +302,8 @@ def narrate(script: Script, run_dir: Path, *, voice: str = "joe", speed: float =
 def _remove_stale(audio_dir: Path, keep: set[Path]) -> None:
     """A re-run with fewer spoken scenes must not leave an old scene wav behind."""
     if audio_dir.is_dir():
-        for old in audio_dir.glob("narration-[0-9][0-9].wav"):
-            if old not in keep:
+        for old in audio_dir.glob("narration-[0-9]*.wav"):  # scene 100 and on have three digits
+            if old.stem.removeprefix("narration-").isdigit() and old not in keep:
                 old.unlink()
 
 

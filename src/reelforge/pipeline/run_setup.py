@@ -8,7 +8,7 @@ from pathlib import Path
 from reelforge.compose.stale import sweep_runs
 from reelforge.config import Settings, environ_view
 from reelforge.errors import InvalidInputError
-from reelforge.models.common import load_document
+from reelforge.models.common import limits_for, load_document, longer_video_fix
 from reelforge.models.script import Script, seed_compat_notes
 from reelforge.pipeline.skeleton import draft_from_brief
 from reelforge.pipeline.writers import WritePlan, WriteRequest, WriteResult, plan_llm_writer
@@ -67,6 +67,8 @@ def plan_writing(brief: str, settings: Settings, workspace: Workspace, *, explai
     mode = settings["mode"]
     aspect = settings["aspect"] if settings["aspect"] != "auto" else AUTO_ASPECT[mode]
     duration = None if settings["duration"] == "auto" else float(settings["duration"])
+    if duration is not None:
+        check_duration_for_mode(duration, mode, settings.origin("duration"))
     grounding = None
     if explainer_source is not None:
         from reelforge.explainer.draft import draft_explainer
@@ -95,6 +97,22 @@ def plan_writing(brief: str, settings: Settings, workspace: Workspace, *, explai
                                    url=settings["writer_url"], env=environ_view() if environ is None else environ,
                                    key_free=key_free)
     return plan
+
+
+def check_duration_for_mode(duration: float, mode: str, origin: str) -> None:
+    """A target length within the mode's limit, else exit 4 naming where the value came from."""
+    limits = limits_for(mode)
+    if duration <= limits.max_sec:
+        return
+    where = {"default": "the default duration"}.get(origin, origin.removeprefix("flag:").removeprefix("env:"))
+    if origin.startswith("flag:"):
+        where = f"--duration {duration:g}"
+    elif origin.startswith("env:"):
+        where = f"{where}={duration:g}"
+    elif origin != "default":
+        where = f"duration = {duration:g} in {origin}"
+    raise InvalidInputError(f"{where}: a {mode} video is at most {limits.max_sec:.0f} s ({limits.label})",
+                            hint=longer_video_fix(mode).replace("mode explainer", "--mode explainer"))
 
 
 def make_run_dir(workspace: Workspace, settings: Settings, mode: str, *, allow_external_out: bool,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from reelforge.errors import InvalidInputError
-from reelforge.models.common import MAX_DURATION_SEC, MAX_SCENES, SCHEMA_VERSION
+from reelforge.models.common import SCHEMA_VERSION, limits_for
 from reelforge.models.script import Scene, SceneVisual, Script
 from reelforge.text.onscreen import copies_narration, counted_label, counted_noun, key_phrase
 from reelforge.text.speech_rate import DEFAULT_WORDS_PER_SEC, scene_seconds, spoken_words
@@ -180,7 +180,8 @@ def draft_from_brief(brief: str, *, mode: str, aspect: str, locale: str, duratio
     pinned = [hook] + ([cta] if cta and cta != hook else [])
     pinned_sec = sum(scene_seconds(s, wps) for s in pinned)
     natural = pinned_sec + sum(scene_seconds(s, wps) for s in body)
-    target = duration if duration is not None else (MAX_DURATION_SEC if natural > MAX_DURATION_SEC else None)
+    limits = limits_for(mode)
+    target = duration if duration is not None else (limits.max_sec if natural > limits.max_sec else None)
     if target is not None and natural > target * (1 + TOLERANCE / 2):
         body = [trim_filler(s) for s in body]
         hook, pinned = trim_filler(hook), [trim_filler(s) for s in pinned]
@@ -193,9 +194,10 @@ def draft_from_brief(brief: str, *, mode: str, aspect: str, locale: str, duratio
             warnings.append(f"writer: {len(body) - len(kept)} of {len(body) + len(pinned)} sentences of the brief "
                             f"were left out to fit {target:.0f} s")
         body = kept
-    if len(pinned) + len(body) > MAX_SCENES:
-        body = body[: MAX_SCENES - len(pinned)]
-        warnings.append(f"writer: the brief has more sentences than {MAX_SCENES} scenes; the rest were left out")
+    if len(pinned) + len(body) > limits.max_scenes:
+        body = body[: limits.max_scenes - len(pinned)]
+        warnings.append(f"writer: the brief has more sentences than {limits.max_scenes} scenes (the {mode} limit); "
+                        "the rest were left out")
     scenes_text = [hook, *body] + ([cta] if cta and cta != hook else [])
     total = sum(scene_seconds(s, wps) for s in scenes_text)
     if duration is not None and total < duration * (1 - TOLERANCE):

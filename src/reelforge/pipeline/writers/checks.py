@@ -1,6 +1,6 @@
 """Check a model's reply before it becomes script.json; every failure is a line the repair ask repeats.
 
-Hard problems (the reply cannot be used): not JSON, schema fields, the 40-scene / 180 s limits, empty
+Hard problems (the reply cannot be used): not JSON, schema fields, the mode's scene / length limits, empty
 narration, on-screen text that copies the narration, a hook that is too long, missing or unknown
 citations. Soft problems (usable, but off brief): total length outside --duration ± 10 %; after the
 repair ask they become warnings instead of a fallback.

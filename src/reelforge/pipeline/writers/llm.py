@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.errors import AuthRequiredError
-from reelforge.models.common import MAX_DURATION_SEC, MAX_SCENES
+from reelforge.models.common import limits_for
 from reelforge.models.script import Script
 from reelforge.pipeline.writers.base import WriteRequest, WriteResult
 from reelforge.pipeline.writers.checks import Checked, check_reply, hook_word_limit
@@ -68,8 +68,9 @@ def reply_schema(request: WriteRequest) -> dict[str, Any]:
 
 def build_prompt(request: WriteRequest) -> Prompt:
     wps = request.words_per_second
-    system = fill("system.md", hook_words=hook_word_limit(wps), max_scenes=MAX_SCENES,
-                  max_seconds=f"{MAX_DURATION_SEC:.0f}", wps=f"{wps:.1f}", locale=request.locale, mode=request.mode,
+    limits = limits_for(request.mode)
+    system = fill("system.md", hook_words=hook_word_limit(wps), max_scenes=limits.max_scenes,
+                  max_seconds=f"{limits.max_sec:.0f}", wps=f"{wps:.1f}", locale=request.locale, mode=request.mode,
                   aspect=request.aspect)
     if request.mode == "explainer" and request.grounding is None:
         # no material to cite: a brief-only explainer
@@ -82,7 +83,8 @@ def build_prompt(request: WriteRequest) -> Prompt:
         words = round(request.duration * wps * 0.9)
         target = f"{request.duration:.0f} seconds (within 10 %), about {words} spoken words in total"
     else:
-        target = "as long as the content needs, at most 180 seconds"
+        # unasked, a long mode stays at 3 min too (a 30-minute reply is asked for with --duration)
+        target = f"as long as the content needs, at most {min(limits.max_sec, 180):.0f} seconds"
     material = ""
     if request.grounding is not None:
         material = "\nMaterial (cite as FILE:LINE):\n" + request.grounding.prompt_text()

@@ -2,31 +2,35 @@
 
 from __future__ import annotations
 
-import io
+import struct
 import wave
 from pathlib import Path
 
 import numpy as np
 
 from reelforge.errors import InvalidInputError
-from reelforge.workspace import write_bytes_atomic
+from reelforge.workspace.atomic import write_parts_atomic
+
+
+def _wav_parts(samples: np.ndarray, rate: int) -> tuple[bytes, memoryview]:
+    """The 44-byte PCM header (the one the wave module writes) and the sample bytes as a view of the array,
+    not a copy."""
+    data = np.ascontiguousarray(samples, dtype="<i2")
+    channels = 1 if data.ndim == 1 else data.shape[1]
+    size = data.nbytes
+    header = struct.pack("<4sI4s4sIHHIIHH4sI", b"RIFF", 36 + size, b"WAVE", b"fmt ", 16, 1, channels, rate,
+                         rate * channels * 2, channels * 2, 16, b"data", size)
+    return header, memoryview(data.reshape(-1)).cast("B")
 
 
 def wav_bytes(samples: np.ndarray, rate: int) -> bytes:
     """Encode int16 samples, shape (n,) mono or (n, channels), as a wav file."""
-    data = np.ascontiguousarray(samples, dtype=np.int16)
-    channels = 1 if data.ndim == 1 else data.shape[1]
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as out:
-        out.setnchannels(channels)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(data.astype("<i2").tobytes())
-    return buf.getvalue()
+    header, data = _wav_parts(samples, rate)
+    return header + data.tobytes()
 
 
 def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
-    write_bytes_atomic(path, wav_bytes(samples, rate))
+    write_parts_atomic(path, _wav_parts(samples, rate))
 
 
 def read_wav(path: Path) -> tuple[np.ndarray, int]:
