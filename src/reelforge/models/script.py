@@ -119,8 +119,9 @@ class Script(Contract):
             over.append(f"narration that takes at least {spoken:.0f} s to read aloud (longest: scene "
                         f"{longest.id!r}; the limit is {limits.max_sec:.0f} s)")
         if over:
-            raise ValueError(f"the {self.mode} script has " + " and ".join(over) + f"; a {self.mode} video is at "
-                             f"most {limits.label} and {limits.max_scenes} scenes: {longer_video_fix(self.mode)}")
+            article = "an" if self.mode[0] in "aeiou" else "a"
+            raise ValueError(f"the {self.mode} script has " + " and ".join(over) + f"; {article} {self.mode} video "
+                             f"is at most {limits.label} and {limits.max_scenes} scenes: {longer_video_fix(self.mode)}")
         ids = [s.id for s in self.scenes]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:

@@ -17,7 +17,17 @@ from reelforge.pipeline.recorder import RunRecorder, StageOutcome
 _PLATFORM = {"tiktok": "tiktok", "reels": "reels", "shorts": "shorts", "generic": "generic"}
 
 
+def check_platform(platform: str, *, mode: str, chosen: bool) -> str:
+    """The platform a generated run is checked for: its captions' platform, except that an explainer or demo
+    left on the default (tiktok: 9:16, at most 10 min) is checked as YouTube long form, where a 16:9 video of
+    up to 30 min belongs."""
+    if mode != "shorts" and not chosen:
+        return "youtube"
+    return _PLATFORM.get(platform, "tiktok")
+
+
 def run_check_stage(run_dir: Path, platform: str, recorder: RunRecorder, report: Reporter) -> None:
+    """``platform``: a check platform (check_platform)."""
     from reelforge.check import run_check
 
     report.stage_started("check")
@@ -25,7 +35,7 @@ def run_check_stage(run_dir: Path, platform: str, recorder: RunRecorder, report:
     with recorder.stage("check") as out:
         warnings: list[str] = []
         try:
-            result = run_check(run_dir, platform=_PLATFORM.get(platform, "tiktok"))
+            result = run_check(run_dir, platform=platform)
         except (ReelforgeError, OSError, RuntimeError, ValueError) as exc:
             # the video is already made: a check that cannot run is reported, not a failed run
             message = exc.message if isinstance(exc, ReelforgeError) else f"{type(exc).__name__}: {exc}"

@@ -271,9 +271,11 @@ def _run(request: GenerateRequest, script_source: str, script: Script, plan: Wri
 
     run_credentials_stage(run_dir, settings, request.workspace.internal, recorder, report)
     if settings["check"]:
-        from reelforge.pipeline.check_stage import run_check_stage
+        from reelforge.pipeline.check_stage import check_platform, run_check_stage
 
-        run_check_stage(run_dir, settings["platform"], recorder, report)
+        platform = check_platform(settings["platform"], mode=script.mode,
+                                  chosen=settings.origin("platform") != "default")
+        run_check_stage(run_dir, platform, recorder, report)
     recorder.succeed()
     return video
 

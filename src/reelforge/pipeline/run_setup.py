@@ -111,7 +111,7 @@ def check_duration_for_mode(duration: float, mode: str, origin: str) -> None:
         where = f"{where}={duration:g}"
     elif origin != "default":
         where = f"duration = {duration:g} in {origin}"
-    raise InvalidInputError(f"{where}: a {mode} video is at most {limits.max_sec:.0f} s ({limits.label})",
+    raise InvalidInputError(f"{where}: a {mode} video is at most {limits.max_sec:.0f} s",
                             hint=longer_video_fix(mode).replace("mode explainer", "--mode explainer"))
 
 

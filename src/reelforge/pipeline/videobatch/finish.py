@@ -42,9 +42,11 @@ def finish_prepared(task: LineTask, prepared: LineOutcome, renderer: Renderer, r
 
             run_credentials_stage(run_dir, task.settings, workspace.internal, recorder, report)
             if task.settings["check"]:
-                from reelforge.pipeline.check_stage import run_check_stage
+                from reelforge.pipeline.check_stage import check_platform, run_check_stage
 
-                run_check_stage(run_dir, task.settings["platform"], recorder, report)
+                platform = check_platform(task.settings["platform"], mode=recorder.manifest.mode,
+                                          chosen=task.settings.origin("platform") != "default")
+                run_check_stage(run_dir, platform, recorder, report)
             recorder.succeed()
         except ReelforgeError as error:
             error.run_dir = str(run_dir)
