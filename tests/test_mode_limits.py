@@ -150,3 +150,22 @@ def test_the_narration_track_is_written_as_the_wave_module_would(tmp_path: Path,
     write_wav(path, stereo, 48000)
     samples, rate = read_wav(path)
     assert rate == 48000 and np.array_equal(samples, stereo)
+
+
+def test_the_check_selects_every_caption_page_of_a_long_video() -> None:
+    """A 10-minute explainer has ~400 caption pages; ffmpeg refuses a select chain of more than 100 terms."""
+    import re
+    import subprocess
+
+    import imageio_ffmpeg
+
+    from reelforge.check.scan import select_expression
+
+    frames = [3 * i + (i % 2) for i in range(400)]
+    expr = select_expression(frames)
+    proc = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-f", "lavfi", "-i",
+                           "testsrc=size=32x32:rate=30:duration=41", "-vf", f"select='{expr}',showinfo",
+                           "-f", "null", "-"], capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr[-500:]
+    picked = [int(m) for m in re.findall(r"Parsed_showinfo.*? pts:\s*(\d+)", proc.stderr)]
+    assert picked == frames

@@ -68,6 +68,19 @@ def caption_frame_size(width: int, height: int) -> tuple[int, int]:
     return width, height
 
 
+# ffmpeg's expression parser refuses a chain of more than 100 terms ("Cannot allocate memory"; a 10-minute
+# explainer has ~400 caption pages), so the frame test is a balanced sum of chains of at most this many.
+_CHAIN = 50
+
+
+def select_expression(frames: list[int]) -> str:
+    """An ffmpeg ``select`` expression true exactly on ``frames``, for any number of frames."""
+    if len(frames) <= _CHAIN:
+        return "+".join(f"eq(n\\,{n})" for n in frames)
+    half = len(frames) // 2
+    return f"({select_expression(frames[:half])})+({select_expression(frames[half:])})"
+
+
 def build_scan_args(ffmpeg: str, video: Path, work: Path, *, width: int, height: int, has_video: bool,
                     has_audio: bool, captions: CaptionProbe | None) -> list[str]:
     graph: list[str] = []
@@ -84,7 +97,7 @@ def build_scan_args(ffmpeg: str, video: Path, work: Path, *, width: int, height:
         maps += ["-map", "[vnull]", "-f", "null", "-"]
         if captions and captions.frames:
             cw, ch = caption_frame_size(width, height)
-            select = "+".join(f"eq(n\\,{n})" for n in captions.frames)
+            select = select_expression(captions.frames)
             ass = f"ass=filename={_filter_path(captions.ass)}"
             if captions.fonts_dir is not None:
                 ass += f":fontsdir={_filter_path(captions.fonts_dir)}"
