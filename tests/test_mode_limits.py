@@ -169,3 +169,28 @@ def test_the_check_selects_every_caption_page_of_a_long_video() -> None:
     assert proc.returncode == 0, proc.stderr[-500:]
     picked = [int(m) for m in re.findall(r"Parsed_showinfo.*? pts:\s*(\d+)", proc.stderr)]
     assert picked == frames
+
+
+def test_page_captions_of_a_long_video_are_measured_in_sync() -> None:
+    """Lower-third pages time only their first word ("a", "the", ...); over ten minutes those words match
+    anywhere in the transcript unless the whole page is aligned."""
+    from reelforge.check.ass_cues import AssCues, Page, TimedWord
+    from reelforge.check.captions import sync_check, sync_stats
+
+    texts = [s["narration"] for s in fixture()["scenes"]]
+    pages, words, transcript, t = [], [], [], 0.2
+    for text in texts:
+        tokens = text.split()
+        for k in range(0, len(tokens), 5):
+            chunk = tokens[k:k + 5]
+            pages.append(Page(t, t + 0.3 * len(chunk), " ".join(chunk), None))
+            words.append(TimedWord(chunk[0], t))
+            for token in chunk:
+                transcript.append((token, t + 0.05, t + 0.3))  # heard 50 ms after the caption shows
+                t += 0.3
+        t += 0.4
+    cues = AssCues(play_res=(1920, 1080), pages=pages, words=words, highlight=False)
+    stats = sync_stats(cues, transcript)
+    assert stats is not None and stats.words == len(pages) > 300
+    assert abs(stats.median + 0.05) < 0.02 and stats.p95 < 0.2 and stats.matched == stats.words
+    assert sync_check(stats).status == "pass"

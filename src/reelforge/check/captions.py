@@ -130,23 +130,49 @@ class SyncStats:
     offsets: list[float]
 
 
+def _aligned_words(cues: AssCues) -> tuple[list[str], list[tuple[int, float]]]:
+    """The words to align with the transcript, and (index among them, caption time) of each timed word.
+
+    Page captions (lower-third, minimal) time only a page's first word. Aligned alone, those first words
+    ("a", "the", "and", ...) find their match anywhere in a long transcript (p95 35 s on a 10-minute
+    explainer), so every word of each page is aligned and only the first one is measured."""
+    page_level = len(cues.words) == len(cues.pages) and all(
+        w.start == p.start and word_key(p.text.split()[0] if p.text.split() else "") == word_key(w.text)
+        for w, p in zip(cues.words, cues.pages, strict=True))
+    keys: list[str] = []
+    timed: list[tuple[int, float]] = []
+    if page_level:
+        for page in cues.pages:
+            words = [k for k in (word_key(t) for t in page.text.split()) if k]
+            if words:
+                timed.append((len(keys), page.start))
+                keys.extend(words)
+        return keys, timed
+    for word in cues.words:
+        key = word_key(word.text)
+        if key:
+            timed.append((len(keys), word.start))
+            keys.append(key)
+    return keys, timed
+
+
 def sync_stats(cues: AssCues, transcript: list[tuple[str, float, float]]) -> SyncStats | None:
-    keys = [word_key(w.text) for w in cues.words]
-    keep = [i for i, k in enumerate(keys) if k]
-    if not keep:
+    keys, timed = _aligned_words(cues)
+    if not timed:
         return None
-    projection = project([keys[i] for i in keep], units_from_transcript(transcript))
+    projection = project(keys, units_from_transcript(transcript))
     offsets = []
-    for i, span in zip(keep, projection.spans, strict=True):
+    for index, start in timed:
+        span = projection.spans[index]
         if span is not None:
-            offsets.append(cues.words[i].start - span[0])
+            offsets.append(start - span[0])
     if not offsets:
-        return SyncStats(len(keep), 0, 0.0, 0.0, [])
+        return SyncStats(len(timed), 0, 0.0, 0.0, [])
     # a word counts as heard in the share of its letters the transcript spelled the same
-    matched = round(len(keep) * projection.matched_share)
+    matched = round(len(timed) * projection.matched_share)
     absolute = sorted(abs(o) for o in offsets)
     p95 = absolute[min(len(absolute) - 1, int(np.ceil(0.95 * len(absolute))) - 1)]
-    return SyncStats(len(keep), matched, statistics.median(offsets), p95, offsets)
+    return SyncStats(len(timed), matched, statistics.median(offsets), p95, offsets)
 
 
 def sync_check(stats: SyncStats | None) -> CheckResult:
