@@ -61,7 +61,7 @@ video_group.add_command(batch_command)
 @click.option("--caption-font", help="A .ttf/.otf for captions (e.g. a CJK font).")
 @click.option("--transition", type=click.Choice(["cut", "fade", "slide", "wipe"]),
               help="Default transition between scenes.")
-@click.option("--duration", help="Target seconds for a drafted script, or auto.")
+@click.option("--duration", help="Target seconds of a drafted script, or auto (shorts <= 180, else <= 1800).")
 @click.option("--timeout", type=int, help="Seconds to wait for a hosted job (an aigc clip) before it falls back.")
 @click.option("--compositor", help="ffmpeg (the only one reelforge has; remotion/mpt are refused, never swapped).")
 @click.option("--writer", "script_writer", type=click.Choice(["skeleton", "openai", "gemini", "local"]),
