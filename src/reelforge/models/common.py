@@ -41,8 +41,8 @@ class ModeLimits:
 # Shorts keep the platform's shape: YouTube Shorts takes vertical videos of up to 3 min, the longest of the
 # short-form platforms (docs/platforms.md). Explainer and demo videos are 16:9 and may run 30 min: a
 # lecture-length explainer fits, and one run stays small on one machine (a 10-minute 1080p explainer is
-# measured in bench/long_render.py: its narration track is 115 MB of int16 in memory, its render cut into
-# segments of ~150 frames). 300 scenes over 30 min is one every 6 s on average, the pace of a brisk
+# measured in bench/long_render.py: its narration track is 119 MB of int16 in memory, its render ~200
+# independent segments). 300 scenes over 30 min is one every 6 s on average, the pace of a brisk
 # explainer (shorts: 40 in 180 s, one every 4.5 s); each scene is a card, a wav and an ffmpeg input.
 MODE_LIMITS: dict[str, ModeLimits] = {
     "shorts": ModeLimits("shorts", 180.0, 40),
