@@ -12,7 +12,8 @@ that run's render-spec is rendered again N times, side by side with a baseline i
 
 Every worker runs in a child process sampled with render_short.TreeSampler (peak RSS of the largest process
 and of the whole tree). Raw intermediates of 10 minutes of 1080p are ~56 GB, so C reads FFV1 by default
-(C then also decodes FFV1; --intermediate raw for the strict limit when the disk allows).
+(C then also decodes FFV1; --intermediate raw for the strict limit when the disk allows). render_short's CX
+(x264 on A's exact composited frames, raw) is not offered for the same reason.
 
     python bench/long_render.py [--minutes 10] [--runs 1] [--skip-c] [--intermediate ffv1|raw]
         [--workdir DIR] [--keep] [--json out.json]
