@@ -151,3 +151,12 @@ def test_cooking_brief_with_water_is_cooking() -> None:
     brief = ("Great pasta starts with salted water. Use a big pot so the water stays at a boil. Save a cup of the "
              "starchy water before you drain. Salted water. Water stays. Starchy water.")
     assert detect_topic(brief).name == "cooking"
+
+
+def test_a_power_grid_explainer_is_energy_not_wellbeing() -> None:
+    from reelforge.providers.visual.card_theme import detect_topic
+
+    brief = ("The grid must match supply and demand every second. When a power plant trips, frequency falls and "
+             "the stress on the grid grows; batteries and gas turbines answer within seconds.")
+    assert detect_topic(brief).name == "energy"  # 'plant' and 'stress' alone made this WELLBEING
+    assert detect_topic("The power of habit: focus on one task at work, then the next.").name == "focus"
