@@ -1,6 +1,7 @@
 """End-to-end key-free `reelforge video generate` of a ~150-word brief: per-stage seconds and x realtime.
 
-Run: .venv/bin/python bench/generate_e2e.py [--runs N] [--baseline-src DIR] [-- extra generate flags]
+Run: .venv/bin/python bench/generate_e2e.py [--runs N] [--baseline-src DIR] [--user-cache cold|warm]
+     [-- extra generate flags]
 Each run is cold (its own workspace, so no cached narration). Prints one JSON object per run plus a
 median summary. With --baseline-src, each round also runs the same generate with reelforge imported from
 DIR (label "base"), interleaved, so both see the same machine load. CPU seconds are the generate process's
@@ -37,8 +38,15 @@ def children_cpu() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def run_once(workdir: Path, src: Path | None = None, extra: list[str] | None = None) -> dict[str, object]:
-    env = {**os.environ, "PYTHONPATH": str(src)} if src is not None else None
+def run_once(workdir: Path, src: Path | None = None, extra: list[str] | None = None,
+             user_cache: Path | None = None) -> dict[str, object]:
+    """One generate in ``workdir``; ``user_cache``: the per-user cache folder it gets (REELFORGE_CACHE_DIR:
+    the patched Piper model lives there), else the machine's own."""
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    if user_cache is not None:
+        env["REELFORGE_CACHE_DIR"] = str(user_cache)
     load = round(os.getloadavg()[0], 2)
     cpu0 = children_cpu()
     started = time.perf_counter()
@@ -72,6 +80,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--baseline-src", type=Path, metavar="DIR", help="also run reelforge from DIR, interleaved")
+    parser.add_argument("--user-cache", choices=["cold", "warm"], default="cold",
+                        help="cold (default): an empty per-user cache each run, so the Piper model is patched "
+                             "again; warm: the machine's cache, as a user's second and later runs find it")
     parser.add_argument("extra", nargs="*", help="extra `video generate` flags (after --), e.g. --no-check")
     args = parser.parse_args()
     labels = (["base"] if args.baseline_src else []) + ["this"]
@@ -80,8 +91,11 @@ def main() -> None:
         for label in labels:
             # a fresh workspace per run: the same brief in one workspace would reuse the narration cache
             with tempfile.TemporaryDirectory() as tmp:
-                result = run_once(Path(tmp), args.baseline_src if label == "base" else None, args.extra)
-            result.update(label=label, round=k + 1)
+                cache = Path(tmp) / "user-cache" if args.user_cache == "cold" else None
+                work = Path(tmp) / "ws"
+                work.mkdir()
+                result = run_once(work, args.baseline_src if label == "base" else None, args.extra, cache)
+            result.update(label=label, round=k + 1, userCache=args.user_cache)
             results[label].append(result)
             print(json.dumps(result), flush=True)
     summary = {label: summarize(rows) for label, rows in results.items()}
