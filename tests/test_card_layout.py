@@ -160,3 +160,10 @@ def test_a_power_grid_explainer_is_energy_not_wellbeing() -> None:
              "the stress on the grid grows; batteries and gas turbines answer within seconds.")
     assert detect_topic(brief).name == "energy"  # 'plant' and 'stress' alone made this WELLBEING
     assert detect_topic("The power of habit: focus on one task at work, then the next.").name == "focus"
+
+
+def test_a_draining_phone_battery_is_not_cooking() -> None:
+    from reelforge.providers.visual.card_theme import detect_topic
+
+    brief = "Why your phone battery drains faster in the cold, and three simple ways to keep it alive on a winter day."
+    assert detect_topic(brief).name == "energy"  # 'drains' was a cooking word: a tie that KITCHEN won by order

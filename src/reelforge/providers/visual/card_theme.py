@@ -63,7 +63,7 @@ TOPICS: tuple[Topic, ...] = (
           {"en": "SLEEP", "ko": "수면", "ja": "睡眠", "zh": "睡眠"}),
     Topic("cooking", ("cook", "recipe", "kitchen", "food", "pasta", "bake", "meal", "dinner", "lunch",
                       "breakfast", "salt", "garlic", "oven", "pan", "chef", "eat", "sauce", "dish", "boil", "pot",
-                      "drain", "fry", "roast", "chop", "ingredient",
+                      "fry", "roast", "chop", "ingredient",
                       "요리", "레시피", "음식", "料理", "レシピ", "食", "烹饪", "菜谱", "做饭"),
           ("chef_hat", "pot_steam", "silverware_fork_knife", "stove", "food_apple"),
           (_pal("tomato", "#7a1f12", "#b3391f", "#ffd166", "#fff1d6", "#fffaf0", "#ffdcc7"),
