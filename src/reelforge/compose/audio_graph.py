@@ -49,13 +49,13 @@ def _fmt(rate: int) -> str:
 
 def gain_db(spec: RenderSpec, measured: dict[str, float] | None) -> float:
     """The one linear gain that brings the measured loudness to the spec's target (0 without a measurement
-    or for silence)."""
+    or for silence), plus the ``correctionDb`` compose/audio_mix.py adds when the limiter took more."""
     if not measured:
         return 0.0
     lufs = float(measured["integratedLufs"])
     if lufs <= SILENCE_LUFS:
         return 0.0
-    return round(spec.audio.target_lufs + LIMITER_LOSS_LU - lufs, 2)
+    return round(spec.audio.target_lufs + LIMITER_LOSS_LU - lufs + float(measured.get("correctionDb", 0.0)), 2)
 
 
 def _normalize(spec: RenderSpec, measured: dict[str, float] | None, measure: bool) -> str:

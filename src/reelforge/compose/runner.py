@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reelforge.compose.audio_mix import mix_to_target
 from reelforge.compose.ffmpeg_args import (
     build_audio_args,
     build_measure_args,
@@ -21,7 +22,7 @@ from reelforge.compose.ffmpeg_args import (
     concat_list,
 )
 from reelforge.compose.frame_feeds import StillCache, run_segment
-from reelforge.compose.loudness import LoudnessMeasure, measure_loudness, measure_output
+from reelforge.compose.loudness import LoudnessMeasure, measure_output
 from reelforge.compose.processes import FrameProgress, ProcessGroup, default_jobs, run_all
 from reelforge.compose.segment_cache import RenderCache, render_key
 from reelforge.compose.stale import sweep_stale_render_files
@@ -136,10 +137,7 @@ def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
                 pass1 = meta.get("loudnessPass1")
                 loud = LoudnessMeasure(**meta["output"]) if meta["output"] else None
                 return
-        pass1 = measure_loudness(spec, run_dir, exe, run=lambda argv: group.run(argv, what="loudness measurement"))
-        group.run(build_audio_args(spec, run_dir, audio, exe, measured=pass1), what="the audio mix")
-        if measure:
-            loud = measure_output(audio, exe, run=lambda argv: group.run(argv, what="audio loudness measurement"))
+        pass1, loud = mix_to_target(spec, run_dir, audio, exe, lambda argv, what: group.run(argv, what=what))
         if cache is not None:
             cache.keep("audio", key, {"audio.mp4": audio},
                        {"loudnessPass1": pass1, "output": asdict(loud) if loud else None})

@@ -21,9 +21,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from reelforge.compose.ffmpeg_args import build_audio_args, build_mux_args, concat_list
+from reelforge.compose.audio_mix import mix_to_target
+from reelforge.compose.ffmpeg_args import build_mux_args, concat_list
 from reelforge.compose.frame_feeds import StillCache
-from reelforge.compose.loudness import LoudnessMeasure, measure_loudness, measure_output
+from reelforge.compose.loudness import LoudnessMeasure
 from reelforge.compose.processes import ProcessGroup, run_all
 from reelforge.compose.runner import (
     Progress,
@@ -121,14 +122,12 @@ def _audio(spec_json: dict[str, Any], run_dir: str, started: float) -> Part:
     verify_files(spec, Path(run_dir))
     exe = ffmpeg_exe()
     group = ProcessGroup()
-    pass1 = measure_loudness(spec, Path(run_dir), exe, run=lambda argv: group.run(argv, what="loudness measurement"))
     with tempfile.TemporaryDirectory(prefix="reelforge-audio-") as tmp:
         out = Path(tmp) / "audio.mp4"
-        _one(build_audio_args(spec, Path(run_dir), out, exe, measured=pass1), "the audio mix")
-        loud = measure_output(out, exe)
+        pass1, loud = mix_to_target(spec, Path(run_dir), out, exe, lambda argv, what: group.run(argv, what=what))
         data = out.read_bytes()
     return Part("audio", data, hashlib.sha256(data).hexdigest(), time.monotonic() - started,
-                {"pass1": pass1, "loud": asdict(loud)})
+                {"pass1": pass1, "loud": asdict(loud) if loud else None})
 
 
 # submit(segment indexes) -> the finished pieces in any order, as (index or -1 for audio, part)
