@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from reelforge.errors import FieldIssue, SchemaValidationError
 
@@ -94,6 +94,22 @@ class Contract(BaseModel):
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+class SettledRequest(Contract):
+    """A job request file as validated, plus what the runner uses once it is settled: the normalized record
+    (camelCase, every default chosen, as request.json keeps it) and the file it came from."""
+
+    _data: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _source: str | None = PrivateAttr(default=None)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self._data
+
+    @property
+    def source(self) -> str | None:
+        return self._source
 
 
 M = TypeVar("M", bound=BaseModel)

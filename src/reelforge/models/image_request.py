@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from reelforge.errors import FieldIssue, InvalidInputError, SchemaValidationError
-from reelforge.models.common import Contract
+from reelforge.models.common import SettledRequest
 from reelforge.models.request_issues import issues_of
 
 PURPOSES = ("persona_candidate", "cover_frame", "shot_support", "edit_fix")
@@ -76,7 +76,7 @@ Slug = Annotated[str, BeforeValidator(_text), StringConstraints(pattern=SLUG)]
 Texts = Annotated[list[Annotated[str, Field(min_length=1)]], BeforeValidator(_texts)]
 
 
-class ImageRequest(Contract):
+class ImageRequest(SettledRequest):
     """One image job: `reelforge image generate|edit --request FILE` (one object, ``{schemaVersion, input}``, or
     JSONL). Keys are camelCase; a snake_case spelling is refused naming the camelCase key."""
 
@@ -122,9 +122,7 @@ class ImageRequest(Contract):
     chosen_settings: dict[str, Any] | None = Field(default=None, alias="chosenSettings",
                                                    description="written by reelforge: the settings it chose")
 
-    _data: dict[str, Any] = PrivateAttr(default_factory=dict)
     _spec: Any = PrivateAttr(default=None)
-    _source: str | None = PrivateAttr(default=None)
 
     @field_validator("model")
     @classmethod
@@ -154,18 +152,10 @@ class ImageRequest(Contract):
             raise ValueError(f"must be {mode} for this command")
         return mode
 
-    # ---- the settled request, as the runner uses it
-    @property
-    def data(self) -> dict[str, Any]:
-        return self._data
-
+    # ---- the settled request, as the runner uses it (data, source: SettledRequest)
     @property
     def spec(self) -> Any:
         return self._spec
-
-    @property
-    def source(self) -> str | None:
-        return self._source
 
     @property
     def images_out(self) -> int:

@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from reelforge.errors import FieldIssue, InvalidInputError, SchemaValidationError
-from reelforge.models.common import Contract
+from reelforge.models.common import Contract, SettledRequest
 from reelforge.models.prompt_plan import check_plan, compile_plan
 from reelforge.models.request_issues import issues_of
 
@@ -105,7 +105,7 @@ MediaField = Annotated[list[MediaRef] | None, BeforeValidator(_media)]
 Id = Annotated[str, StringConstraints(pattern=SLUG)]
 
 
-class RenderRequest(Contract):
+class RenderRequest(SettledRequest):
     """One render job: `reelforge render submit --request FILE`. Keys not listed here are kept as written
     (e.g. captionText); structured motion control (trajectories, motion brushes) is refused."""
 
@@ -150,9 +150,7 @@ class RenderRequest(Contract):
                                          description="written by reelforge: each grounded input with its sha256")
     feedback: list[Any] = Field(default_factory=list)
 
-    _data: dict[str, Any] = PrivateAttr(default_factory=dict)
     _video: Any = PrivateAttr(default=None)
-    _source: str | None = PrivateAttr(default=None)
 
     @field_validator("source_basis", mode="before")
     @classmethod
@@ -172,21 +170,11 @@ class RenderRequest(Contract):
                 raise ValueError(exc.message.split(": ", 1)[-1] + f" ({exc.hint})") from None
         return value
 
-    # ---- the settled request, as the runner uses it
-    @property
-    def data(self) -> dict[str, Any]:
-        """The normalized record (camelCase) as request.json keeps it: the request as written plus every
-        default chosen."""
-        return self._data
-
+    # ---- the settled request, as the runner uses it (data, source: SettledRequest)
     @property
     def video(self) -> Any:
         """The catalog entry of ``model`` (route, vendor, tiers, prices)."""
         return self._video
-
-    @property
-    def source(self) -> str | None:
-        return self._source
 
     @property
     def route(self) -> str:
