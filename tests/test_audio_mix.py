@@ -42,3 +42,18 @@ def test_a_mix_the_limiter_pulled_down_is_gained_again_to_the_target(tmp_path: P
     first = out.read_bytes()
     mix_to_target(spec, tmp_path, out, ffmpeg, lambda argv, what: group.run(argv, what=what))
     assert out.read_bytes() == first  # the correction is a function of the inputs: same bytes again
+
+
+def test_under_a_music_bed_the_speech_keeps_its_one_gain(tmp_path: Path) -> None:
+    (tmp_path / "audio").mkdir()
+    _peaky_narration(tmp_path / "audio" / "narration.wav")
+    _peaky_narration(tmp_path / "audio" / "music.wav")
+    data = spec_dict(durationInFrames=450)
+    data["audio"] = {"narration": {"src": "audio/narration.wav", "sha256": "0" * 64},
+                     "music": {"src": "audio/music.wav", "sha256": "0" * 64, "gainDb": -15}}
+    spec = RenderSpec.model_validate(data)
+    group = ProcessGroup()
+    measured, loud = mix_to_target(spec, tmp_path, tmp_path / "audio.mp4", imageio_ffmpeg.get_ffmpeg_exe(),
+                                   lambda argv, what: group.run(argv, what=what))
+    assert measured is not None and "correctionDb" not in measured  # the bed is not traded against the speech
+    assert loud is not None and loud.true_peak_db <= spec.audio.true_peak_db

@@ -7,6 +7,9 @@ loudness), so the gain is corrected: the miss added at first, then the secant th
 takes part of every added dB), at most three times. A try runs the mix's filters into ebur128 (~0.4 CPU-s a
 minute of audio); only the kept gain is encoded to AAC (~2.5). Every step is a function of the inputs alone,
 so the bytes stay reproducible.
+
+Under a music bed the speech alone is normalized and the bed keeps its set gain under it (README, "music"),
+so a try there would measure the bed too and trade the speech's level for it: no correction is made.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ def mix_to_target(spec: RenderSpec, run_dir: Path, out: Path, ffmpeg: str, run: 
     """Write the mix to ``out`` (AAC in mp4); return the measurement its gain came from (with any
     ``correctionDb``) and the encoded mix's loudness (None for a silent track)."""
     measured = measure_loudness(spec, run_dir, ffmpeg, run=lambda argv: run(argv, "loudness measurement"))
-    if measured is not None:
+    if measured is not None and spec.audio.music is None:
         measured = _corrected(spec, run_dir, ffmpeg, run, measured)
     run(build_audio_args(spec, run_dir, out, ffmpeg, measured=measured), "the audio mix")
     if measured is None:
