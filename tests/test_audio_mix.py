@@ -8,7 +8,7 @@ from pathlib import Path
 import imageio_ffmpeg
 import numpy as np
 
-from reelforge.compose.audio_mix import TOLERANCE_LU, mix_to_target
+from reelforge.compose.audio_mix import TOLERANCE_LU, encoded_loudness, mix_to_target
 from reelforge.compose.processes import ProcessGroup
 from reelforge.models.render_spec import RenderSpec
 from reelforge.providers.voice.wavio import write_wav
@@ -34,13 +34,14 @@ def test_a_mix_the_limiter_pulled_down_is_gained_again_to_the_target(tmp_path: P
     group = ProcessGroup()
     out = tmp_path / "audio.mp4"
     ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
-    measured, loud = mix_to_target(spec, tmp_path, out, ffmpeg, lambda argv, what: group.run(argv, what=what))
-    assert measured is not None and loud is not None
+    measured = mix_to_target(spec, tmp_path, out, ffmpeg, group)
+    loud = encoded_loudness(out, ffmpeg, group)
+    assert measured is not None
     assert measured["correctionDb"] > TOLERANCE_LU, "one gain from the measurement alone fell short"
     assert abs(loud.integrated_lufs - spec.audio.target_lufs) <= TOLERANCE_LU + 0.05
     assert loud.true_peak_db <= spec.audio.true_peak_db
     first = out.read_bytes()
-    mix_to_target(spec, tmp_path, out, ffmpeg, lambda argv, what: group.run(argv, what=what))
+    mix_to_target(spec, tmp_path, out, ffmpeg, group)
     assert out.read_bytes() == first  # the correction is a function of the inputs: same bytes again
 
 
@@ -52,8 +53,7 @@ def test_under_a_music_bed_the_speech_keeps_its_one_gain(tmp_path: Path) -> None
     data["audio"] = {"narration": {"src": "audio/narration.wav", "sha256": "0" * 64},
                      "music": {"src": "audio/music.wav", "sha256": "0" * 64, "gainDb": -15}}
     spec = RenderSpec.model_validate(data)
-    group = ProcessGroup()
-    measured, loud = mix_to_target(spec, tmp_path, tmp_path / "audio.mp4", imageio_ffmpeg.get_ffmpeg_exe(),
-                                   lambda argv, what: group.run(argv, what=what))
+    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    measured = mix_to_target(spec, tmp_path, tmp_path / "audio.mp4", ffmpeg, ProcessGroup())
     assert measured is not None and "correctionDb" not in measured  # the bed is not traded against the speech
-    assert loud is not None and loud.true_peak_db <= spec.audio.true_peak_db
+    assert encoded_loudness(tmp_path / "audio.mp4", ffmpeg, ProcessGroup()).true_peak_db <= spec.audio.true_peak_db

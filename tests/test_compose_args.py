@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from reelforge.compose.ffmpeg_args import (
+    PCM_OUT,
     build_audio_args,
     build_measure_args,
     build_mux_args,
@@ -189,7 +190,9 @@ def test_silent_track_when_no_audio() -> None:
 def test_measure_pass_is_audio_only() -> None:
     argv = build_measure_args(RenderSpec.model_validate(spec_dict()), Path("/run"), "ffmpeg")
     assert argv is not None
-    assert "ebur128=framelog=quiet[aout]" in graph_of(argv) and argv[-3:] == ["-f", "null", "-"]
+    # the speech before its gain, out as 48 kHz stereo float PCM to the meter's pipe
+    assert graph_of(argv).endswith("anull[aout]") and "volume" not in graph_of(argv)
+    assert argv[-7:] == ["-f", "f32le", "-ar", "48000", "-ac", "2", PCM_OUT]
     assert not any(a.endswith(".png") for a in argv)
     # under a music bed only the speech is measured: it alone is normalized, the bed keeps its gain
     assert "[0:a]" in graph_of(argv) and "[1:a]" not in graph_of(argv)

@@ -2,11 +2,12 @@
 faded) -> limiter.
 
 Shared by the main render and by the cheap loudness-measuring pass, so both hear the same mix. The measuring
-pass runs ebur128 where the mix applies its gain; the mix then applies one linear gain
-(target - measured) and the sample-peak limiter holds the true-peak ceiling. ffmpeg's loudnorm did the same
-job in two passes at 192 kHz and fell back to its dynamic (AGC) mode whenever one linear gain would pass the
-ceiling, which for speech is nearly always: 7.8 CPU-s of a 60 s short against 3.5 now, landing within
-0.1 LU of the same target with the same true peak (measured on the bench short).
+pass sends the audio to the meter (media/bs1770.py) from where the mix applies its gain; the mix then
+applies one linear gain (target - measured) and the sample-peak limiter holds the true-peak ceiling.
+ffmpeg's loudnorm did the same job in two passes at 192 kHz and fell back to its dynamic (AGC) mode
+whenever one linear gain would pass the ceiling, which for speech is nearly always: 7.8 CPU-s of a 60 s
+short against 3.5 then, landing within 0.1 LU of the same target with the same true peak (measured on the
+bench short).
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ LIMIT_MARGIN_DB = 0.6
 LIMITER_LOSS_LU = 0.1
 # ebur128 reports -70 LUFS (its gate) for digital silence: nothing to scale.
 SILENCE_LUFS = -69.0
-# What the measuring pass puts where the mix applies its gain.
-MEASURE_FILTER = "ebur128=framelog=quiet"
+# What the measuring pass puts where the mix applies its gain: nothing, the audio goes out to the meter there.
+MEASURE_FILTER = "anull"
 
 
 @dataclass(frozen=True)

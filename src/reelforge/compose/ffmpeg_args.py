@@ -2,7 +2,7 @@
 every graph and flag.
 
 A render is: one argv per video segment (see timeline.py), one for the audio mix, one that joins the
-segments and the audio without re-encoding; plus the audio-only loudness measurement that comes first.
+segments and the audio without re-encoding; plus the audio-only loudness measurements that come first.
 """
 
 from __future__ import annotations
@@ -72,15 +72,22 @@ def build_audio_args(spec: RenderSpec, run_dir: Path, out: Path, ffmpeg: str, *,
             *BITEXACT, "-f", "mp4", str(out)]
 
 
+PCM_OUT = "pipe:3"  # where a measuring pass writes its PCM (the real fd replaces it: loudness.pcm_loudness)
+
+
+def pcm_output(out: str = PCM_OUT) -> list[str]:
+    """The measuring passes' output: 48 kHz stereo float PCM, metered in numpy (media/bs1770.py)."""
+    return ["-f", "f32le", "-ar", "48000", "-ac", "2", out]
+
+
 def build_mix_measure_args(spec: RenderSpec, run_dir: Path, ffmpeg: str, *,
                            measured: dict[str, float] | None) -> list[str]:
-    """The whole mix as build_audio_args makes it, measured by ebur128 instead of encoded: to try a gain
-    (the filters cost ~0.4 CPU-s a minute, the AAC encode ~2.5)."""
+    """The whole mix as build_audio_args makes it, as PCM for the meter instead of encoded: to try a gain
+    (the filters cost ~0.1 CPU-s a minute and the meter ~0.1, the AAC encode ~1)."""
     inputs, audio_inputs = _audio_inputs(spec, run_dir)
-    graph = [*audio_graph(spec, audio_inputs, measured=measured, out_label="mixed"),
-             "[mixed]ebur128=framelog=quiet[aout]"]
+    graph = audio_graph(spec, audio_inputs, measured=measured)
     return [ffmpeg, "-hide_banner", "-nostdin", "-nostats", *inputs, "-filter_complex", ";".join(graph),
-            "-map", "[aout]", "-f", "null", "-"]
+            "-map", "[aout]", *pcm_output()]
 
 
 def concat_list(segment_files: list[Path]) -> str:
@@ -100,8 +107,7 @@ def build_mux_args(spec: RenderSpec, concat_file: Path, audio: Path, out: Path, 
 
 
 def build_measure_args(spec: RenderSpec, run_dir: Path, ffmpeg: str) -> list[str] | None:
-    """Audio-only first pass: the same mix, measured by ebur128 where the mix applies its gain, into the
-    null muxer.
+    """Audio-only first pass: the same mix up to where it applies its gain, as PCM for the meter.
     None when there is nothing to measure (silent track)."""
     inputs, audio_inputs = _audio_inputs(spec, run_dir)
     if audio_inputs.narration is None and audio_inputs.music is None:
@@ -110,4 +116,4 @@ def build_measure_args(spec: RenderSpec, run_dir: Path, ffmpeg: str) -> list[str
     if audio_inputs.narration is not None and audio_inputs.music is not None:
         inputs = inputs[:2]  # under a bed only the speech is measured (audio_graph normalizes it alone)
     return [ffmpeg, "-hide_banner", "-nostdin", "-nostats", *inputs, "-filter_complex", ";".join(graph),
-            "-map", "[aout]", "-f", "null", "-"]
+            "-map", "[aout]", *pcm_output()]

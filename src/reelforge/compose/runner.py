@@ -1,19 +1,21 @@
-"""Run the render: verify the inputs' hashes, render the segments and the audio side by side (the audio
-task also measures the encoded audio's loudness), join them, publish atomically, check the frame count."""
+"""Run the render: verify the inputs' hashes, render the segments and the audio side by side (the encoded
+audio's loudness is measured beside them and the join), join them, publish atomically, check the frame count."""
 
 from __future__ import annotations
 
+import contextvars
 import os
 import shutil
 import tempfile
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reelforge.compose.audio_mix import mix_to_target
+from reelforge.compose.audio_mix import encoded_loudness, mix_to_target
 from reelforge.compose.ffmpeg_args import (
     build_audio_args,
     build_measure_args,
@@ -29,6 +31,7 @@ from reelforge.compose.stale import sweep_stale_render_files
 from reelforge.compose.thumbnails import SegmentThumbnails
 from reelforge.compose.timeline import Segment, plan_segments
 from reelforge.errors import HashMismatchError, NotFoundError, RenderError
+from reelforge.media.bs1770 import METER_VERSION
 from reelforge.media.probe import count_video_packets
 from reelforge.models.render_spec import RenderSpec
 from reelforge.workspace.diskspace import from_os_error
@@ -124,23 +127,35 @@ def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
             # the last 2 % is the join
             progress(0.98 * sum(done) / spec.duration_in_frames)
 
+    # the encoded mix is measured beside whatever still runs (segments, the join): nothing waits for it
+    measuring = ThreadPoolExecutor(max_workers=1, thread_name_prefix="render-measure")
+    measure_group = ProcessGroup()
+    measured_mix: Future[None] | None = None
+
+    def measure_mix(key: str) -> None:
+        nonlocal loud
+        loud = encoded_loudness(audio, exe, measure_group)
+        if cache is not None:
+            cache.keep("audio", key, {"audio.mp4": audio}, {"loudnessPass1": pass1, "output": asdict(loud)})
+
     def audio_task(group: ProcessGroup) -> None:
-        nonlocal pass1, loud
+        nonlocal pass1, loud, measured_mix
         key = ""
         if cache is not None:
-            # the mix's argv (its gain comes from the measurement, so the measuring argv counts too)
+            # the mix's argv (its gain comes from the measurements, so the measuring argv and meter count too)
             argv = [*build_audio_args(spec, run_dir, audio, exe, measured=None), "--measured-by--",
-                    *(build_measure_args(spec, run_dir, exe) or [])]
+                    *(build_measure_args(spec, run_dir, exe) or []), METER_VERSION]
             key = render_key(argv, spec=spec, run_dir=run_dir, out=audio, kind="audio")[0]
             meta = cache.fetch("audio", key, {"audio.mp4": audio})
             if meta is not None and "output" in meta:
                 pass1 = meta.get("loudnessPass1")
                 loud = LoudnessMeasure(**meta["output"]) if meta["output"] else None
                 return
-        pass1, loud = mix_to_target(spec, run_dir, audio, exe, lambda argv, what: group.run(argv, what=what))
-        if cache is not None:
-            cache.keep("audio", key, {"audio.mp4": audio},
-                       {"loudnessPass1": pass1, "output": asdict(loud) if loud else None})
+        pass1 = mix_to_target(spec, run_dir, audio, exe, group)
+        if pass1 is not None:
+            measured_mix = measuring.submit(contextvars.copy_context().run, measure_mix, key)
+        elif cache is not None:
+            cache.keep("audio", key, {"audio.mp4": audio}, {"loudnessPass1": None, "output": None})
 
     stills = StillCache(spec, run_dir, work, exe)
 
@@ -180,6 +195,8 @@ def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
         order = sorted(range(len(segments)), key=lambda k: (-segments[k].frames, k))
         run_all([audio_task, *(segment_task(k) for k in order)], jobs or default_jobs())
         run_all([lambda group: group.run(mux, what="joining the segments")], 1)
+        if measured_mix is not None:
+            measured_mix.result()
         os.replace(tmp, out)
     except OSError as exc:  # our own small writes (the concat list): a full disk says so, like ffmpeg's
         full = from_os_error(exc, work)
@@ -187,6 +204,8 @@ def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
             raise
         raise full from None
     finally:
+        measure_group.stop()  # only still running when the render failed or was interrupted
+        measuring.shutdown(wait=True)
         tmp.unlink(missing_ok=True)
         shutil.rmtree(work, ignore_errors=True)
     if progress is not None:

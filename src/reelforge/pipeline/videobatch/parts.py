@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from reelforge.compose.audio_mix import mix_to_target
+from reelforge.compose.audio_mix import encoded_loudness, mix_to_target
 from reelforge.compose.ffmpeg_args import build_mux_args, concat_list
 from reelforge.compose.frame_feeds import StillCache
 from reelforge.compose.loudness import LoudnessMeasure
@@ -124,7 +124,8 @@ def _audio(spec_json: dict[str, Any], run_dir: str, started: float) -> Part:
     group = ProcessGroup()
     with tempfile.TemporaryDirectory(prefix="reelforge-audio-") as tmp:
         out = Path(tmp) / "audio.mp4"
-        pass1, loud = mix_to_target(spec, Path(run_dir), out, exe, lambda argv, what: group.run(argv, what=what))
+        pass1 = mix_to_target(spec, Path(run_dir), out, exe, group)
+        loud = encoded_loudness(out, exe, group) if pass1 is not None else None
         data = out.read_bytes()
     return Part("audio", data, hashlib.sha256(data).hexdigest(), time.monotonic() - started,
                 {"pass1": pass1, "loud": asdict(loud) if loud else None})
