@@ -4,8 +4,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from reelforge.compose.ffmpeg_args import (
     PCM_OUT,
     build_audio_args,
@@ -18,7 +16,6 @@ from reelforge.compose.filter_text import escape_filter_path, seconds
 from reelforge.compose.kenburns import plan_ken_burns
 from reelforge.compose.segment_graph import segment_graph
 from reelforge.compose.timeline import pieces, plan_segments, scene_clips
-from reelforge.errors import InvalidInputError
 from reelforge.models.render_spec import RenderSpec
 
 SHA = "0" * 64
@@ -161,10 +158,11 @@ def test_join_copies_streams_with_faststart() -> None:
         "file 'segment-000.mp4'\nfile 'it'\\''s.mp4'\n")
 
 
-def test_two_threads_are_refused() -> None:
+def test_two_threads_are_two_slices() -> None:
     spec = spec_of(encoder={"threads": 2})
-    with pytest.raises(InvalidInputError, match=r"encoder\.threads"):
-        build_segment_args(spec, plan_segments(spec)[0], Path("/run"), Path("/x.mp4"), "ffmpeg")
+    argv = build_segment_args(spec, plan_segments(spec)[0], Path("/run"), Path("/x.mp4"), "ffmpeg")
+    assert argv[argv.index("-threads") + 1] == "2"
+    assert argv[argv.index("-x264-params") + 1] == "sliced-threads=1"  # 2 frame threads raced (measured)
 
 
 def test_audio_music_looped_ducked_faded_and_speech_gained_to_the_target() -> None:

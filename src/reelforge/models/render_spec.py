@@ -95,10 +95,11 @@ class AudioSpec(Contract):
 
 class EncoderSpec(Contract):
     """x264/AAC settings. The video is encoded in segments of about ``segmentFrames`` frames, each by its
-    own ffmpeg with ``threads`` x264 threads (1: single-threaded x264 is deterministic under any load and
-    the cheapest per frame; segments run side by side to use the cores). The bytes depend on these two
-    values, never on how many segments run at once. x264 with exactly 2 threads was measured
-    non-deterministic and is refused.
+    own ffmpeg with ``threads`` x264 threads (1: single-threaded x264, the cheapest per frame; more: that
+    many slice threads, so one segment can use several cores). The bytes depend on these two values, never
+    on how many segments run at once or how many CPUs the machine has. 0 lets x264 pick the slice count
+    from the CPUs, so its bytes differ between machines (measured: 1 CPU against 2); `video generate`
+    writes 2.
 
     90 frames (3 s) by default: a rerun that changes one 6 s scene re-encodes its two segments side by
     side instead of one after the other. The price, measured on the bench short: a keyframe every 3 s
@@ -109,7 +110,8 @@ class EncoderSpec(Contract):
     crf: int = Field(default=21, ge=0, le=51)
     profile: Literal["high"] = "high"
     pix_fmt: Literal["yuv420p"] = Field(default="yuv420p", alias="pixFmt")
-    threads: int = Field(default=1, ge=0, le=64)
+    threads: int = Field(default=1, ge=0, le=64,
+                         description="x264 slice threads per segment (0: x264 picks by CPU count, machine-dependent)")
     segment_frames: int = Field(default=90, alias="segmentFrames", ge=30,
                                 description="target frames per independently encoded segment")
     audio_codec: Literal["aac"] = Field(default="aac", alias="audioCodec")

@@ -32,8 +32,10 @@ from reelforge.workspace.paths import video_file_name
 
 FPS = 30
 TRANSITION_FRAMES = {"fade": 12, "slide": 10, "wipe": 10}
-# x264 with exactly 2 threads was measured non-deterministic; 0 (auto) was stable run to run.
-ENCODER_THREADS = 0
+# Two x264 slice threads: a segment alone (a rerun's last one) uses two cores, and the bytes are the same on
+# any machine. 0 (auto) picks the slice count from the CPUs the process may use, so a 1-CPU and a 2-CPU run
+# gave different files (measured); on 2 CPUs auto is 2, so this gives the bytes auto gave there.
+ENCODER_THREADS = 2
 COMPOSITIONS = {"shorts": "Shorts", "explainer": "Explainer", "demo": "Demo"}
 
 
