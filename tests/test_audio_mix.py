@@ -45,15 +45,22 @@ def test_a_mix_the_limiter_pulled_down_is_gained_again_to_the_target(tmp_path: P
     assert out.read_bytes() == first  # the correction is a function of the inputs: same bytes again
 
 
-def test_under_a_music_bed_the_speech_keeps_its_one_gain(tmp_path: Path) -> None:
+def test_under_a_music_bed_the_speech_alone_is_corrected(tmp_path: Path) -> None:
     (tmp_path / "audio").mkdir()
     _peaky_narration(tmp_path / "audio" / "narration.wav")
     _peaky_narration(tmp_path / "audio" / "music.wav")
-    data = spec_dict(durationInFrames=450)
-    data["audio"] = {"narration": {"src": "audio/narration.wav", "sha256": "0" * 64},
-                     "music": {"src": "audio/music.wav", "sha256": "0" * 64, "gainDb": -15}}
-    spec = RenderSpec.model_validate(data)
     ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
-    measured = mix_to_target(spec, tmp_path, tmp_path / "audio.mp4", ffmpeg, ProcessGroup())
-    assert measured is not None and "correctionDb" not in measured  # the bed is not traded against the speech
-    assert encoded_loudness(tmp_path / "audio.mp4", ffmpeg, ProcessGroup()).true_peak_db <= spec.audio.true_peak_db
+    corrections = []
+    for bed_gain in (-15, -30):  # how loud the bed is must not move the speech's gain
+        data = spec_dict(durationInFrames=450)
+        data["audio"] = {"narration": {"src": "audio/narration.wav", "sha256": "0" * 64},
+                         "music": {"src": "audio/music.wav", "sha256": "0" * 64, "gainDb": bed_gain}}
+        spec = RenderSpec.model_validate(data)
+        measured = mix_to_target(spec, tmp_path, tmp_path / "audio.mp4", ffmpeg, ProcessGroup())
+        assert measured is not None
+        corrections.append(measured["correctionDb"])
+        loud = encoded_loudness(tmp_path / "audio.mp4", ffmpeg, ProcessGroup())
+        assert loud.true_peak_db <= spec.audio.true_peak_db
+        # the speech lands on the target; the bed under it adds a little, never takes away
+        assert spec.audio.target_lufs - TOLERANCE_LU - 0.05 <= loud.integrated_lufs <= spec.audio.target_lufs + 1.0
+    assert corrections[0] == corrections[1] > TOLERANCE_LU

@@ -8,8 +8,9 @@ the secant through the last two tries, at most three times. A try runs the mix's
 (compose/loudness.py, ~0.2 CPU-s a minute of audio); only the kept gain is encoded to AAC (~1). Every step
 is a function of the inputs alone, so the bytes stay reproducible.
 
-Under a music bed the speech alone is normalized and the bed keeps its set gain under it (README, "music"),
-so a try there would measure the bed too and trade the speech's level for it: no correction is made.
+Under a music bed the speech alone is normalized and the bed keeps its set gain under it (README, "music"):
+there a try runs the speech alone through the gain and the limiter, so the bed's level is never traded for
+the speech's (a Piper narration under a bed landed at -15.2 LUFS for -14 without it).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def mix_to_target(spec: RenderSpec, run_dir: Path, out: Path, ffmpeg: str, group
     """Write the mix to ``out`` (AAC in mp4); return the measurement its gain came from (with any
     ``correctionDb``), None for a silent track."""
     measured = measure_loudness(spec, run_dir, ffmpeg, group)
-    if measured is not None and spec.audio.music is None:
+    if measured is not None:
         measured = _corrected(spec, run_dir, ffmpeg, group, measured)
     group.run(build_audio_args(spec, run_dir, out, ffmpeg, measured=measured), what="the audio mix")
     return measured

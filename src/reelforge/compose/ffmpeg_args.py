@@ -73,9 +73,12 @@ def pcm_output(out: str = PCM_OUT) -> list[str]:
 
 def build_mix_measure_args(spec: RenderSpec, run_dir: Path, ffmpeg: str, *,
                            measured: dict[str, float] | None) -> list[str]:
-    """The whole mix as build_audio_args makes it, as PCM for the meter instead of encoded: to try a gain
-    (the filters cost ~0.1 CPU-s a minute and the meter ~0.1, the AAC encode ~1)."""
+    """The mix as build_audio_args makes it, as PCM for the meter instead of encoded: to try a gain (the
+    filters cost ~0.1 CPU-s a minute and the meter ~0.1, the AAC encode ~1). Under a music bed the speech
+    alone goes through the gain and the limiter: the speech is what is brought to the target there."""
     inputs, audio_inputs = _audio_inputs(spec, run_dir)
+    if audio_inputs.narration is not None and audio_inputs.music is not None:
+        inputs, audio_inputs = inputs[:2], AudioInputs(audio_inputs.narration, None)
     graph = audio_graph(spec, audio_inputs, measured=measured)
     return [ffmpeg, "-hide_banner", "-nostdin", "-nostats", *inputs, "-filter_complex", ";".join(graph),
             "-map", "[aout]", *pcm_output()]
