@@ -71,10 +71,12 @@ def test_every_still_is_one_decoded_frame_and_expanded_once() -> None:
     # its slide-out (12 + 2) are one decoded frame repeated
     assert [int(n) for n in re.findall(r"loop=loop=(\d+):size=1", g.graph)] == [15, 77, 13]
     # the three Ken Burns stills: no zoom in the graph; each stretch is a raw feed drawn in Python, at its
-    # place in the move (scene 0: solo + the fade out; scene 2: slide in + solo; scene 4: wipe in + solo)
+    # place in the move: first those an xfade mixes (scene 0's fade into the still without Ken Burns, the
+    # slide into 2, the wipe into 4, each with its tail), then the solo stretches (0, 2 and 4)
     assert "zoompan" not in g.graph and "scale=2160" not in g.graph
-    assert [(f.scene, f.offset, f.count) for f in g.feeds] == [
-        (0, 0, 75), (0, 75, 17), (2, 0, 13), (2, 12, 90), (4, 0, 10), (4, 9, 90)]
+    assert [[(s.scene, s.offset, s.count, s.into) for s in f.stretches] for f in g.feeds] == [
+        [(0, 75, 17, None)], [(2, 0, 13, None)], [(4, 0, 10, None)],
+        [(0, 0, 75, None)], [(2, 12, 90, None)], [(4, 9, 90, None)]]
     assert [f.fd for f in g.feeds] == [3, 4, 5, 6, 7, 8]
     pipes = [g.inputs[i + 1] for i, a in enumerate(g.inputs) if a == "-i" and g.inputs[i + 1].startswith("pipe:")]
     assert pipes == [f"pipe:{fd}" for fd in range(3, 9)]

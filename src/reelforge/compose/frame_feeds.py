@@ -1,9 +1,9 @@
 """Run a segment's ffmpeg with its Ken Burns frames fed through pipes.
 
 Each Ken Burns still is decoded and scaled once per render by ffmpeg (the same lanczos/BT.709 chain as
-every still), kept as planes, and each feed (a stretch of one move) is drawn by a writer thread straight
-into its pipe. The drawing releases the GIL (OpenCV), so two segments draw on two cores; ffmpeg's demuxer
-threads pull the frames as its graph needs them.
+every still), kept as planes, and each feed (stretches of moves, and fades between two moves) is drawn by
+a writer thread straight into its pipe. The drawing releases the GIL (OpenCV), so two segments draw on
+two cores; ffmpeg's demuxer threads pull the frames as its graph needs them.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
+from reelforge.compose.fade_frames import BLEND_VERSION, faded
 from reelforge.compose.kenburns_frames import DRAWING_VERSION, StillPlanes, frames
 from reelforge.compose.processes import FrameProgress, ProcessGroup
-from reelforge.compose.segment_graph import FEED_FD, FrameFeed, segment_graph, still_cover_filter
+from reelforge.compose.segment_graph import FEED_FD, FrameFeed, Stretch, segment_graph, still_cover_filter
 from reelforge.compose.timeline import Segment, scene_clips
 from reelforge.errors import RenderError
 from reelforge.models.render_spec import RenderSpec
@@ -55,16 +56,27 @@ class StillCache:
 
 def feeds_key(spec: RenderSpec, segment: Segment, run_dir: Path) -> str:
     """What a segment's Ken Burns feeds draw, as text (the argv names only pipes): for a cache key beside
-    the argv. Changes with the still's bytes, the move, the stretch, the frame size and the drawing code."""
+    the argv. Changes with either still's bytes, either move, the stretches, the fades' lengths, the frame
+    size and the drawing and blending code."""
     clips = scene_clips(spec)
-    parts = []
-    for f in segment_graph(spec, segment, run_dir).feeds:
-        visual = spec.scenes[f.scene].visual
+
+    def move(scene: int) -> dict[str, object]:
+        visual = spec.scenes[scene].visual
         kb = visual.ken_burns
-        parts.append({"still": visual.sha256, "move": kb.to_json_dict() if kb else None,
-                      "moveFrames": clips[f.scene].frames, "offset": f.offset, "count": f.count})
+        return {"still": visual.sha256, "move": kb.to_json_dict() if kb else None, "moveFrames": clips[scene].frames}
+
+    feeds = []
+    for f in segment_graph(spec, segment, run_dir).feeds:
+        parts = []
+        for st in f.stretches:
+            part = {**move(st.scene), "offset": st.offset, "count": st.count}
+            if st.into is not None:
+                part["fadeInto"] = move(st.into)
+            parts.append(part)
+        feeds.append(parts)
     size = f"{spec.dimensions.width}x{spec.dimensions.height}"
-    return json.dumps({"drawing": DRAWING_VERSION, "size": size, "feeds": parts}, sort_keys=True)
+    return json.dumps({"drawing": DRAWING_VERSION, "blend": BLEND_VERSION, "size": size, "feeds": feeds},
+                      sort_keys=True)
 
 
 def with_feed_fds(argv: list[str], fds: Sequence[int]) -> list[str]:
@@ -78,10 +90,31 @@ def _write_all(fd: int, data: memoryview) -> None:
         data = data[os.write(fd, data):]
 
 
+def feed_frames(spec: RenderSpec, feed: FrameFeed, stills: Mapping[int, StillPlanes]) -> Iterator[memoryview]:
+    """Every raw yuv420p frame of ``feed``, in order (``stills``: the planes of each scene it draws). Each
+    frame depends only on the timeline, never on where the segment starts or how the frames are read."""
+    for st in feed.stretches:
+        yield from _stretch_frames(spec, st, stills)
+
+
+def _stretch_frames(spec: RenderSpec, st: Stretch, stills: Mapping[int, StillPlanes]) -> Iterator[memoryview]:
+    w, h = spec.dimensions.width, spec.dimensions.height
+    clips = scene_clips(spec)
+
+    def move(scene: int, offset: int) -> Iterator[memoryview]:
+        kb = spec.scenes[scene].visual.ken_burns
+        assert kb is not None
+        return frames(stills[scene], kb, clips[scene].frames, w, h, offset=offset, count=st.count)
+
+    if st.into is None:
+        return move(st.scene, st.offset)
+    return faded(move(st.scene, st.offset), move(st.into, 0), st.count)
+
+
 class _Feeder:
     """One writer thread per feed; errors other than ffmpeg going away are kept for the caller."""
 
-    def __init__(self, spec: RenderSpec, feeds: Sequence[FrameFeed], stills: Sequence[StillPlanes]) -> None:
+    def __init__(self, spec: RenderSpec, feeds: Sequence[FrameFeed], stills: Mapping[int, StillPlanes]) -> None:
         self.spec, self.feeds, self.stills = spec, feeds, stills
         self.pipes = [os.pipe() for _ in feeds]
         self.errors: list[BaseException] = []
@@ -101,13 +134,9 @@ class _Feeder:
             self.threads.append(t)
 
     def _write(self, k: int) -> None:
-        feed, fd = self.feeds[k], self.pipes[k][1]
-        kb = self.spec.scenes[feed.scene].visual.ken_burns
-        assert kb is not None
-        w, h = self.spec.dimensions.width, self.spec.dimensions.height
-        move = scene_clips(self.spec)[feed.scene].frames
+        fd = self.pipes[k][1]
         try:
-            for frame in frames(self.stills[k], kb, move, w, h, offset=feed.offset, count=feed.count):
+            for frame in feed_frames(self.spec, self.feeds[k], self.stills):
                 _write_all(fd, frame)
         except BrokenPipeError:
             pass  # ffmpeg stopped reading (done, failed or stopped): its exit status says which
@@ -135,7 +164,7 @@ def run_segment(group: ProcessGroup, spec: RenderSpec, segment: Segment, run_dir
     if not feeds:
         group.run(argv, what=what, on_frame=on_frame)
         return
-    feeder = _Feeder(spec, feeds, [stills.planes(f.scene, group) for f in feeds])
+    feeder = _Feeder(spec, feeds, {s: stills.planes(s, group) for f in feeds for s in f.scenes()})
     started = False
 
     def start() -> None:

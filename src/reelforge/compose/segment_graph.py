@@ -1,9 +1,11 @@
 """One segment of the timeline -> its ffmpeg inputs and video filtergraph. Pure: nothing is read here.
 
-Each clip the segment draws from is one input, decoded (and for stills scaled) once, then split into
-the stretches ("uses") its pieces need. Solo pieces are those stretches as they are; transition pieces
-mix two stretches with xfade; the pieces are concatenated, stamped with their timeline position so libass
-draws the right captions, and tagged BT.709.
+Consecutive pieces the feeder can draw whole (a Ken Burns still's solo stretch, a fade between two Ken
+Burns stills: ``drawn``) come in as one raw feed, drawn and blended in Python (compose/frame_feeds.py);
+for the key-free default (cards, fades) that is the whole segment, one input and no concat. Every other
+clip is one input, decoded (and for stills scaled) once, then split into the stretches ("uses") its pieces
+need; its transitions mix two stretches with xfade. The pieces are concatenated, stamped with their
+timeline position so libass draws the right captions, and tagged BT.709.
 """
 
 from __future__ import annotations
@@ -36,14 +38,32 @@ class Use:
 
 
 @dataclass(frozen=True)
-class FrameFeed:
-    """Raw frames this process reads from a pipe (input ``pipe:fd``): ``count`` frames of scene ``scene``'s
-    Ken Burns move starting ``offset`` frames into its clip, drawn by compose/kenburns_frames.py."""
+class Stretch:
+    """``count`` frames of scene ``scene``'s Ken Burns move from ``offset`` frames into its clip. With
+    ``into`` set, a whole fade: mixed into scene ``into``'s move from its first frame, frame i at weight
+    i/count (compose/fade_frames.py)."""
 
     scene: int
     offset: int
     count: int
+    into: int | None = None
+
+
+@dataclass(frozen=True)
+class FrameFeed:
+    """Raw frames this process reads from a pipe (input ``pipe:fd``): its stretches one after another,
+    drawn by compose/kenburns_frames.py."""
+
+    stretches: tuple[Stretch, ...]
     fd: int
+
+    @property
+    def count(self) -> int:
+        return sum(s.count for s in self.stretches)
+
+    def scenes(self) -> list[int]:
+        """Every still this feed draws from."""
+        return list(dict.fromkeys(s for st in self.stretches for s in (st.scene, st.into) if s is not None))
 
 
 @dataclass(frozen=True)
@@ -59,10 +79,41 @@ def xfade_name(t: Transition) -> str:
     return f"{_XFADE[t.kind]}{t.direction}"
 
 
-def _uses(segment: Segment) -> dict[int, list[Use]]:
-    """Per clip, the stretches the pieces draw, in piece order."""
-    uses: dict[int, list[Use]] = {s: [] for s in segment.scenes()}
+def _ken_burns_still(scene: SceneSpec) -> bool:
+    return scene.visual.type == "image" and scene.visual.ken_burns is not None
+
+
+def drawn(spec: RenderSpec, p: Piece) -> bool:
+    """Is piece ``p`` drawn whole by the feeder: a Ken Burns still alone, or a fade between two of them?"""
+    if not _ken_burns_still(spec.scenes[p.scene]):
+        return False
+    if p.into is None:
+        return True
+    return spec.scenes[p.scene].transition_out.kind == "fade" and _ken_burns_still(spec.scenes[p.into])
+
+
+def _groups(spec: RenderSpec, segment: Segment) -> list[list[Piece]]:
+    """The segment's pieces in order: consecutive drawn pieces grouped (one feed each), the others alone."""
+    groups: list[list[Piece]] = []
+    after_drawn = False
     for p in segment.pieces:
+        now = drawn(spec, p)
+        if now and after_drawn:
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+        after_drawn = now
+    return groups
+
+
+def _uses(pieces: Sequence[Piece]) -> dict[int, list[Use]]:
+    """Per clip, the stretches the (graph-mixed) pieces draw, in piece order."""
+    uses: dict[int, list[Use]] = {}
+    for p in pieces:
+        for s in (p.scene, p.into):
+            if s is not None:
+                uses.setdefault(s, [])
+    for p in pieces:
         if p.into is None:
             uses[p.scene].append(Use(p.offset, p.frames))
         else:
@@ -168,34 +219,47 @@ def captions_filter(spec: RenderSpec, run_dir: Path) -> str | None:
 FEED_FD = 3  # the pipe fd feed k is named by when the caller gives none (argv stays the same run to run)
 
 
+def _drawn_stretches(spec: RenderSpec, group: list[Piece]) -> tuple[Stretch, ...]:
+    for p in group:  # a fade is drawn whole (plan_segments never cuts a transition): weight i/count
+        if p.into is not None and p.frames != spec.scenes[p.scene].transition_out.duration_frames:
+            raise AssertionError(f"transition piece at {p.start} is not whole")
+    return tuple(Stretch(p.scene, p.offset, p.frames, p.into) for p in group)
+
+
 def segment_graph(spec: RenderSpec, segment: Segment, run_dir: Path,
                   feed_fds: Sequence[int] | None = None) -> SegmentGraph:
-    """The segment's inputs and graph. Ken Burns stills come in as raw frames on pipes (``feeds``), one per
-    use; ``feed_fds`` names their fds (default FEED_FD, FEED_FD + 1, ...)."""
+    """The segment's inputs and graph. Ken Burns stills come in as raw frames on pipes (``feeds``): one per
+    group of drawn pieces, one per use of a still an xfade mixes; ``feed_fds`` names their fds (default
+    FEED_FD, FEED_FD + 1, ...)."""
     w, h = spec.dimensions.width, spec.dimensions.height
     clips = scene_clips(spec)
-    uses = _uses(segment)
+    groups = _groups(spec, segment)
+    uses = _uses([g[0] for g in groups if not drawn(spec, g[0])])
     inputs: list[str] = []
     chains: list[str] = []
     feeds: list[FrameFeed] = []
-    n_inputs = 0
+    inputs_of: list[int | str] = []  # per ffmpeg input, in order: its feed's fd or its file
+
+    def feed(stretches: tuple[Stretch, ...], label: str) -> None:
+        fd = feed_fds[len(feeds)] if feed_fds is not None else FEED_FD + len(feeds)
+        # tagged as the scaled stills are, so concat/xfade never convert between the two
+        chains.append(f"[{len(inputs_of)}:v]setparams=colorspace=bt709:range=tv,setsar=1[{label}]")
+        inputs_of.append(fd)
+        feeds.append(FrameFeed(stretches, fd))
+        inputs.extend(_feed_input(w, h, fd))
+
     for idx, scene_index in enumerate(uses):
         scene, clip = spec.scenes[scene_index], clips[scene_index]
-        if scene.visual.type == "image" and scene.visual.ken_burns is not None:
+        if _ken_burns_still(scene):
             for k, u in enumerate(uses[scene_index]):
-                fd = feed_fds[len(feeds)] if feed_fds is not None else FEED_FD + len(feeds)
-                feeds.append(FrameFeed(scene_index, u.offset, u.count, fd))
-                inputs += _feed_input(w, h, fd)
-                # tagged as the scaled stills are, so concat/xfade never convert between the two
-                chains.append(f"[{n_inputs}:v]setparams=colorspace=bt709:range=tv,setsar=1[c{idx}u{k}]")
-                n_inputs += 1
+                feed((Stretch(scene_index, u.offset, u.count),), f"c{idx}u{k}")
             continue
         inputs += _input_args(scene, clip, uses[scene_index], run_dir)
         if scene.visual.type == "image":
-            chains += _still_chains(uses[scene_index], w, h, idx, n_inputs)
+            chains += _still_chains(uses[scene_index], w, h, idx, len(inputs_of))
         else:
-            chains += _video_chains(scene, clip, uses[scene_index], w, h, idx, n_inputs, spec.background)
-        n_inputs += 1
+            chains += _video_chains(scene, clip, uses[scene_index], w, h, idx, len(inputs_of), spec.background)
+        inputs_of.append(scene.visual.src)
     # hand the use labels out to the pieces in order
     slot = {s: 0 for s in uses}
     index_of = {s: i for i, s in enumerate(uses)}
@@ -206,13 +270,17 @@ def segment_graph(spec: RenderSpec, segment: Segment, run_dir: Path,
         return f"c{index_of[scene_index]}u{k}"
 
     piece_labels: list[str] = []
-    for k, p in enumerate(segment.pieces):
-        if p.into is None:
+    for k, group in enumerate(groups):
+        p = group[0]
+        if drawn(spec, p):
+            feed(_drawn_stretches(spec, group), f"d{k}")
+            piece_labels.append(f"d{k}")
+        elif p.into is None:
             piece_labels.append(take(p.scene))
-            continue
-        a, b = take(p.scene), take(p.into)
-        chains.append(_transition(p, spec.scenes[p.scene].transition_out, a, b, f"p{k}"))
-        piece_labels.append(f"p{k}")
+        else:
+            a, b = take(p.scene), take(p.into)
+            chains.append(_transition(p, spec.scenes[p.scene].transition_out, a, b, f"p{k}"))
+            piece_labels.append(f"p{k}")
     joined = "".join(f"[{x}]" for x in piece_labels)
     body = f"{joined}concat=n={len(piece_labels)}:v=1:a=0," if len(piece_labels) > 1 else f"{joined}"
     # pts = timeline frame while libass draws (captions are timed on the whole video), then from 0 again
