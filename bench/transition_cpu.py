@@ -2,7 +2,7 @@
 segment's inputs and graph (Ken Burns feeds included) with the encoder replaced by rawvideo to the null
 muxer, so only compositing is counted. Two source trees side by side, interleaved per round:
 
-  python bench/transition_cpu.py RUN_DIR --base-src /tmp/base/src [--runs 3]
+  python bench/transition_cpu.py RUN_DIR --base-src /tmp/base/src [--runs 3] [--only fade]
 
 RUN_DIR is made with render_short.make_inputs when it has no render-spec.json. Each tree runs in its own
 process (``--worker``), which reports user + system CPU of itself (the feeder threads) and its children.
@@ -28,7 +28,7 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def worker(run: Path) -> list[dict[str, Any]]:
+def worker(run: Path, only: str | None) -> list[dict[str, Any]]:
     from reelforge.compose.frame_feeds import StillCache, run_segment
     from reelforge.compose.processes import run_all
     from reelforge.compose.runner import ffmpeg_exe
@@ -45,12 +45,14 @@ def worker(run: Path) -> list[dict[str, Any]]:
         run_all([lambda group, s=scene: stills.planes(s, group)], 1)
     rows = []
     for seg in plan_segments(spec):
+        kinds = [spec.scenes[p.scene].transition_out.kind for p in seg.pieces if p.is_transition]
+        if only is not None and "+".join(kinds or ["solo"]) != only:
+            continue
         g = segment_graph(spec, seg, run)
         argv = [exe, "-hide_banner", "-nostdin", *g.inputs, "-filter_complex", g.graph, "-map", "[vout]",
                 "-frames:v", str(seg.frames), "-c:v", "rawvideo", "-f", "null", "-"]
         before = cpu_seconds()
         run_all([lambda group, seg=seg, argv=argv: run_segment(group, spec, seg, run, argv, stills, what="raw")], 1)
-        kinds = [spec.scenes[p.scene].transition_out.kind for p in seg.pieces if p.is_transition]
         rows.append({"segment": seg.index, "frames": seg.frames, "kind": "+".join(kinds) or "solo",
                      "transitionFrames": sum(p.frames for p in seg.pieces if p.is_transition),
                      "feeds": len(g.feeds), "cpuSec": round(cpu_seconds() - before, 3)})
@@ -63,10 +65,11 @@ def main() -> int:
     ap.add_argument("run", type=Path)
     ap.add_argument("--base-src", type=Path, required=True)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--only", help="only the segments holding this transition kind (or solo)")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.run)))
+        print(json.dumps(worker(args.run, args.only)))
         return 0
     if not (args.run / "render-spec.json").is_file():
         sys.path.insert(0, str(HERE.parent))
@@ -79,8 +82,9 @@ def main() -> int:
     for r in range(args.runs):
         for name, src in trees.items():
             load = round(os.getloadavg()[0], 2)
+            only = ["--only", args.only] if args.only else []
             out = subprocess.run([sys.executable, str(HERE), str(args.run), "--base-src", str(args.base_src),
-                                  "--worker"], capture_output=True, text=True, check=True,
+                                  "--worker", *only], capture_output=True, text=True, check=True,
                                  env={**os.environ, "PYTHONPATH": src}).stdout
             got[name].append(json.loads(out.strip().splitlines()[-1]))
             print(json.dumps({"round": r + 1, "tree": name, "load1": load,
