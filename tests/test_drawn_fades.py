@@ -167,3 +167,25 @@ def test_slides_and_wipes_between_ken_burns_stills_still_go_through_xfade() -> N
     g = sg.segment_graph(spec, seg, Path("/r"))
     assert re.findall(r"xfade=transition=(\w+)", g.graph) == ["slideleft", "wipeup", "wipeleft"]
     assert all(st.into is None for f in g.feeds for st in f.stretches)
+
+
+@pytest.mark.slow
+def test_batch_workers_draw_the_same_fades_as_a_local_render(tmp_path: Path) -> None:
+    """segment_part (batch/Ray workers) renders each segment alone; render() runs them side by side."""
+    import shutil
+
+    from reelforge.compose.runner import render
+    from reelforge.pipeline.videobatch.parts import Part, audio_part, render_with, segment_part
+
+    data = kb_run(tmp_path / "a", FADE).to_json_dict()
+    data["encoder"] = {**data.get("encoder", {}), "segmentFrames": 30}
+    spec = RenderSpec.model_validate(data)
+    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    local = render(spec, tmp_path / "a", measure=False, jobs=2)
+    assert local.segments >= 3
+
+    def in_process(s: RenderSpec, run_dir: Path, order: list[int]) -> list[tuple[int, Part]]:
+        return [(-1, audio_part(s.to_json_dict(), str(run_dir))),
+                *((k, segment_part(s.to_json_dict(), str(run_dir), k)) for k in order)]
+
+    assert render_with(in_process, spec, tmp_path / "b").sha256 == local.sha256
