@@ -1,7 +1,7 @@
 """Run a segment's ffmpeg with its Ken Burns frames fed through pipes.
 
 Each Ken Burns still is decoded and scaled once per render by ffmpeg (the same lanczos/BT.709 chain as
-every still), kept as planes, and each feed (stretches of moves, and fades between two moves) is drawn by
+every still), kept as planes, and each feed (stretches of moves, and transitions between two) is drawn by
 a writer thread straight into its pipe. The drawing releases the GIL (OpenCV), so two segments draw on
 two cores; ffmpeg's demuxer threads pull the frames as its graph needs them.
 """
@@ -14,11 +14,11 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-from reelforge.compose.fade_frames import BLEND_VERSION, faded
 from reelforge.compose.kenburns_frames import DRAWING_VERSION, StillPlanes, frames
 from reelforge.compose.processes import FrameProgress, ProcessGroup
 from reelforge.compose.segment_graph import FEED_FD, FrameFeed, Stretch, segment_graph, still_cover_filter
 from reelforge.compose.timeline import Segment, scene_clips
+from reelforge.compose.transition_frames import TRANSITION_VERSION, mixed
 from reelforge.errors import RenderError
 from reelforge.models.render_spec import RenderSpec
 
@@ -56,8 +56,8 @@ class StillCache:
 
 def feeds_key(spec: RenderSpec, segment: Segment, run_dir: Path) -> str:
     """What a segment's Ken Burns feeds draw, as text (the argv names only pipes): for a cache key beside
-    the argv. Changes with either still's bytes, either move, the stretches, the fades' lengths, the frame
-    size and the drawing and blending code."""
+    the argv. Changes with either still's bytes, either move, the stretches, the transitions, the frame
+    size and the drawing and mixing code."""
     clips = scene_clips(spec)
 
     def move(scene: int) -> dict[str, object]:
@@ -71,11 +71,12 @@ def feeds_key(spec: RenderSpec, segment: Segment, run_dir: Path) -> str:
         for st in f.stretches:
             part = {**move(st.scene), "offset": st.offset, "count": st.count}
             if st.into is not None:
-                part["fadeInto"] = move(st.into)
+                part["into"] = move(st.into)
+                part["transition"] = spec.scenes[st.scene].transition_out.to_json_dict()
             parts.append(part)
         feeds.append(parts)
     size = f"{spec.dimensions.width}x{spec.dimensions.height}"
-    return json.dumps({"drawing": DRAWING_VERSION, "blend": BLEND_VERSION, "size": size, "feeds": feeds},
+    return json.dumps({"drawing": DRAWING_VERSION, "mixing": TRANSITION_VERSION, "size": size, "feeds": feeds},
                       sort_keys=True)
 
 
@@ -108,7 +109,7 @@ def _stretch_frames(spec: RenderSpec, st: Stretch, stills: Mapping[int, StillPla
 
     if st.into is None:
         return move(st.scene, st.offset)
-    return faded(move(st.scene, st.offset), move(st.into, 0), st.count)
+    return mixed(spec.scenes[st.scene].transition_out, move(st.scene, st.offset), move(st.into, 0), st.count, w, h)
 
 
 class _Feeder:

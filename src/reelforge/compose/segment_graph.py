@@ -1,8 +1,9 @@
 """One segment of the timeline -> its ffmpeg inputs and video filtergraph. Pure: nothing is read here.
 
-Consecutive pieces the feeder can draw whole (a Ken Burns still's solo stretch, a fade between two Ken
-Burns stills: ``drawn``) come in as one raw feed, drawn and blended in Python (compose/frame_feeds.py);
-for the key-free default (cards, fades) that is the whole segment, one input and no concat. Every other
+Consecutive pieces the feeder can draw whole (a Ken Burns still's solo stretch; a fade, slide or wipe
+between two Ken Burns stills: ``drawn``) come in as one raw feed, drawn and mixed in Python
+(compose/frame_feeds.py); for the key-free default (cards, fades) that is the whole segment, one input
+and no concat. Every other
 clip is one input, decoded (and for stills scaled) once, then split into the stretches ("uses") its pieces
 need; its transitions mix two stretches with xfade. The pieces are concatenated, stamped with their
 timeline position so libass draws the right captions, and tagged BT.709.
@@ -17,6 +18,7 @@ from pathlib import Path
 from reelforge.compose.filter_text import escape_filter_path, seconds
 from reelforge.compose.kenburns import zoompan_video_filter
 from reelforge.compose.timeline import XFADE_TAIL, Piece, SceneClip, Segment, scene_clips
+from reelforge.compose.transition_frames import DRAWN_KINDS
 from reelforge.errors import InvalidInputError
 from reelforge.models.render_spec import RenderSpec, SceneSpec, Transition
 
@@ -40,8 +42,8 @@ class Use:
 @dataclass(frozen=True)
 class Stretch:
     """``count`` frames of scene ``scene``'s Ken Burns move from ``offset`` frames into its clip. With
-    ``into`` set, a whole fade: mixed into scene ``into``'s move from its first frame, frame i at weight
-    i/count (compose/fade_frames.py)."""
+    ``into`` set, a whole transition (scene ``scene``'s transitionOut): mixed into scene ``into``'s move
+    from its first frame, frame i at progress i/count (compose/transition_frames.py)."""
 
     scene: int
     offset: int
@@ -84,12 +86,13 @@ def _ken_burns_still(scene: SceneSpec) -> bool:
 
 
 def drawn(spec: RenderSpec, p: Piece) -> bool:
-    """Is piece ``p`` drawn whole by the feeder: a Ken Burns still alone, or a fade between two of them?"""
+    """Is piece ``p`` drawn whole by the feeder: a Ken Burns still alone, or a fade, slide or wipe between
+    two of them?"""
     if not _ken_burns_still(spec.scenes[p.scene]):
         return False
     if p.into is None:
         return True
-    return spec.scenes[p.scene].transition_out.kind == "fade" and _ken_burns_still(spec.scenes[p.into])
+    return spec.scenes[p.scene].transition_out.kind in DRAWN_KINDS and _ken_burns_still(spec.scenes[p.into])
 
 
 def _groups(spec: RenderSpec, segment: Segment) -> list[list[Piece]]:
@@ -220,7 +223,7 @@ FEED_FD = 3  # the pipe fd feed k is named by when the caller gives none (argv s
 
 
 def _drawn_stretches(spec: RenderSpec, group: list[Piece]) -> tuple[Stretch, ...]:
-    for p in group:  # a fade is drawn whole (plan_segments never cuts a transition): weight i/count
+    for p in group:  # a transition is drawn whole (plan_segments never cuts one): progress i/count
         if p.into is not None and p.frames != spec.scenes[p.scene].transition_out.duration_frames:
             raise AssertionError(f"transition piece at {p.start} is not whole")
     return tuple(Stretch(p.scene, p.offset, p.frames, p.into) for p in group)

@@ -5,9 +5,9 @@ frames starts scene i+1's clip d frames early and mixes the two over the last d 
 total stays durationInFrames and scene boundaries stay where the narration expects them.
 
 The output is cut into pieces: a *solo* piece shows one clip, a *transition* piece mixes the outgoing and
-the incoming clip. Only transition frames are mixed: a fade between two Ken Burns stills by the feeder
-(compose/fade_frames.py), any other transition by ffmpeg's xfade (~3 ms a frame even outside its
-transition, measured). Consecutive pieces are grouped into segments that render in
+the incoming clip. Only transition frames are mixed: between two Ken Burns stills by the feeder
+(compose/transition_frames.py), any other by ffmpeg's xfade (~3 ms a frame even outside its transition,
+measured). Consecutive pieces are grouped into segments that render in
 separate ffmpeg processes and are joined without re-encoding. A segment boundary never falls inside a
 transition, nor inside footage (footage is decoded from its start, so it stays in one process).
 """

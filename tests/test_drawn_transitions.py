@@ -1,7 +1,7 @@
-"""Fades between two Ken Burns stills are drawn by the feeder (compose/fade_frames.py), not by xfade: the
-blend is exact and the same every run, a fade starts on the outgoing frame and ends next to the incoming
-one, any segment plan draws the same frames, the cache key sees both stills and moves, and every other
-transition still goes through xfade."""
+"""Transitions between two Ken Burns stills are drawn by the feeder (compose/transition_frames.py), not by
+xfade: the fade's blend is exact and the same every run, a transition starts on the outgoing frame and ends
+next to the incoming one, slides and wipes move as xfade's do, any segment plan draws the same frames, the
+cache key sees both stills and moves, and a transition with any other clip still goes through xfade."""
 
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ import numpy as np
 import pytest
 
 from reelforge.compose import segment_graph as sg
-from reelforge.compose.fade_frames import fade_weights, faded
 from reelforge.compose.frame_feeds import StillCache, feed_frames, feeds_key
 from reelforge.compose.kenburns_frames import frames
 from reelforge.compose.processes import run_all
 from reelforge.compose.segment_cache import render_key
 from reelforge.compose.timeline import plan_segments, scene_clips
-from reelforge.models.render_spec import RenderSpec
+from reelforge.compose.transition_frames import fade_weights, mixed
+from reelforge.models.render_spec import RenderSpec, Transition
 from tests.fakes.tiny_run import make_tiny_run
 from tests.test_compose_args import spec_dict
 from tests.test_compose_segments import raw_frames
@@ -29,27 +29,35 @@ W, H = 180, 320
 FRAME = W * H * 3 // 2
 
 
+def fade_of(a: np.ndarray, b: np.ndarray, d: int, w: int = 66, h: int = 42) -> list[bytes]:
+    t = Transition(kind="fade", durationFrames=d)
+    return [bytes(f) for f in mixed(t, [memoryview(a)] * d, [memoryview(b)] * d, d, w, h)]
+
+
 def test_the_blend_is_exact_round_half_even_of_dyadic_weights() -> None:
     rng = np.random.default_rng(5)
-    a, b = (rng.integers(0, 256, 4099, dtype=np.uint8) for _ in range(2))  # odd length: SIMD body and tail
-    got = [bytes(f) for f in faded([memoryview(a)] * 12, [memoryview(b)] * 12, 12)]
+    a, b = (rng.integers(0, 256, 66 * 42 * 3 // 2, dtype=np.uint8) for _ in range(2))  # SIMD body and tail
+    got = fade_of(a, b, 12)
     assert got[0] == a.tobytes()  # frame 0 of a fade is all the outgoing clip
     for i, frame in enumerate(got):
         wa, wb = fade_weights(i, 12)
         assert wa + wb == 1.0 and abs(wb - i / 12) < 1 / 4096
         want = np.round(a.astype(np.float64) * wa + b.astype(np.float64) * wb).astype(np.uint8)
         assert frame == want.tobytes(), f"frame {i}"
-    assert got == [bytes(f) for f in faded([memoryview(a)] * 12, [memoryview(b)] * 12, 12)]
-    with pytest.raises(ValueError, match="12-frame fade got 11"):
-        list(faded([memoryview(a)] * 11, [memoryview(b)] * 11, 12))
+    assert got == fade_of(a, b, 12)
+    with pytest.raises(ValueError, match="12-frame transition got 11"):
+        list(mixed(Transition(kind="fade", durationFrames=12), [memoryview(a)] * 11, [memoryview(b)] * 11, 12,
+                   66, 42))
 
 
-def kb_run(tmp: Path, transitions: list[dict[str, Any]], scene_frames: int = 45) -> RenderSpec:
-    """The tiny run with Ken Burns on its first two cards (scene 3 a card without)."""
+def kb_run(tmp: Path, transitions: list[dict[str, Any]], scene_frames: int = 45, cards: int = 2) -> RenderSpec:
+    """The tiny run with Ken Burns on its first ``cards`` cards (the others without)."""
     spec = make_tiny_run(tmp, scene_frames=scene_frames, transitions=transitions)
     data = spec.to_json_dict()
-    data["scenes"][1]["visual"]["kenBurns"] = {**data["scenes"][0]["visual"]["kenBurns"], "startZoom": 1.25,
-                                               "endZoom": 1.05, "startX": 0.4, "endX": 0.6}
+    kb = data["scenes"][0]["visual"]["kenBurns"]
+    for i in range(1, cards):
+        data["scenes"][i]["visual"]["kenBurns"] = {**kb, "startZoom": 1.25 - 0.05 * i, "endZoom": 1.05,
+                                                   "startX": 0.4, "endX": 0.6}
     return RenderSpec.model_validate(data)
 
 
@@ -155,18 +163,56 @@ def test_the_segment_key_sees_the_incoming_still_and_move_of_a_drawn_fade() -> N
     assert key(base) == key(_key_spec())
 
 
-def test_slides_and_wipes_between_ken_burns_stills_still_go_through_xfade() -> None:
+def test_a_slide_or_wipe_with_footage_or_a_plain_still_goes_through_xfade() -> None:
     data = spec_dict(encoder={"threads": 1, "segmentFrames": 10_000})
-    for scene in data["scenes"]:
-        if scene["visual"]["type"] == "image":
-            scene["visual"]["kenBurns"] = data["scenes"][0]["visual"]["kenBurns"]
     data["scenes"][0]["transitionOut"] = {"kind": "slide", "durationFrames": 15, "direction": "left"}
-    data["scenes"][1]["transitionOut"] = {"kind": "wipe", "durationFrames": 12, "direction": "up"}
+    data["scenes"][2]["transitionOut"] = {"kind": "wipe", "durationFrames": 12, "direction": "down"}
     spec = RenderSpec.model_validate(data)
     (seg,) = plan_segments(spec)
     g = sg.segment_graph(spec, seg, Path("/r"))
-    assert re.findall(r"xfade=transition=(\w+)", g.graph) == ["slideleft", "wipeup", "wipeleft"]
+    # 0 -> 1: into a still without Ken Burns; 1 -> 2 (slide up): from it; 2 -> 3: into footage; 3 -> 4:
+    # from footage. Nothing is drawn but the Ken Burns stretches
+    assert re.findall(r"xfade=transition=(\w+)", g.graph) == ["slideleft", "slidedown", "wipedown", "wipeleft"]
     assert all(st.into is None for f in g.feeds for st in f.stretches)
+    # with Ken Burns on scene 1, its slide in and out are drawn
+    data["scenes"][1]["visual"]["kenBurns"] = data["scenes"][0]["visual"]["kenBurns"]
+    spec = RenderSpec.model_validate(data)
+    g = sg.segment_graph(spec, seg, Path("/r"))
+    assert re.findall(r"xfade=transition=(\w+)", g.graph) == ["wipedown", "wipeleft"]
+    assert [(st.scene, st.into) for f in g.feeds for st in f.stretches if st.into is not None] == [(0, 1), (1, 2)]
+
+
+@pytest.mark.parametrize("kind", ["slide", "wipe"])
+@pytest.mark.parametrize("direction", ["left", "right", "up", "down"])
+def test_a_drawn_slide_or_wipe_moves_as_xfade_does(kind: str, direction: str) -> None:
+    w, h, d = 24, 16, 4
+    a = np.zeros(w * h * 3 // 2, np.uint8)
+    b = np.full(w * h * 3 // 2, 200, np.uint8)
+    # a ramp along the transition's axis, in every plane, so a slide's shift shows
+    for buf, base in ((a, 10), (b, 100)):
+        luma, chroma = buf[:w * h].reshape(h, w), buf[w * h:].reshape(h, w // 2)
+        luma[:] = base + (np.arange(w)[None, :] if direction in ("left", "right") else np.arange(h)[:, None])
+        chroma[:] = base + 50
+    t = Transition(kind=kind, durationFrames=d, direction=direction)
+    got = [np.frombuffer(bytes(f), np.uint8) for f in mixed(t, [memoryview(a)] * d, [memoryview(b)] * d, d, w, h)]
+    assert got[0].tobytes() == a.tobytes()
+    half = got[d // 2][:w * h].reshape(h, w)  # halfway: half of each picture
+    line = half[0] if direction in ("left", "right") else half[:, 0]
+    n = len(line)
+    from_b = line >= 100
+    assert from_b.sum() == n // 2
+    # xfade: B comes in from the side opposite `direction` (wipe: sweeping toward it; slide: moving it)
+    b_side = from_b[n // 2:] if direction in ("left", "up") else from_b[:n // 2]
+    assert b_side.all()
+    if kind == "slide":  # both pictures shifted by half, toward `direction`
+        shown_a, shown_b = (line[~from_b] - 10).tolist(), (line[from_b] - 100).tolist()
+        far, near = list(range(n // 2, n)), list(range(n // 2))
+        assert (shown_a, shown_b) == ((far, near) if direction in ("left", "up") else (near, far))
+    else:  # a wipe moves nothing
+        assert (line - np.where(from_b, 100, 10)).tolist() == list(range(n))
+    chroma_b = got[d // 2][w * h:w * h + w * h // 4].reshape(h // 2, w // 2) >= 150
+    luma_b = half >= 100
+    assert (chroma_b == luma_b[::2, ::2]).all()  # the chroma planes split where luma does
 
 
 @pytest.mark.slow
@@ -189,3 +235,24 @@ def test_batch_workers_draw_the_same_fades_as_a_local_render(tmp_path: Path) -> 
                 *((k, segment_part(s.to_json_dict(), str(run_dir), k)) for k in order)]
 
     assert render_with(in_process, spec, tmp_path / "b").sha256 == local.sha256
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("direction", ["left", "right", "up", "down"])
+def test_drawn_slides_and_wipes_look_like_xfades(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 direction: str) -> None:
+    spec = kb_run(tmp_path, [{"kind": "slide", "durationFrames": 12, "direction": direction},
+                             {"kind": "wipe", "durationFrames": 12, "direction": direction}, {"kind": "cut"}], cards=3)
+    drawn, _ = raw_frames(spec, tmp_path, 10_000)
+    monkeypatch.setattr(sg, "drawn", lambda spec, p: p.into is None and sg._ken_burns_still(spec.scenes[p.scene]))
+    xfaded, _ = raw_frames(spec, tmp_path, 9_999)
+    # xfade's edge is at trunc(progress * size), ours on the even row or column at or below it: a slide
+    # frame is the same picture or one shifted by a pixel (~3 % of pixels off at the cards' edges; the
+    # wrong way round would be ~40 %), a wipe's edge at most a column away
+    for frames_of, most in ((range(33, 45), 0.05), (range(78, 90), 0.005)):
+        off = []
+        for f in frames_of:
+            a, b = (np.frombuffer(x[f * FRAME:f * FRAME + W * H], np.uint8).astype(int) for x in (drawn, xfaded))
+            off.append(float((np.abs(a - b) > 24).mean()))
+        assert max(off) < most, off
+        assert sum(x == 0.0 for x in off) >= 3, off  # where the edges agree, the same picture
