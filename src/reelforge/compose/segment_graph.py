@@ -3,10 +3,9 @@
 Consecutive pieces the feeder can draw whole (a Ken Burns still's solo stretch; a fade, slide or wipe
 between two Ken Burns stills: ``drawn``) come in as one raw feed, drawn and mixed in Python
 (compose/frame_feeds.py); for the key-free default (cards, fades) that is the whole segment, one input
-and no concat. Every other
-clip is one input, decoded (and for stills scaled) once, then split into the stretches ("uses") its pieces
-need; its transitions mix two stretches with xfade. The pieces are concatenated, stamped with their
-timeline position so libass draws the right captions, and tagged BT.709.
+and no concat. Every other clip is one input, decoded (and for stills scaled) once, then split into the
+stretches ("uses") its pieces need; its transitions mix two stretches with xfade. The pieces are
+concatenated, stamped with their timeline position so libass draws the right captions, and tagged BT.709.
 """
 
 from __future__ import annotations
@@ -113,15 +112,11 @@ def _uses(pieces: Sequence[Piece]) -> dict[int, list[Use]]:
     """Per clip, the stretches the (graph-mixed) pieces draw, in piece order."""
     uses: dict[int, list[Use]] = {}
     for p in pieces:
-        for s in (p.scene, p.into):
-            if s is not None:
-                uses.setdefault(s, [])
-    for p in pieces:
         if p.into is None:
-            uses[p.scene].append(Use(p.offset, p.frames))
+            uses.setdefault(p.scene, []).append(Use(p.offset, p.frames))
         else:
-            uses[p.scene].append(Use(p.offset, p.frames + XFADE_TAIL))
-            uses[p.into].append(Use(0, p.frames + 1))
+            uses.setdefault(p.scene, []).append(Use(p.offset, p.frames + XFADE_TAIL))
+            uses.setdefault(p.into, []).append(Use(0, p.frames + 1))
     return uses
 
 
