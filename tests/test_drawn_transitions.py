@@ -18,7 +18,7 @@ from reelforge.compose.frame_feeds import StillCache, feed_frames, feeds_key
 from reelforge.compose.kenburns_frames import frames
 from reelforge.compose.processes import run_all
 from reelforge.compose.segment_cache import render_key
-from reelforge.compose.timeline import plan_segments, scene_clips
+from reelforge.compose.timeline import Segment, plan_segments, scene_clips
 from reelforge.compose.transition_frames import fade_weights, mixed
 from reelforge.models.render_spec import RenderSpec, Transition
 from tests.fakes.tiny_run import make_tiny_run
@@ -141,19 +141,22 @@ def _key_spec(**scene1: Any) -> RenderSpec:
     return RenderSpec.model_validate(data)
 
 
+def _fade_segment(spec: RenderSpec) -> Segment:
+    return next(s for s in plan_segments(spec) if any(p.into == 1 for p in s.pieces))
+
+
 def test_the_segment_key_sees_the_incoming_still_and_move_of_a_drawn_fade() -> None:
     base = _key_spec()
-    seg = plan_segments(base)[0]  # frames 0-89: scene 0 solo and the fade into scene 1
-    assert [p.into for p in seg.pieces] == [None, 1] and 1 in [s for f in
-                                                               sg.segment_graph(base, seg, Path("/r")).feeds
-                                                               for s in f.scenes()]
+    seg = _fade_segment(base)  # the fade from scene 0 into scene 1 is a segment of its own
+    assert [p.into for p in seg.pieces] == [1] and 1 in [s for f in sg.segment_graph(base, seg, Path("/r")).feeds
+                                                         for s in f.scenes()]
     kb = base.scenes[1].visual.ken_burns
     assert kb is not None
     other_move = _key_spec(kenBurns={**kb.to_json_dict(), "startZoom": kb.start_zoom + 0.1})
     other_still = _key_spec(sha256="1" * 64)
 
     def key(spec: RenderSpec) -> str:
-        segment = plan_segments(spec)[0]
+        segment = _fade_segment(spec)
         argv = sg.segment_graph(spec, segment, Path("/r")).inputs
         return render_key(["ffmpeg", *argv], spec=spec, run_dir=Path("/r"), out=Path("/r/s.mp4"),
                           kind="segment", segment=segment)[0]

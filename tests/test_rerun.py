@@ -57,8 +57,9 @@ def test_rerun_reuses_fresh_stages_and_matches_a_fresh_run(capsys: pytest.Captur
     reuse = _reuse(run2)
     assert reuse["narration"] == {"hit": ["a", "c", "d"], "made": ["b"]}
     assert reuse["visuals"] == {"hit": ["a", "b", "c", "d"], "made": []}
-    assert reuse["render"]["hit"] == ["segment-000", "segment-002"], reuse["render"]
-    assert sorted(reuse["render"]["made"]) == ["audio", "segment-001"]
+    # scene b's own frames only: the fades into and out of it are segments of their own, captionless here
+    assert reuse["render"]["hit"] == [f"segment-00{k}" for k in (0, 1, 3, 4, 5, 6)], reuse["render"]
+    assert sorted(reuse["render"]["made"]) == ["audio", "segment-002"]
     assert reuse["render"]["thumbnails"] == {"hit": ["a", "c", "d"], "made": ["b"]}, "sheet thumbnails per segment"
     _, status = run_json(capsys, "video", "status", str(run2))
     assert status["counts"]["stale"] == 0 and status["counts"]["missing"] == 0

@@ -7,8 +7,9 @@ total stays durationInFrames and scene boundaries stay where the narration expec
 The output is cut into pieces: a *solo* piece shows one clip, a *transition* piece mixes the outgoing and
 the incoming clip. Only transition frames are mixed: between two Ken Burns stills by the feeder
 (compose/transition_frames.py), any other by ffmpeg's xfade (~3 ms a frame even outside its transition,
-measured). Consecutive pieces are grouped into segments that render in
-separate ffmpeg processes and are joined without re-encoding. A segment boundary never falls inside a
+measured). Consecutive pieces are grouped into segments that render in separate ffmpeg processes and are
+joined without re-encoding; a transition between two stills is a segment of its own, so an edit of one
+scene re-encodes only that scene's frames and its two transitions. A segment boundary never falls inside a
 transition, nor inside footage (footage is decoded from its start, so it stays in one process).
 """
 
@@ -117,28 +118,46 @@ def _cuttable(spec: RenderSpec, all_pieces: list[Piece]) -> list[bool]:
     return allowed
 
 
+def _isolated_transitions(spec: RenderSpec, all_pieces: list[Piece]) -> list[int]:
+    """Cuts on both sides of every transition between two stills: each such transition is a segment of its
+    own. A transition belongs to two scenes, so inside a longer segment it made an edit of either scene
+    re-encode that whole segment too (an edited 6 s scene re-encoded 270 frames; with its two transitions
+    apart, 192). Measured on the 10-scene bench short: +2 % bytes and +3 % CPU for the whole render.
+    Transitions to or from footage stay inside segments (footage is decoded from its start in each)."""
+    cuts: set[int] = set()
+    for p in all_pieces:
+        if p.is_transition and p.into is not None and all(
+                spec.scenes[i].visual.type == "image" for i in (p.scene, p.into)):
+            cuts.update((p.start, p.end))
+    return sorted(c for c in cuts if 0 < c < spec.duration_in_frames)
+
+
 def segment_bounds(spec: RenderSpec, target: int) -> list[int]:
-    """Cut frames 0 = b0 < b1 < ... < bn = total: about ``target`` frames apart, preferring scene starts
-    within half a target of the ideal cut (a still split in two is decoded and scaled twice)."""
+    """Cut frames 0 = b0 < b1 < ... < bn = total: transitions between stills on their own, the rest about
+    ``target`` frames apart, preferring scene starts within half a target of the ideal cut (a still split in
+    two is decoded and scaled twice)."""
     total = spec.duration_in_frames
     all_pieces = pieces(spec)
     allowed = _cuttable(spec, all_pieces)
     scene_starts = [s.from_frame for s in spec.scenes[1:]]
     bounds = [0]
     half = max(target // 2, 1)
-    while total - bounds[-1] > target + half:
-        ideal = bounds[-1] + target
-        near = [s for s in scene_starts if bounds[-1] + half <= s <= ideal + half]
-        if near:
-            cut = min(near, key=lambda s: (abs(s - ideal), s))
-        else:
-            cut = ideal
-            while not allowed[cut]:
-                cut += 1
-        if cut > total - half:
-            break
-        bounds.append(cut)
-    bounds.append(total)
+    if total <= target + half:  # one segment: nothing to rerun apart
+        return [0, total]
+    for end in [*_isolated_transitions(spec, all_pieces), total]:
+        while end - bounds[-1] > target + half:
+            ideal = bounds[-1] + target
+            near = [s for s in scene_starts if bounds[-1] + half <= s <= ideal + half]
+            if near:
+                cut = min(near, key=lambda s: (abs(s - ideal), s))
+            else:
+                cut = ideal
+                while not allowed[cut]:
+                    cut += 1
+            if cut > end - half:
+                break
+            bounds.append(cut)
+        bounds.append(end)
     return bounds
 
 
