@@ -93,3 +93,19 @@ def test_an_encoded_files_loudness_and_true_peak_agree_with_ebur128(tmp_path: Pa
     measured = measure_output(encoded, FFMPEG)
     assert measured.integrated_lufs == pytest.approx(lufs, abs=0.1)
     assert measured.true_peak_db == pytest.approx(peak, abs=0.15)
+
+
+@pytest.mark.skipif(not hasattr(__import__("fcntl"), "F_GETPIPE_SZ"), reason="Linux pipes only")
+def test_frame_and_pcm_pipes_are_wide() -> None:
+    import fcntl
+    import os
+
+    from reelforge.compose.processes import PIPE_BYTES, wide_pipe
+
+    read_fd, write_fd = wide_pipe()
+    try:
+        limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+        assert fcntl.fcntl(write_fd, fcntl.F_GETPIPE_SZ) == min(PIPE_BYTES, limit)  # not the 64 KiB default
+    finally:
+        os.close(read_fd)
+        os.close(write_fd)

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from reelforge.compose.kenburns_frames import DRAWING_VERSION, StillPlanes, frames
-from reelforge.compose.processes import FrameProgress, ProcessGroup
+from reelforge.compose.processes import FrameProgress, ProcessGroup, wide_pipe
 from reelforge.compose.segment_graph import FEED_FD, FrameFeed, Stretch, segment_graph, still_cover_filter
 from reelforge.compose.timeline import Segment, scene_clips
 from reelforge.compose.transition_frames import TRANSITION_VERSION, mixed
@@ -117,7 +117,7 @@ class _Feeder:
 
     def __init__(self, spec: RenderSpec, feeds: Sequence[FrameFeed], stills: Mapping[int, StillPlanes]) -> None:
         self.spec, self.feeds, self.stills = spec, feeds, stills
-        self.pipes = [os.pipe() for _ in feeds]
+        self.pipes = [wide_pipe() for _ in feeds]
         self.errors: list[BaseException] = []
         self.threads: list[threading.Thread] = []
 

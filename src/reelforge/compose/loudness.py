@@ -20,7 +20,7 @@ from typing import Protocol
 import numpy as np
 
 from reelforge.compose.ffmpeg_args import PCM_OUT, build_measure_args, pcm_output
-from reelforge.compose.processes import ProcessGroup
+from reelforge.compose.processes import ProcessGroup, wide_pipe
 from reelforge.errors import RenderError
 from reelforge.media.bs1770 import LoudnessMeter
 from reelforge.models.render_spec import RenderSpec
@@ -47,7 +47,7 @@ class LoudnessMeasure:
 def _metered(group: Runs, argv: list[str], what: str) -> tuple[float, str]:
     """Run ``argv`` (a measuring pass: it writes float PCM to ffmpeg_args.PCM_OUT), meter what it writes;
     return the loudness (SILENT_LUFS for silence, as ebur128 reports it) and ffmpeg's stderr tail."""
-    read_fd, write_fd = os.pipe()
+    read_fd, write_fd = wide_pipe()
     meter = LoudnessMeter()
     failed: list[BaseException] = []
 

@@ -40,6 +40,21 @@ def default_jobs() -> int:
 
 
 _PR_SET_PDEATHSIG = 1
+PIPE_BYTES = 1 << 20  # Linux's default ceiling for an unprivileged pipe (/proc/sys/fs/pipe-max-size)
+
+
+def wide_pipe() -> tuple[int, int]:
+    """os.pipe() with a 1 MiB buffer where the OS allows it. A raw 1080x1920 frame is 3 MB: through a 64 KiB
+    pipe it took ~48 writes and as many reader wake-ups, and the feeds' compositing CPU fell by a fifth with
+    the wider pipe (measured on the bench short's solo segments, encoder replaced by null)."""
+    read_fd, write_fd = os.pipe()
+    try:
+        import fcntl
+
+        fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):  # not Linux, or a lower limit: the default pipe works
+        pass
+    return read_fd, write_fd
 
 
 def _libc_prctl() -> object | None:
