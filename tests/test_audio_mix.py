@@ -8,7 +8,8 @@ from pathlib import Path
 import imageio_ffmpeg
 import numpy as np
 
-from reelforge.compose.audio_mix import TOLERANCE_LU, encoded_loudness, mix_to_target
+from reelforge.compose.audio_mix import TOLERANCE_LU, mix_to_target
+from reelforge.compose.loudness import measure_output
 from reelforge.compose.processes import ProcessGroup
 from reelforge.models.render_spec import RenderSpec
 from reelforge.providers.voice.wavio import write_wav
@@ -35,7 +36,7 @@ def test_a_mix_the_limiter_pulled_down_is_gained_again_to_the_target(tmp_path: P
     out = tmp_path / "audio.mp4"
     ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
     measured = mix_to_target(spec, tmp_path, out, ffmpeg, group)
-    loud = encoded_loudness(out, ffmpeg, group)
+    loud = measure_output(out, ffmpeg, group)
     assert measured is not None
     assert measured["correctionDb"] > TOLERANCE_LU, "one gain from the measurement alone fell short"
     assert abs(loud.integrated_lufs - spec.audio.target_lufs) <= TOLERANCE_LU + 0.05
@@ -59,7 +60,7 @@ def test_under_a_music_bed_the_speech_alone_is_corrected(tmp_path: Path) -> None
         measured = mix_to_target(spec, tmp_path, tmp_path / "audio.mp4", ffmpeg, ProcessGroup())
         assert measured is not None
         corrections.append(measured["correctionDb"])
-        loud = encoded_loudness(tmp_path / "audio.mp4", ffmpeg, ProcessGroup())
+        loud = measure_output(tmp_path / "audio.mp4", ffmpeg, ProcessGroup())
         assert loud.true_peak_db <= spec.audio.true_peak_db
         # the speech lands on the target; the bed under it adds a little, never takes away
         assert spec.audio.target_lufs - TOLERANCE_LU - 0.05 <= loud.integrated_lufs <= spec.audio.target_lufs + 1.0

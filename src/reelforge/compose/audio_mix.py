@@ -19,7 +19,8 @@ from pathlib import Path
 
 from reelforge.compose.audio_graph import SILENCE_LUFS
 from reelforge.compose.ffmpeg_args import build_audio_args, build_mix_measure_args
-from reelforge.compose.loudness import LoudnessMeasure, Runs, measure_loudness, measure_output, pcm_loudness
+from reelforge.compose.loudness import measure_loudness, pcm_loudness
+from reelforge.compose.processes import ProcessGroup
 from reelforge.models.render_spec import RenderSpec
 
 TOLERANCE_LU = 0.3  # a mix this close to the target is kept
@@ -32,7 +33,8 @@ FIRST_SLOPE = 0.6
 MAX_CORRECTION_DB = 6.0  # a miss larger than this is not the limiter's doing: leave it to the check
 
 
-def mix_to_target(spec: RenderSpec, run_dir: Path, out: Path, ffmpeg: str, group: Runs) -> dict[str, float] | None:
+def mix_to_target(spec: RenderSpec, run_dir: Path, out: Path, ffmpeg: str, group: ProcessGroup
+                  ) -> dict[str, float] | None:
     """Write the mix to ``out`` (AAC in mp4); return the measurement its gain came from (with any
     ``correctionDb``), None for a silent track."""
     measured = measure_loudness(spec, run_dir, ffmpeg, group)
@@ -42,17 +44,13 @@ def mix_to_target(spec: RenderSpec, run_dir: Path, out: Path, ffmpeg: str, group
     return measured
 
 
-def encoded_loudness(out: Path, ffmpeg: str, group: Runs) -> LoudnessMeasure:
-    """The encoded mix's loudness and true peak (what the manifest reports)."""
-    return measure_output(out, ffmpeg, group)
-
-
-def _mixed_lufs(spec: RenderSpec, run_dir: Path, ffmpeg: str, group: Runs, measured: dict[str, float]) -> float:
+def _mixed_lufs(spec: RenderSpec, run_dir: Path, ffmpeg: str, group: ProcessGroup,
+                measured: dict[str, float]) -> float:
     argv = build_mix_measure_args(spec, run_dir, ffmpeg, measured=measured)
     return pcm_loudness(group, argv, "loudness of the mix")
 
 
-def _corrected(spec: RenderSpec, run_dir: Path, ffmpeg: str, group: Runs, measured: dict[str, float]
+def _corrected(spec: RenderSpec, run_dir: Path, ffmpeg: str, group: ProcessGroup, measured: dict[str, float]
                ) -> dict[str, float]:
     target = spec.audio.target_lufs
     tries = [(0.0, _mixed_lufs(spec, run_dir, ffmpeg, group, measured))]  # (correction dB, LUFS it gave)

@@ -63,6 +63,14 @@ def build_audio_args(spec: RenderSpec, run_dir: Path, out: Path, ffmpeg: str, *,
             *BITEXACT, "-f", "mp4", str(out)]
 
 
+def _speech_under_a_bed(inputs: list[str], audio_inputs: AudioInputs) -> tuple[list[str], AudioInputs]:
+    """Under a music bed only the speech is measured and tried (audio_graph brings it alone to the target):
+    the narration's input (it comes first), without the bed's."""
+    if audio_inputs.narration is None or audio_inputs.music is None:
+        return inputs, audio_inputs
+    return inputs[:2], AudioInputs(audio_inputs.narration, None)
+
+
 PCM_OUT = "pipe:3"  # where a measuring pass writes its PCM (the real fd replaces it: loudness.pcm_loudness)
 
 
@@ -76,9 +84,7 @@ def build_mix_measure_args(spec: RenderSpec, run_dir: Path, ffmpeg: str, *,
     """The mix as build_audio_args makes it, as PCM for the meter instead of encoded: to try a gain (the
     filters cost ~0.1 CPU-s a minute and the meter ~0.1, the AAC encode ~1). Under a music bed the speech
     alone goes through the gain and the limiter: the speech is what is brought to the target there."""
-    inputs, audio_inputs = _audio_inputs(spec, run_dir)
-    if audio_inputs.narration is not None and audio_inputs.music is not None:
-        inputs, audio_inputs = inputs[:2], AudioInputs(audio_inputs.narration, None)
+    inputs, audio_inputs = _speech_under_a_bed(*_audio_inputs(spec, run_dir))
     graph = audio_graph(spec, audio_inputs, measured=measured)
     return [ffmpeg, "-hide_banner", "-nostdin", "-nostats", *inputs, "-filter_complex", ";".join(graph),
             "-map", "[aout]", *pcm_output()]
@@ -107,7 +113,6 @@ def build_measure_args(spec: RenderSpec, run_dir: Path, ffmpeg: str) -> list[str
     if audio_inputs.narration is None and audio_inputs.music is None:
         return None
     graph = audio_graph(spec, audio_inputs, measured=None, measure=True)
-    if audio_inputs.narration is not None and audio_inputs.music is not None:
-        inputs = inputs[:2]  # under a bed only the speech is measured (audio_graph normalizes it alone)
+    inputs = _speech_under_a_bed(inputs, audio_inputs)[0]
     return [ffmpeg, "-hide_banner", "-nostdin", "-nostats", *inputs, "-filter_complex", ";".join(graph),
             "-map", "[aout]", *pcm_output()]

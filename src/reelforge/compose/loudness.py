@@ -12,10 +12,8 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
@@ -31,20 +29,13 @@ SILENT_LUFS = -70.0  # what ebur128 reports for silence (its absolute gate); als
 TRUE_PEAK_RATE = 192000  # 4x oversampling at 48 kHz, as BS.1770's true-peak meter and ebur128 do
 
 
-class Runs(Protocol):
-    """What runs the passes' ffmpeg (compose/processes.ProcessGroup): an interrupt stops them too."""
-
-    def run(self, argv: list[str], *, what: str, pass_fds: tuple[int, ...] = ...,
-            on_start: Callable[[], None] | None = ...) -> str: ...
-
-
 @dataclass(frozen=True)
 class LoudnessMeasure:
     integrated_lufs: float
     true_peak_db: float
 
 
-def _metered(group: Runs, argv: list[str], what: str) -> tuple[float, str]:
+def _metered(group: ProcessGroup, argv: list[str], what: str) -> tuple[float, str]:
     """Run ``argv`` (a measuring pass: it writes float PCM to ffmpeg_args.PCM_OUT), meter what it writes;
     return the loudness (SILENT_LUFS for silence, as ebur128 reports it) and ffmpeg's stderr tail."""
     read_fd, write_fd = wide_pipe()
@@ -87,12 +78,12 @@ def _metered(group: Runs, argv: list[str], what: str) -> tuple[float, str]:
     return max(meter.integrated(), SILENT_LUFS), stderr
 
 
-def pcm_loudness(group: Runs, argv: list[str], what: str) -> float:
+def pcm_loudness(group: ProcessGroup, argv: list[str], what: str) -> float:
     """The integrated loudness of what a measuring pass writes (SILENT_LUFS for silence)."""
     return _metered(group, argv, what)[0]
 
 
-def measure_loudness(spec: RenderSpec, run_dir: Path, ffmpeg: str, group: Runs) -> dict[str, float] | None:
+def measure_loudness(spec: RenderSpec, run_dir: Path, ffmpeg: str, group: ProcessGroup) -> dict[str, float] | None:
     """First pass: the integrated loudness where the mix applies its gain (audio_graph). None for a
     silent track."""
     argv = build_measure_args(spec, run_dir, ffmpeg)
@@ -110,7 +101,7 @@ def output_measure_args(path: Path, ffmpeg: str) -> list[str]:
             "-map", "[meter]", *pcm_output(), "-map", "[peaked]", "-f", "null", "-"]
 
 
-def measure_output(path: Path, ffmpeg: str, group: Runs | None = None) -> LoudnessMeasure:
+def measure_output(path: Path, ffmpeg: str, group: ProcessGroup | None = None) -> LoudnessMeasure:
     """Integrated loudness and true peak of an encoded file: the final mp4, or the render's audio.mp4,
     which the join copies into it packet for packet (so both measure the same)."""
     argv = output_measure_args(path, ffmpeg)

@@ -1,21 +1,19 @@
-"""Run the render: verify the inputs' hashes, render the segments and the audio side by side (the encoded
-audio's loudness is measured beside them and the join), join them, publish atomically, check the frame count."""
+"""Run the render: verify the inputs' hashes, render the segments and the audio side by side (the audio
+task also measures the encoded audio's loudness), join them, publish atomically, check the frame count."""
 
 from __future__ import annotations
 
-import contextvars
 import os
 import shutil
 import tempfile
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reelforge.compose.audio_mix import encoded_loudness, mix_to_target
+from reelforge.compose.audio_mix import mix_to_target
 from reelforge.compose.ffmpeg_args import (
     build_audio_args,
     build_measure_args,
@@ -127,19 +125,8 @@ def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
             # the last 2 % is the join
             progress(0.98 * sum(done) / spec.duration_in_frames)
 
-    # the encoded mix is measured beside whatever still runs (segments, the join): nothing waits for it
-    measuring = ThreadPoolExecutor(max_workers=1, thread_name_prefix="render-measure")
-    measure_group = ProcessGroup()
-    measured_mix: Future[None] | None = None
-
-    def measure_mix(key: str) -> None:
-        nonlocal loud
-        loud = encoded_loudness(audio, exe, measure_group)
-        if cache is not None:
-            cache.keep("audio", key, {"audio.mp4": audio}, {"loudnessPass1": pass1, "output": asdict(loud)})
-
     def audio_task(group: ProcessGroup) -> None:
-        nonlocal pass1, loud, measured_mix
+        nonlocal pass1, loud
         key = ""
         if cache is not None:
             # the mix's argv (its gain comes from the measurements, so the measuring argv and meter count too)
@@ -152,10 +139,10 @@ def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
                 loud = LoudnessMeasure(**meta["output"]) if meta["output"] else None
                 return
         pass1 = mix_to_target(spec, run_dir, audio, exe, group)
-        if pass1 is not None:
-            measured_mix = measuring.submit(contextvars.copy_context().run, measure_mix, key)
-        elif cache is not None:
-            cache.keep("audio", key, {"audio.mp4": audio}, {"loudnessPass1": None, "output": None})
+        loud = measure_output(audio, exe, group) if pass1 is not None else None
+        if cache is not None:
+            cache.keep("audio", key, {"audio.mp4": audio},
+                       {"loudnessPass1": pass1, "output": asdict(loud) if loud else None})
 
     stills = StillCache(spec, run_dir, work, exe)
 
@@ -195,8 +182,6 @@ def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
         order = sorted(range(len(segments)), key=lambda k: (-segments[k].frames, k))
         run_all([audio_task, *(segment_task(k) for k in order)], jobs or default_jobs())
         run_all([lambda group: group.run(mux, what="joining the segments")], 1)
-        if measured_mix is not None:
-            measured_mix.result()
         os.replace(tmp, out)
     except OSError as exc:  # our own small writes (the concat list): a full disk says so, like ffmpeg's
         full = from_os_error(exc, work)
@@ -204,8 +189,6 @@ def render(spec: RenderSpec, run_dir: Path, *, progress: Progress | None = None,
             raise
         raise full from None
     finally:
-        measure_group.stop()  # only still running when the render failed or was interrupted
-        measuring.shutdown(wait=True)
         tmp.unlink(missing_ok=True)
         shutil.rmtree(work, ignore_errors=True)
     if progress is not None:

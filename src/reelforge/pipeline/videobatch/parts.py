@@ -21,10 +21,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from reelforge.compose.audio_mix import encoded_loudness, mix_to_target
+from reelforge.compose.audio_mix import mix_to_target
 from reelforge.compose.ffmpeg_args import build_mux_args, concat_list
 from reelforge.compose.frame_feeds import StillCache
-from reelforge.compose.loudness import LoudnessMeasure
+from reelforge.compose.loudness import LoudnessMeasure, measure_output
 from reelforge.compose.processes import ProcessGroup, run_all
 from reelforge.compose.runner import (
     Progress,
@@ -125,7 +125,7 @@ def _audio(spec_json: dict[str, Any], run_dir: str, started: float) -> Part:
     with tempfile.TemporaryDirectory(prefix="reelforge-audio-") as tmp:
         out = Path(tmp) / "audio.mp4"
         pass1 = mix_to_target(spec, Path(run_dir), out, exe, group)
-        loud = encoded_loudness(out, exe, group) if pass1 is not None else None
+        loud = measure_output(out, exe, group) if pass1 is not None else None
         data = out.read_bytes()
     return Part("audio", data, hashlib.sha256(data).hexdigest(), time.monotonic() - started,
                 {"pass1": pass1, "loud": asdict(loud) if loud else None})
