@@ -245,6 +245,15 @@ class Settings:
         return [{"key": k, "value": s.value, "origin": s.origin} for k, s in self.values.items()]
 
 
+def caption_platform(settings: Settings, aspect: str) -> str:
+    """The safe-area preset a video's captions and cards are laid out for: the platform setting, except
+    that a landscape or square video left on the default (tiktok, a 9:16 app) is laid out for a plain
+    player (generic), centred; the check treats such an explainer as YouTube long form too."""
+    if aspect != "9:16" and settings.origin("platform") == "default":
+        return "generic"
+    return str(settings["platform"])
+
+
 def read_toml_layer(path: Path) -> dict[str, Any]:
     """The ``[video]`` table (or top-level keys) of reelforge.toml; keys may use - or _."""
     if not path.is_file():

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from reelforge.config import Settings
+from reelforge.config import Settings, caption_platform
 from reelforge.errors import ReelforgeError
 from reelforge.models.common import FRAME_SIZES
 from reelforge.models.script import Scene, Script
@@ -106,8 +106,8 @@ def _card_inputs(script: Script, settings: Settings, caption_style: str) -> dict
 
     width, height = FRAME_SIZES[script.aspect]
     plan = CardPlan.for_scenes(script.scenes, title=script.title, seed=settings["seed"], mode=script.mode,
-                               platform=settings["platform"], caption_style=caption_style, width=width,
-                               height=height)
+                               platform=caption_platform(settings, script.aspect), caption_style=caption_style,
+                               width=width, height=height)
     return {"card look": repr(plan.look), "scene count": plan.count, "caption band": list(plan.caption_band or ()),
             "size": f"{width}x{height}"}
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reelforge.config import Settings
+from reelforge.config import Settings, caption_platform
 from reelforge.errors import InterruptedRunError, ReelforgeError
 from reelforge.models.manifest import Manifest
 from reelforge.models.script import Script
@@ -233,7 +233,8 @@ def _run(request: GenerateRequest, script_source: str, script: Script, plan: Wri
     with recorder.stage("spec") as out:
         spec = build_render_spec(SpecInputs(
             script=script, timing=narration.timing, visuals=visuals, slug=slugify(script.title), seed=seed,
-            caption_style=stages._caption_style(script, settings), platform=settings["platform"],
+            caption_style=stages._caption_style(script, settings),
+            platform=caption_platform(settings, script.aspect),
             captions_file=captions.ass_file, fonts=tuple(captions.fonts), narration=narration.track,
             music=music, music_gain_db=settings["music_gain_db"],
             default_transition=settings["transition"], crf=settings["crf"], preset=settings["preset"],

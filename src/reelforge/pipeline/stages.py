@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from reelforge.compose.captions import CaptionLook, CaptionResult, write_captions
-from reelforge.config import Settings
+from reelforge.config import Settings, caption_platform
 from reelforge.errors import NotFoundError
 from reelforge.models.common import FRAME_SIZES
 from reelforge.models.render_spec import FileRef
@@ -125,7 +125,7 @@ def run_visuals(script: Script, run_dir: Path, settings: Settings, recorder: Run
         produce = partial(produce_visuals, script.scenes, run_dir=run_dir, workspace=workspace.root,
                           mode="auto" if mode in ("generate", "aigc") else mode, seed=seed,
                           width=width, height=height, title=script.title, media_dir=media_dir,
-                          script_mode=script.mode, platform=settings["platform"],
+                          script_mode=script.mode, platform=caption_platform(settings, script.aspect),
                           caption_style=_caption_style(script, settings))
         scene_cache = caches.visual_scenes() if caches is not None else None
         results = produce() if scene_cache is None else scene_cache.produce(
@@ -203,7 +203,7 @@ def run_captions(timing: Timing, script: Script, run_dir: Path, settings: Settin
         raise NotFoundError(f"--caption-font {font_path} does not exist", hint="pass a .ttf/.otf/.ttc file")
     with recorder.stage("captions") as out:
         style = _caption_style(script, settings)
-        result = write_captions(timing, run_dir, style=style, platform=settings["platform"],
+        result = write_captions(timing, run_dir, style=style, platform=caption_platform(settings, script.aspect),
                                 width=width, height=height, locale=script.locale, font_path=font_path,
                                 look=caption_look(settings))
         for ref in result.files:
