@@ -143,7 +143,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("aspect", "auto", _choice("9:16", "16:9", "1:1", "auto"), "frame aspect; auto: 9:16 shorts, 16:9 others"),
     Option("locale", "en", _text, "voice and caption language (BCP 47)"),
     Option("captions", "word-highlight", _choice(*CAPTION_PRESETS), "caption preset (tiktok = word-highlight)"),
-    Option("platform", "tiktok", _choice("tiktok", "reels", "shorts", "generic"), "safe-area preset"),
+    Option("platform", "tiktok", _choice("tiktok", "reels", "shorts", "generic"),
+           "caption safe-area preset (a 16:9 or 1:1 video left on the default uses generic)"),
     Option("visual", "auto", _choice("auto", "card", "stock", "generate", "slide", "aigc"), "visual provider chain"),
     Option("voice", "joe", _text, "voice: joe, a Piper .onnx path, ENGINE:VOICE (elevenlabs:Rachel, openai:alloy, "
            "piper:joe; `reelforge voices` lists them), or none"),

@@ -42,7 +42,7 @@ video_group.add_command(batch_command)
 @click.option("--captions", type=click.Choice(CAPTION_PRESETS),
               help="Caption preset (docs/captions.md); tiktok is word-highlight. Look: [captions] in reelforge.toml.")
 @click.option("--platform", type=click.Choice(["tiktok", "reels", "shorts", "generic"]),
-              help="Caption safe-area preset.")
+              help="Caption safe-area preset (a 16:9 or 1:1 video left on the default uses generic).")
 @click.option("--visual", type=click.Choice(["auto", "card", "stock", "generate", "slide", "aigc"]),
               help="auto, card, stock (Pexels), generate (hosted stills), slide (typeset frames), aigc (hosted "
                    "generated clips).")
@@ -239,7 +239,7 @@ def _setting_flags(func: Any) -> Any:
     for option in reversed([
         click.option("--captions", type=click.Choice(CAPTION_PRESETS), help="Caption preset."),
         click.option("--platform", type=click.Choice(["tiktok", "reels", "shorts", "generic"]),
-                     help="Caption safe-area preset."),
+                     help="Caption safe-area preset (a 16:9 or 1:1 video left on the default uses generic)."),
         click.option("--visual", type=click.Choice(["auto", "card", "stock", "generate", "slide", "aigc"]),
                      help="Visual provider chain."),
         click.option("--voice", help="Voice profile, a Piper .onnx path, or none."),
