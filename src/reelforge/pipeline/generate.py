@@ -207,14 +207,14 @@ def _run(request: GenerateRequest, script_source: str, script: Script, plan: Wri
             return demo.video
 
     music_choice(script, settings)  # a bad script.json music value fails before any media is made
-    media_cost = CostPlan.for_settings(settings, scenes=len(script.scenes), dry_run=request.dry_run, script=script)
-    cost = CostPlan({**writer_cost, **media_cost.breakdown})  # cumulative: the writer's estimate counts too
-    _cost_checkpoint(cost, settings, decisions, decider, recorder)
-
     pacing_source = request.pacing_source or script_source
     pacing = pacing_for(pacing_source, breath_sec=settings["breath"], duration_setting=settings["duration"])
     caches = RunCaches.at(request.workspace.internal, warn=lambda w: (recorder.warn(w), report.warning(w)),
                           redo_from=request.redo_from, rerun_of=request.rerun_of)
+    stages.check_voice_ready(script, settings, pacing=pacing, caches=caches)  # so does a voice that cannot run
+    media_cost = CostPlan.for_settings(settings, scenes=len(script.scenes), dry_run=request.dry_run, script=script)
+    cost = CostPlan({**writer_cost, **media_cost.breakdown})  # cumulative: the writer's estimate counts too
+    _cost_checkpoint(cost, settings, decisions, decider, recorder)
 
     def narrate(rec: RunRecorder) -> stages.Narration:
         return stages.run_narration(script, run_dir, settings, rec, report, pacing=pacing,

@@ -130,6 +130,13 @@ def _time_scene(provider: VoiceProvider, words: list[str], synthesis: Synthesis,
     return _Spoken(synthesis, "estimated", estimate.word_times(words, *window), window)
 
 
+def voice_ready(script: Script, *, voice: str, locale: str, variation: bool = False,
+                options: VoiceOptions | None = None) -> None:
+    """Raise what narrate() would raise before its first word when ``voice`` cannot read ``script``
+    (the voice does not speak the locale, its engine has no key, its model is missing)."""
+    _resolve_provider(script, voice, locale, variation, None, options or VoiceOptions())
+
+
 def _resolve_provider(script: Script, voice: str, locale: str, variation: bool, override: VoiceProvider | None,
                       options: VoiceOptions) -> tuple[VoiceProfile | None, VoiceProvider | None]:
     profile = check_voice_speaks(script, voice, locale, options)

@@ -69,6 +69,11 @@ def fingerprint(script: Script, *, voice: str, speed: float, locale: str, pacing
     })
 
 
+def held(cache_root: Path, key: str) -> bool:
+    """Is there an entry for ``key`` (load() still verifies its files)?"""
+    return (cache_root / key / ENTRY).is_file()
+
+
 def load(cache_root: Path, key: str, run_dir: Path) -> CachedNarration | None:
     """Copy a verified hit into ``run_dir``; None on any miss."""
     folder = cache_root / key

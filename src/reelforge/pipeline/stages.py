@@ -13,7 +13,7 @@ from reelforge.models.render_spec import FileRef
 from reelforge.models.script import Script
 from reelforge.models.timing import Timing
 from reelforge.pipeline import narration_cache
-from reelforge.pipeline.narration import narrate
+from reelforge.pipeline.narration import narrate, voice_ready
 from reelforge.pipeline.pacing import Pacing
 from reelforge.pipeline.progress import Reporter
 from reelforge.pipeline.recorder import RunRecorder, StageOutcome
@@ -33,6 +33,34 @@ class Narration:
         self.track = track
 
 
+def _voice_options(settings: Settings, cache_root: Path | None) -> VoiceOptions:
+    return VoiceOptions.from_settings(settings, cache_dir=cache_root.parent / "voices" if cache_root else None)
+
+
+def _narration_key(script: Script, settings: Settings, pacing: Pacing, options: VoiceOptions,
+                   cache_root: Path | None) -> str | None:
+    """The whole narration's cache key (None: not cached, e.g. Piper's random prosody)."""
+    if cache_root is None or settings["voice_variation"]:
+        return None
+    return narration_cache.fingerprint(script, voice=settings["voice"], speed=settings["speed"],
+                                       locale=script.locale, pacing=pacing, options=options,
+                                       stt_model=settings["stt_model"])
+
+
+def check_voice_ready(script: Script, settings: Settings, *, pacing: Pacing | None = None,
+                      caches: RunCaches | None = None) -> None:
+    """Raise the narration stage's own error now when its voice cannot run (a hosted engine without its key,
+    a missing .onnx): the visuals, perhaps paid ones, are made beside the narration and would be finished
+    first. A narration the cache holds whole needs no voice and is not checked."""
+    cache_root = caches.narration_root if caches is not None else None
+    options = _voice_options(settings, cache_root)
+    key = _narration_key(script, settings, pacing or Pacing(), options, cache_root)
+    if caches is not None and key and "voice" not in caches.redo and narration_cache.held(caches.narration_root, key):
+        return
+    voice_ready(script, voice=settings["voice"], locale=script.locale, variation=settings["voice_variation"],
+                options=options)
+
+
 def run_narration(script: Script, run_dir: Path, settings: Settings, recorder: RunRecorder,
                   report: Reporter, *, pacing: Pacing | None = None, cache_root: Path | None = None,
                   caches: RunCaches | None = None) -> Narration:
@@ -44,12 +72,9 @@ def run_narration(script: Script, run_dir: Path, settings: Settings, recorder: R
     report.stage_started("narration")
     started = time.perf_counter()
     variation = settings["voice_variation"]
-    options = VoiceOptions.from_settings(settings, cache_dir=cache_root.parent / "voices" if cache_root else None)
+    options = _voice_options(settings, cache_root)
     stt_model = settings["stt_model"]
-    key = None
-    if cache_root is not None and not variation:
-        key = narration_cache.fingerprint(script, voice=settings["voice"], speed=settings["speed"],
-                                          locale=script.locale, pacing=pacing, options=options, stt_model=stt_model)
+    key = _narration_key(script, settings, pacing, options, cache_root)
     redo = caches is not None and "voice" in caches.redo
     cached = narration_cache.load(cache_root, key, run_dir) if cache_root is not None and key and not redo else None
     scene_cache = caches.voice_scenes(script, settings) if caches is not None and cached is None else None
