@@ -59,3 +59,15 @@ def test_key_phrases() -> None:
     assert copies_narration("Keep your bedroom cool, dark", "Keep your bedroom cool, dark and quiet.")
     assert copies_narration("Three tips for better sleep", "Three tips for better sleep.")
     assert not copies_narration("Better sleep", "Three tips for better sleep.")
+
+
+@pytest.mark.parametrize(("brief", "hook"), [
+    ("Three money habits that quietly make you richer. First, pay yourself first.", ["3 money habits"]),
+    ("Three tips for better sleep. Dim the lights.", ["3 tips for better sleep"]),
+    ("3 habits of calm people. They breathe.", ["3 habits of calm people"]),
+    ("Five ways to save money on groceries this month. Plan meals.", ["5 ways", "Save money on groceries"]),
+])
+def test_the_hook_card_names_its_count_once(brief: str, hook: list[str]) -> None:
+    """'3 habits / Three money habits' said the count twice; one line says it once."""
+    script, _ = draft_from_brief(brief, mode="shorts", aspect="9:16", locale="en")
+    assert script.scenes[0].on_screen_text == hook

@@ -20,7 +20,7 @@ import re
 from reelforge.errors import InvalidInputError
 from reelforge.models.common import SCHEMA_VERSION, limits_for
 from reelforge.models.script import Scene, SceneVisual, Script
-from reelforge.text.onscreen import copies_narration, counted_label, counted_noun, key_phrase
+from reelforge.text.onscreen import copies_narration, counted_label, counted_noun, key_phrase, merged_count
 from reelforge.text.speech_rate import DEFAULT_WORDS_PER_SEC, scene_seconds, spoken_words
 
 TOLERANCE = 0.10
@@ -153,6 +153,18 @@ def _on_screen(narration: str, label: str | None) -> list[str]:
     return lines
 
 
+def _hook_lines(narration: str) -> list[str]:
+    """The first scene's lines: its count ('3 tips') and a key phrase, or one line when the phrase names the
+    counted noun again ('3 money habits', not '3 habits / Three money habits')."""
+    label = counted_label(narration)
+    lines = _on_screen(narration, label)
+    if label and len(lines) == 2:
+        merged = merged_count(label, lines[1])
+        if merged is not None:
+            return [merged]
+    return lines
+
+
 def skeleton_script(brief: str, *, mode: str, aspect: str, locale: str, duration: float | None = None,
                     transition: str = "fade", call_to_action: str = "",
                     words_per_second: float = DEFAULT_WORDS_PER_SEC) -> Script:
@@ -214,7 +226,7 @@ def draft_from_brief(brief: str, *, mode: str, aspect: str, locale: str, duratio
         last = index == len(scenes_text)
         is_cta = last and bool(cta) and narration == cta and index > 1
         if index == 1:
-            lines = _on_screen(narration, counted_label(narration))
+            lines = _hook_lines(narration)
             short_title = len(title.split()) <= 6
             if short_title and not copies_narration(title, narration) and title not in lines:
                 lines = [title, *lines][:2]
