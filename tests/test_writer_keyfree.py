@@ -71,3 +71,23 @@ def test_the_hook_card_names_its_count_once(brief: str, hook: list[str]) -> None
     """'3 habits / Three money habits' said the count twice; one line says it once."""
     script, _ = draft_from_brief(brief, mode="shorts", aspect="9:16", locale="en")
     assert script.scenes[0].on_screen_text == hook
+
+
+def test_a_listed_item_is_labelled_by_what_it_says_to_do() -> None:
+    """After 'First,' / 'Third,' the item names itself: its opening clause gives the phrase, not a later
+    clause ('Market news never talks' stopped mid-sentence; 'People waste forty dollars' was the aside)."""
+    brief = ("Three money habits that quietly make you richer. First, pay yourself first: move ten percent of every "
+             "paycheck into savings the day it arrives. Second, kill the subscriptions you forgot about; most "
+             "people waste forty dollars a month. Third, automate your investing so market news never talks you "
+             "out of it.")
+    script, _ = draft_from_brief(brief, mode="shorts", aspect="9:16", locale="en")
+    assert [s.on_screen_text for s in script.scenes[1:]] == [
+        ["Habit 1", "Pay yourself"], ["Habit 2", "Kill the subscriptions"], ["Habit 3", "Automate your investing"]]
+    tips, _ = draft_from_brief("Three tips for better sleep. First, dim your screens an hour before bed.",
+                               mode="shorts", aspect="9:16", locale="en")
+    assert tips.scenes[1].on_screen_text == ["Tip 1", "Dim your screens"]
+
+
+def test_key_phrase_ties_go_to_the_later_run_unless_earliest() -> None:
+    assert key_phrase("Dim your screens an hour before bed.") == "Hour before bed"
+    assert key_phrase("Dim your screens an hour before bed.", earliest=True) == "Dim your screens"

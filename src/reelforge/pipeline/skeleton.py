@@ -30,6 +30,9 @@ TITLE_CHARS = 64
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
 _CLAUSE = re.compile(r"^(.{12,}?)([,:;—–]|\s-\s)\s+(.+)$")
+_ORDINAL = re.compile(r"(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|next|finally|"
+                      r"lastly|last|also)\b[,:]?\s+", re.I)
+_CLAUSE_END = re.compile(r"[,;:.!?]|\s(?:so|and|but|because|since|while|which|until|before|after)\s", re.I)
 _CTA = re.compile(r"\b(follow (us|me|for)|subscribe|link in (the )?bio|sign up|like and share|share this|"
                   r"save this|comment below|download (it|the app)|try it (now|today|free)|visit \w|join us)\b", re.I)
 _FILLER = re.compile(r"\b(basically|honestly|actually|literally|really|just|very|simply|of course|in fact|"
@@ -144,8 +147,20 @@ def _fit(body: list[str], pinned_sec: float, target: float, wps: float) -> list[
     return list(best[chosen][1])
 
 
+def _point(narration: str) -> str | None:
+    """The clause after a leading ordinal, where a listed item names itself: 'automate your investing' in
+    'Third, automate your investing so market news never talks you out of it.' None without an ordinal."""
+    m = _ORDINAL.match(narration)
+    if not m:
+        return None
+    clause = _CLAUSE_END.split(narration[m.end():], maxsplit=1)[0]
+    return clause if len(clause.split()) >= 2 else None
+
+
 def _on_screen(narration: str, label: str | None) -> list[str]:
-    candidates = [key_phrase(narration), key_phrase(narration, max_words=3), key_phrase(narration, max_words=2)]
+    point = _point(narration) if label else None
+    candidates = [key_phrase(point, max_words=n, earliest=True) for n in (4, 3, 2)] if point else []
+    candidates += [key_phrase(narration, max_words=n) for n in (4, 3, 2)]
     phrase = next((c for c in candidates if c and not copies_narration(c, narration)), "")
     lines = [label] if label else []
     if phrase and phrase != label:

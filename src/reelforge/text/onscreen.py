@@ -83,10 +83,11 @@ def _is_content(token: str) -> bool:
     return bool(word) and word not in _STOP and not word.isdigit()
 
 
-def key_phrase(text: str, *, max_words: int = 4) -> str:
+def key_phrase(text: str, *, max_words: int = 4, earliest: bool = False) -> str:
     """A short phrase lifted from ``text``: a number with its unit if there is one, else the contiguous run
     of at most ``max_words`` words that starts and ends on a content word and holds the most of them
-    (ties: the later run, where a sentence usually lands its point)."""
+    (ties: the later run, where a sentence usually lands its point; with ``earliest``, the first, for a
+    listed item that opens on what to do: 'Dim your screens an hour')."""
     m = _NUMBER_PHRASE.search(text)
     if m:
         return m.group(1).strip()
@@ -104,7 +105,7 @@ def key_phrase(text: str, *, max_words: int = 4) -> str:
                 continue
             content = sum(_is_content(t) for t in tokens[start:end + 1])
             key = (content, -(end - start), start, end)
-            if best is None or key[:2] > best[:2] or (key[:2] == best[:2] and start > best[2]):
+            if best is None or key[:2] > best[:2] or (key[:2] == best[:2] and start > best[2] and not earliest):
                 best = key
     if best is None:
         return ""
