@@ -66,6 +66,7 @@ def test_key_phrases() -> None:
     ("Three tips for better sleep. Dim the lights.", ["3 tips for better sleep"]),
     ("3 habits of calm people. They breathe.", ["3 habits of calm people"]),
     ("Five ways to save money on groceries this month. Plan meals.", ["5 ways", "Save money on groceries"]),
+    ("Five Google tricks that save hours. Use quotes.", ["5 Google tricks"]),  # a name keeps its capital
 ])
 def test_the_hook_card_names_its_count_once(brief: str, hook: list[str]) -> None:
     """'3 habits / Three money habits' said the count twice; one line says it once."""
@@ -91,3 +92,9 @@ def test_a_listed_item_is_labelled_by_what_it_says_to_do() -> None:
 def test_key_phrase_ties_go_to_the_later_run_unless_earliest() -> None:
     assert key_phrase("Dim your screens an hour before bed.") == "Hour before bed"
     assert key_phrase("Dim your screens an hour before bed.", earliest=True) == "Dim your screens"
+
+
+def test_a_decimal_does_not_end_a_listed_item_s_clause() -> None:
+    script, _ = draft_from_brief("Three tips for saving. First, save 3.5 percent of your pay every month.",
+                                 mode="shorts", aspect="9:16", locale="en")
+    assert script.scenes[1].on_screen_text == ["Tip 1", "3.5 percent"]  # not 'Save', cut at the point

@@ -32,7 +32,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
 _CLAUSE = re.compile(r"^(.{12,}?)([,:;—–]|\s-\s)\s+(.+)$")
 _ORDINAL = re.compile(r"(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|next|finally|"
                       r"lastly|last|also)\b[,:]?\s+", re.I)
-_CLAUSE_END = re.compile(r"[,;:.!?]|\s(?:so|and|but|because|since|while|which|until|before|after)\s", re.I)
+# punctuation ends a clause where a space or the end follows it (not the point of 3.5)
+_CLAUSE_END = re.compile(r"[,;:.!?](?:\s|$)|\s(?:so|and|but|because|since|while|which|until|before|after)\s",
+                         re.I)
 _CTA = re.compile(r"\b(follow (us|me|for)|subscribe|link in (the )?bio|sign up|like and share|share this|"
                   r"save this|comment below|download (it|the app)|try it (now|today|free)|visit \w|join us)\b", re.I)
 _FILLER = re.compile(r"\b(basically|honestly|actually|literally|really|just|very|simply|of course|in fact|"
@@ -174,7 +176,7 @@ def _hook_lines(narration: str) -> list[str]:
     label = counted_label(narration)
     lines = _on_screen(narration, label)
     if label and len(lines) == 2:
-        merged = merged_count(label, lines[1])
+        merged = merged_count(label, lines[1], narration)
         if merged is not None:
             return [merged]
     return lines

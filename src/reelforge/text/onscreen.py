@@ -65,17 +65,20 @@ def counted_label(text: str) -> str | None:
     return f"{_WORDNUM.get(n, n)} {m.group(2).lower()}"
 
 
-def merged_count(label: str, phrase: str) -> str | None:
+def merged_count(label: str, phrase: str, source: str) -> str | None:
     """'3 money habits' for the label '3 habits' and the phrase 'Three money habits': one line where the
     phrase names the label's noun again (shown as two, the card read '3 habits / Three money habits').
-    None when the phrase says something else."""
+    None when the phrase says something else. Words keep their case in ``source`` (the narration the
+    phrase came from): '5 Google tricks', '3 money habits'."""
     number, _, noun = label.partition(" ")
     words = phrase.split()
     if not noun or noun.lower() not in {re.sub(r"[^\w]", "", w).lower() for w in words}:
         return None
     if words and (words[0].lower() in _WORDNUM or words[0] == number):
         words = words[1:]
-    return " ".join([number, *(w.lower() if w[:1].isupper() and w[1:].islower() else w for w in words)])
+    elif words and re.search(rf"(?<![\w'’-]){re.escape(words[0].lower())}(?![\w'’-])", source):
+        words[0] = words[0].lower()  # key_phrase capitalized it; the narration has it in lower case
+    return " ".join([number, *words])
 
 
 def _is_content(token: str) -> bool:
