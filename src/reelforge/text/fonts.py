@@ -98,14 +98,17 @@ _COVERAGE: dict[Path, frozenset[int]] = {}
 def coverage(path: Path) -> frozenset[int]:
     """The code points ``path`` (first face) maps to a glyph, read once per process."""
     with _LOCK:
-        if path not in _COVERAGE:
-            try:
-                font = TTFont(str(path), fontNumber=0, lazy=True)
-                _COVERAGE[path] = frozenset(font.getBestCmap() or {})
-            except (TTLibError, OSError, KeyError) as exc:
-                raise InvalidInputError(f"font {path} is not a readable TrueType/OpenType font ({exc})",
-                                        hint="reinstall the font package", file=str(path)) from None
-        return _COVERAGE[path]
+        known = _COVERAGE.get(path)
+    if known is not None:
+        return known
+    try:  # read outside _LOCK: fontTools imports each table's module when it is first read
+        font = TTFont(str(path), fontNumber=0, lazy=True)
+        read = frozenset(font.getBestCmap() or {})
+    except (TTLibError, OSError, KeyError) as exc:
+        raise InvalidInputError(f"font {path} is not a readable TrueType/OpenType font ({exc})",
+                                hint="reinstall the font package", file=str(path)) from None
+    with _LOCK:
+        return _COVERAGE.setdefault(path, read)
 
 
 def missing_glyphs(text: str, codepoints: frozenset[int]) -> list[str]:

@@ -64,12 +64,17 @@ def available(language: str = LANGUAGE, model: Path | None = None) -> Availabili
 def _model(folder: Path | None = None) -> Any:
     path = str(folder or model_dir())
     with _LOCK:
-        if path not in _MODELS:
-            os.environ["HF_HUB_OFFLINE"] = "1"  # never reach the network for a model
-            from faster_whisper import WhisperModel
+        loaded = _MODELS.get(path)
+    if loaded is not None:
+        return loaded
+    # Loaded outside _LOCK: loading imports modules, and waiting on an import lock while holding _LOCK can
+    # deadlock with a thread that holds that import lock and waits on _LOCK.
+    os.environ["HF_HUB_OFFLINE"] = "1"  # never reach the network for a model
+    from faster_whisper import WhisperModel
 
-            _MODELS[path] = WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=2)
-        return _MODELS[path]
+    loaded = WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=2)
+    with _LOCK:
+        return _MODELS.setdefault(path, loaded)
 
 
 def transcribe(wav: Path, language: str = LANGUAGE, model: Path | None = None) -> list[tuple[str, float, float]]:

@@ -87,16 +87,17 @@ def _load(model: Path, voices: Path) -> Any:
     key = (str(model.resolve()), str(voices.resolve()))
     with _LOCK:
         engine = _ENGINES.get(key)
-        if engine is None:
-            try:
-                engine = Kokoro(str(model), str(voices))
-            except Exception as exc:  # onnxruntime and numpy raise their own types for a bad file
-                raise ProviderUnavailableError(
-                    f"Kokoro could not load model {model} with voices {voices}: {type(exc).__name__}: {exc}",
-                    hint=f"check that {MODEL_ENV} is a Kokoro .onnx export and {VOICES_ENV} its voices file; "
-                         + FETCH_HINT) from None
-            _ENGINES[key] = engine
+    if engine is not None:
         return engine
+    try:  # loaded outside _LOCK, which must never be held across an import (onnxruntime imports lazily)
+        engine = Kokoro(str(model), str(voices))
+    except Exception as exc:  # onnxruntime and numpy raise their own types for a bad file
+        raise ProviderUnavailableError(
+            f"Kokoro could not load model {model} with voices {voices}: {type(exc).__name__}: {exc}",
+            hint=f"check that {MODEL_ENV} is a Kokoro .onnx export and {VOICES_ENV} its voices file; "
+                 + FETCH_HINT) from None
+    with _LOCK:
+        return _ENGINES.setdefault(key, engine)
 
 
 class KokoroVoice(EngineVoice):

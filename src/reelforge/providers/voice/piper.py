@@ -47,21 +47,27 @@ def model_sha256(path: Path) -> str:
 
 def _load(profile: VoiceProfile, alignments: bool) -> Any:
     """Load a Piper voice once per process. With alignments, the alignment-patched model comes from the
-    per-user cache (patched and kept there the first time); without a usable cache piper patches in memory."""
+    per-user cache (patched and kept there the first time); without a usable cache piper patches in memory.
+
+    The voice is loaded outside ``_LOCK``: loading imports modules (onnx, a phonemizer), and a thread that
+    waits on a module's import lock while holding ``_LOCK`` can deadlock with one that holds the import lock
+    and waits on ``_LOCK``. Two threads that load the same voice at once may both load (and patch) it; the
+    first one kept wins, and the cache writes are atomic and the bytes the same."""
     from piper import PiperVoice
 
     model, config = profile.files()
     key = (str(model.resolve()), alignments)
     with _LOCK:
         voice = _VOICES.get(key)
-        if voice is None:
-            patched = aligned_model(model, model_sha256(model), user_cache_dir()) if alignments else None
-            if patched is not None:
-                voice = PiperVoice.load(patched, config, include_alignments=False)
-            else:
-                voice = PiperVoice.load(model, config, include_alignments=alignments)
-            _VOICES[key] = voice
+    if voice is not None:
         return voice
+    patched = aligned_model(model, model_sha256(model), user_cache_dir()) if alignments else None
+    if patched is not None:
+        voice = PiperVoice.load(patched, config, include_alignments=False)
+    else:
+        voice = PiperVoice.load(model, config, include_alignments=alignments)
+    with _LOCK:
+        return _VOICES.setdefault(key, voice)
 
 
 def _alignments_supported() -> bool:
