@@ -110,3 +110,18 @@ def test_finished_tasks_are_forgotten_past_the_cap(monkeypatch: pytest.MonkeyPat
         done.append(task)
     assert registry.get(running.id) is running
     assert registry.get(done[0].id) is None and registry.get(done[-1].id) is done[-1]
+
+
+def test_a_task_never_outlives_the_server_that_started_it(studio_workspace: Path) -> None:
+    """Leaving the server waits for its task threads: a generate left running by one test once held the
+    Piper voice lock into a later test and hung the suite."""
+    finished = threading.Event()
+
+    def slow(sink: ProgressSink) -> None:
+        time.sleep(0.5)
+        finished.set()
+
+    with StudioThread(StudioConfig(workspace=studio_workspace, port=0)) as server:
+        start_task(server.app, "slow", slow)
+    assert finished.is_set()
+    assert server.app.state.tasks.join(timeout=0) == []

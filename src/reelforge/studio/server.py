@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+import logging
 import socket
 import sys
 import threading
@@ -15,6 +16,9 @@ import uvicorn
 from starlette.applications import Starlette
 
 from reelforge.studio.app import StudioConfig, create_app
+
+log = logging.getLogger("reelforge.studio")
+TASK_GRACE_S = 300  # a key-free generate of a short on 2 cores takes well under this
 
 
 def is_loopback(host: str) -> bool:
@@ -90,6 +94,11 @@ class StudioThread:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """Stop serving, then wait for the tasks it started: work never outlives the server that began it."""
         self.server.should_exit = True
         self._thread.join(timeout=10)
         self._sock.close()
+        running = self.app.state.tasks.join(timeout=TASK_GRACE_S)
+        if running:
+            log.warning("studio tasks still running %d s after the server stopped: %s", TASK_GRACE_S,
+                        ", ".join(running))

@@ -96,6 +96,21 @@ class TaskRegistry:
         self._tasks: dict[str, Task] = {}
         self._guard = threading.Lock()
         self._key_locks: dict[str, threading.Lock] = {}
+        self._threads: list[threading.Thread] = []
+
+    def track(self, thread: threading.Thread) -> None:
+        with self._guard:
+            self._threads = [t for t in self._threads if t.is_alive()]
+            self._threads.append(thread)
+
+    def join(self, timeout: float) -> list[str]:
+        """Wait up to ``timeout`` s in all for the task threads; the names of those still running."""
+        deadline = time.monotonic() + timeout
+        with self._guard:
+            threads = list(self._threads)
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        return [t.name for t in threads if t.is_alive()]
 
     def new(self, kind: str) -> Task:
         task = Task(id=short_id(12), kind=kind)
@@ -177,6 +192,7 @@ def start_task(app: Starlette, kind: str, fn: Callable[[ProgressSink], T], *, lo
     context = contextvars.copy_context()
     thread = threading.Thread(target=context.run, args=(_run, app, task, fn, lock_key),
                               name=f"studio-{kind}-{task.id}", daemon=True)
+    app.state.tasks.track(thread)
     thread.start()
     return task.id
 
