@@ -23,11 +23,19 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   fi
 fi
 
+# One retry after a pause: a registry time-out or a disk that filled for a moment should not end a fresh setup.
+pip_install() {
+  .venv/bin/python -m pip install -q --no-cache-dir "$@" && return 0
+  echo "[setup] pip install $* failed; free space: $(df -h . | awk 'NR==2 {print $4}'); retrying once in 30 s" >&2
+  sleep 30
+  .venv/bin/python -m pip install -q --no-cache-dir "$@"
+}
+
 [ -x .venv/bin/python ] || "$python" -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+pip_install --upgrade pip >/dev/null
 if [ "$want" = "test" ]; then
-  .venv/bin/python -m pip install -q -e '.[test]'
+  pip_install -e '.[test]'
 else
-  .venv/bin/python -m pip install -q -e .
+  pip_install -e .
 fi
 echo "[setup] ready: $(.venv/bin/reelforge --version)" >&2
