@@ -20,7 +20,7 @@ from reelforge.check.scan import CANVAS_Y, ScanResult
 from reelforge.models.safe_area import SafeArea, safe_area
 from reelforge.providers.timing.align import project
 from reelforge.providers.timing.stt import units_from_transcript
-from reelforge.providers.timing.words import word_key
+from reelforge.providers.timing.words import spoken_key, word_key
 
 INK_DELTA = 24  # a canvas pixel this far from mid grey was drawn by libass
 SEEN_TOLERANCE = 48
@@ -143,13 +143,13 @@ def _aligned_words(cues: AssCues) -> tuple[list[str], list[tuple[int, float]]]:
     timed: list[tuple[int, float]] = []
     if page_level:
         for page in cues.pages:
-            words = [k for k in (word_key(t) for t in page.text.split()) if k]
+            words = [k for k in (spoken_key(t, "en") for t in page.text.split()) if k]
             if words:
                 timed.append((len(keys), page.start))
                 keys.extend(words)
         return keys, timed
     for word in cues.words:
-        key = word_key(word.text)
+        key = spoken_key(word.text, "en")
         if key:
             timed.append((len(keys), word.start))
             keys.append(key)

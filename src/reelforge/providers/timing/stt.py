@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.providers.timing.align import Unit, project
-from reelforge.providers.timing.words import word_key
+from reelforge.providers.timing.words import spoken_key
 from reelforge.providers.voice.base import Availability
 
 PROVIDER_ID = "faster-whisper:tiny.en"
@@ -85,10 +85,11 @@ def transcribe(wav: Path, language: str = LANGUAGE, model: Path | None = None) -
     return [(w.word, float(w.start), float(w.end)) for seg in segments for w in (seg.words or [])]
 
 
-def units_from_transcript(transcript: Sequence[tuple[str, float, float]]) -> list[Unit]:
+def units_from_transcript(transcript: Sequence[tuple[str, float, float]], language: str = LANGUAGE) -> list[Unit]:
+    """The transcript's letters, each with its share of its word's time (numbers spelled as said)."""
     units: list[Unit] = []
     for group, (text, start, end) in enumerate(transcript):
-        letters = word_key(text)
+        letters = spoken_key(text, language)
         if not letters:
             continue
         step = max(end - start, 0.0) / len(letters)
@@ -97,10 +98,10 @@ def units_from_transcript(transcript: Sequence[tuple[str, float, float]]) -> lis
     return units
 
 
-def align_transcript(words: Sequence[str], transcript: Sequence[tuple[str, float, float]]
-                     ) -> list[tuple[float, float] | None] | None:
+def align_transcript(words: Sequence[str], transcript: Sequence[tuple[str, float, float]],
+                     language: str = LANGUAGE) -> list[tuple[float, float] | None] | None:
     """Per-word (start, end) from a transcript; None when too little of the script was recognised."""
-    projection = project([word_key(w) for w in words], units_from_transcript(transcript))
+    projection = project([spoken_key(w, language) for w in words], units_from_transcript(transcript, language))
     if projection.matched_share < MIN_MATCHED_SHARE:
         return None
     return projection.spans
@@ -108,4 +109,4 @@ def align_transcript(words: Sequence[str], transcript: Sequence[tuple[str, float
 
 def word_times(words: Sequence[str], wav: Path, *, language: str = LANGUAGE, model: Path | None = None
                ) -> list[tuple[float, float] | None] | None:
-    return align_transcript(words, transcript=transcribe(wav, language, model))
+    return align_transcript(words, transcribe(wav, language, model), language)

@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from reelforge.text.spoken_numbers import spoken_english
+
 MIN_WORD_SEC = 0.03
 
 
@@ -68,6 +70,12 @@ def script_words(text: str) -> list[str]:
 def word_key(word: str) -> str:
     """Lowercase letters and digits only: what a transcript and the script can agree on."""
     return "".join(c for c in unicodedata.normalize("NFKC", word).lower() if _is_wordy(c))
+
+
+def spoken_key(word: str, language: str) -> str:
+    """``word_key`` of the word as it is said: in English "$40" -> "fortydollars", "10%" -> "tenpercent", so a
+    transcript that writes digits and a script that spells them (or the other way round) agree."""
+    return word_key(spoken_english(word) if language.lower().startswith("en") else word)
 
 
 def _weight(word: str) -> float:
