@@ -87,6 +87,23 @@ def test_write_captions_files_and_font_family(tmp_path: Path) -> None:
     assert "Hello there," in srt
 
 
+def test_a_page_does_not_end_on_a_comma_or_semicolon_on_screen(tmp_path: Path) -> None:
+    """Burned in, a page's trailing comma, semicolon or colon is dropped ("you forgot about;" read like a
+    typo); sentence ends stay, and the subtitle files keep the punctuation as written."""
+    timing = make_timing(["Kill the subscriptions you forgot about; people waste forty dollars.",
+                          "First: pay yourself, then spend!"])
+    for style in ("pop", "word-highlight", "lower-third"):
+        write_captions(timing, tmp_path, style=style, platform="tiktok", width=1080, height=1920)
+        shown = [re.sub(r"\{[^}]*\}", "", line.split(",,", 1)[1]) for line in
+                 (tmp_path / "captions.ass").read_text(encoding="utf-8").splitlines() if line.startswith("Dialogue:")]
+        assert shown and not any(text.rstrip().endswith((",", ";", ":")) for text in shown), (style, shown)
+        assert any(text.upper().rstrip().endswith("DOLLARS.") for text in shown), style
+        assert any(text.upper().rstrip().endswith("SPEND!") for text in shown), style
+        srt = (tmp_path / "captions.srt").read_text(encoding="utf-8")
+        for written in ("about;", "First:", "yourself,"):
+            assert written in srt, (style, written)
+
+
 def test_highlight_moves_word_by_word(tmp_path: Path) -> None:
     timing = make_timing(["one two three"])
     write_captions(timing, tmp_path, style="tiktok", platform="generic", width=1080, height=1920)

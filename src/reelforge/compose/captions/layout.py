@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reelforge.compose.captions.fonts import FontInfo
-from reelforge.compose.captions.paging import Page, TimedWord, group_words, time_pages
+from reelforge.compose.captions.paging import Page, TimedWord, group_words, page_end, time_pages
 from reelforge.compose.captions.presets import STYLES, CaptionLook, CaptionStyle, style_named
 from reelforge.compose.captions.wrap import Fitted, Measurer, fit_words, line_text
 from reelforge.models.safe_area import SafeArea
@@ -120,6 +120,7 @@ def layout_captions(timing: Timing, style: CaptionStyle, area: SafeArea, measure
     fits: list[Fitted] = []
     for words, seg_index, seg_end in groups:
         shown = [w.text.upper() if style.uppercase else w.text for w in words]
+        shown[-1] = page_end(shown[-1])
         for fit in fit_words(shown, measure, base_size=m.base_size, floor_size=m.floor_size,
                              min_size=m.min_size, max_width=m.max_width, max_lines=style.max_lines):
             fitted_groups.append(([words[i] for i in fit.word_indices], seg_index, seg_end))

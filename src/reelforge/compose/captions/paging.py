@@ -44,6 +44,17 @@ class Page:
         return [w.text for w in self.words]
 
 
+_SOFT_ENDS = ",;:—–-"  # Chinese and Japanese pages keep their 、，；： as written
+
+
+def page_end(text: str) -> str:
+    """The last word of a caption page as shown: a comma, semicolon, colon or dash that only says "more
+    follows" is dropped there ("you forgot about;" reads "you forgot about"); sentence ends stay."""
+    body = text.rstrip(_TRAILING_CLOSERS)
+    kept = body.rstrip(_SOFT_ENDS)
+    return kept + text[len(body):] if kept else text
+
+
 def ends_phrase(text: str) -> bool:
     """True when a word ends with punctuation that closes a phrase ("word," "word." "word!\")."""
     stripped = text.rstrip(_TRAILING_CLOSERS)

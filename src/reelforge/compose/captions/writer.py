@@ -9,6 +9,7 @@ from typing import Any
 from reelforge.compose.captions.ass import render_ass
 from reelforge.compose.captions.fonts import FONTS_DIR, FontInfo, choose_font, install_font
 from reelforge.compose.captions.layout import Metrics, PlacedPage, caption_band, layout_captions
+from reelforge.compose.captions.paging import page_end
 from reelforge.compose.captions.presets import CaptionLook, CaptionStyle, style_named
 from reelforge.compose.captions.subtitle_files import Cue, render_srt, render_vtt
 from reelforge.compose.captions.symbols import timing_without_emoji
@@ -113,7 +114,12 @@ def write_captions(timing: Timing, run_dir: Path, *, style: str, platform: str, 
 
 def _cue(page: PlacedPage, style: CaptionStyle) -> Cue:
     if not style.uppercase:
-        return Cue(page.page.start_ms, page.page.end_ms, tuple(page.plain_lines))
+        lines = page.plain_lines
+        written = page.page.words[-1].text  # the sidecar files keep the page's last comma or colon
+        shown = page_end(written)
+        if shown != written and lines and lines[-1].endswith(shown):
+            lines[-1] = lines[-1][: len(lines[-1]) - len(shown)] + written
+        return Cue(page.page.start_ms, page.page.end_ms, tuple(lines))
     # The burned-in text is in capitals; the sidecar files keep the words as written, on one line.
     text = ""
     for word in page.page.text_words:
