@@ -98,3 +98,14 @@ def test_a_decimal_does_not_end_a_listed_item_s_clause() -> None:
     script, _ = draft_from_brief("Three tips for saving. First, save 3.5 percent of your pay every month.",
                                  mode="shorts", aspect="9:16", locale="en")
     assert script.scenes[1].on_screen_text == ["Tip 1", "3.5 percent"]  # not 'Save', cut at the point
+
+
+@pytest.mark.parametrize(("sentence", "phrase"), [
+    ("Move ten percent of every paycheck into savings.", "10%"),
+    ("People waste forty dollars a month on them.", "$40"),
+    ("It uses about a third of the power of a resistive heater.", "A third of the power"),
+    ("It takes half the time.", "Half the time"),
+    ("It moves warmth from cold outdoor air instead of making it.", "Cold outdoor air"),
+])
+def test_amounts_read_as_digits_and_phrases_do_not_end_on_an_adverb(sentence: str, phrase: str) -> None:
+    assert key_phrase(sentence) == phrase

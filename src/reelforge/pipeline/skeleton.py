@@ -20,6 +20,7 @@ import re
 from reelforge.errors import InvalidInputError
 from reelforge.models.common import SCHEMA_VERSION, limits_for
 from reelforge.models.script import Scene, SceneVisual, Script
+from reelforge.pipeline.brief_directions import read_brief
 from reelforge.text.onscreen import copies_narration, counted_label, counted_noun, key_phrase, merged_count
 from reelforge.text.speech_rate import DEFAULT_WORDS_PER_SEC, scene_seconds, spoken_words
 
@@ -198,6 +199,16 @@ def draft_from_brief(brief: str, *, mode: str, aspect: str, locale: str, duratio
     wps = words_per_second
     text = normalize_brief(brief)
     sentences = split_sentences(text) or [text]
+    warnings: list[str] = []
+    title = make_title(text)
+    opening_title = False
+    if locale.lower().startswith("en"):
+        read = read_brief(sentences)
+        sentences = read.sentences
+        title = read.title or make_title(" ".join(sentences))
+        opening_title = read.title is not None
+        warnings += [f"writer: left out {s!r}, a direction to the writer rather than something to say"
+                     for s in read.left_out]
     cta = call_to_action.strip()
     if not cta:
         found = [s for s in sentences[1:] if _CTA.search(s)]
@@ -205,7 +216,6 @@ def draft_from_brief(brief: str, *, mode: str, aspect: str, locale: str, duratio
     sentences = [s for s in sentences if s != cta]
     hook, *rest = split_hook(sentences[0]) if sentences else [cta]
     body = _join_fragments(rest + sentences[1:])
-    warnings: list[str] = []
     pinned = [hook] + ([cta] if cta and cta != hook else [])
     pinned_sec = sum(scene_seconds(s, wps) for s in pinned)
     natural = pinned_sec + sum(scene_seconds(s, wps) for s in body)
@@ -234,7 +244,6 @@ def draft_from_brief(brief: str, *, mode: str, aspect: str, locale: str, duratio
         warnings.append(f"writer: the brief holds about {total:.0f} s of speech ({words:.0f} words); --duration "
                         f"{duration:.0f} needs about {duration * wps:.0f} words. The video is not padded with "
                         "silence: write a longer brief or use --writer openai|gemini|local")
-    title = make_title(text)
     noun = counted_noun(hook)
     label_word = noun[:-1].capitalize() if noun and noun.endswith("s") else None
     kind = "slide" if mode == "explainer" else "card"
@@ -244,8 +253,10 @@ def draft_from_brief(brief: str, *, mode: str, aspect: str, locale: str, duratio
         is_cta = last and bool(cta) and narration == cta and index > 1
         if index == 1:
             lines = _hook_lines(narration)
-            short_title = len(title.split()) <= 6
-            if short_title and not copies_narration(title, narration) and title not in lines:
+            fits = len(title.split()) <= (8 if mode == "explainer" else 6)
+            if opening_title and fits and not counted_label(narration):
+                lines = [title]  # a title card: 'How a heat pump heats a home' over "Here's how a heat pump..."
+            elif fits and len(title.split()) <= 6 and not copies_narration(title, narration) and title not in lines:
                 lines = [title, *lines][:2]
         else:
             label = f"{label_word} {index - 1}" if label_word and not is_cta else None

@@ -16,7 +16,7 @@ such only one ones something anything everything thing things way ways first sec
 finally then now today here's there's that's it's don't doesn't isn't aren't won't can't because even
 around always never often again still yet both either whether though although until unless since during
 without within through across against between among per via before after once twice right left
-anything else whatever""".split())
+anything else whatever instead anyway already ever perhaps maybe almost quite rather enough""".split())
 _CONJUNCTIONS = frozenset({"and", "or", "but", "nor", "so", "yet"})
 _COUNTED = re.compile(r"\b(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:\w+\s+){0,2}?"
                       r"(tips|ways|reasons|steps|mistakes|habits|things|rules|ideas|facts|signs|lessons|tricks)\b",
@@ -25,6 +25,39 @@ _NUMBER_PHRASE = re.compile(r"\b(\d+(?:[.,]\d+)?\s*(?:%|percent|°\w?|degrees|ho
                             r"weeks?|months?|years?|times|x|k|m|million|billion|dollars?|euros?|calories|"
                             r"glasses|cups|steps|km|miles|kg|pounds|grams?|g|litres?|liters?|ml|centimetres?|"
                             r"centimeters?|cm|metres?|meters?))\b", re.I)
+
+
+_SMALL_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                  "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+                  "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100}
+_SPELLED_AMOUNT = re.compile(rf"\b({'|'.join(_SMALL_NUMBERS)})\s+(percent|dollars|euros|hours|minutes|seconds|"
+                             r"days|weeks|months|years|times|degrees|calories|glasses|cups|steps|miles|pounds)\b",
+                             re.I)
+_FRACTION = re.compile(r"\b((?:a|one)\s+(?:half|third|quarter|fifth|tenth)|half|(?:two|three)\s+(?:thirds|quarters))"
+                       r"\s+(?:of\s+)?(?:the\s+|its\s+|your\s+|their\s+)?([a-z]+)\b", re.I)
+_MONEY = {"dollars": "$", "euros": "€"}
+
+
+def _spelled_amount(text: str) -> str | None:
+    """'10%' for 'ten percent', '$40' for 'forty dollars', '8 hours' for 'eight hours': digits read faster."""
+    m = _SPELLED_AMOUNT.search(text)
+    if m is None:
+        return None
+    value, unit = _SMALL_NUMBERS[m.group(1).lower()], m.group(2).lower()
+    if unit == "percent":
+        return f"{value}%"
+    if unit in _MONEY:
+        return f"{_MONEY[unit]}{value}"
+    return f"{value} {unit}"
+
+
+def _fraction(text: str) -> str | None:
+    """'A third of the power' in '... uses about a third of the power of a resistive heater'."""
+    m = _FRACTION.search(text)
+    if m is None or m.group(2).lower() in _STOP:
+        return None
+    phrase = text[m.start():m.end()]
+    return phrase[:1].upper() + phrase[1:]
 
 
 def normalise(text: str) -> str:
@@ -94,6 +127,9 @@ def key_phrase(text: str, *, max_words: int = 4, earliest: bool = False) -> str:
     m = _NUMBER_PHRASE.search(text)
     if m:
         return m.group(1).strip()
+    amount = _spelled_amount(text) or _fraction(text)
+    if amount:
+        return amount
     tokens = text.split()
     best: tuple[int, int, int, int] | None = None  # (content words, -length, start, end)
     for start in range(len(tokens)):

@@ -1,0 +1,70 @@
+"""A brief written as instructions: the request is said as a narrator would open, directions are not read out."""
+
+from __future__ import annotations
+
+import pytest
+
+from reelforge.pipeline.brief_directions import is_direction, read_brief, spoken_opening
+from reelforge.pipeline.skeleton import draft_from_brief
+
+
+@pytest.mark.parametrize(("request_", "narration", "title"), [
+    ("Explain how a heat pump heats a home.", "Here's how a heat pump heats a home.", "How a heat pump heats a home"),
+    ("Explain to beginners why compound interest matters.", "Here's why compound interest matters.",
+     "Why compound interest matters"),
+    ("Can you show viewers how to brew pour-over coffee?", "Here's how to brew pour-over coffee.",
+     "How to brew pour-over coffee"),
+    ("Make a 30-second video about why sleep matters.", "Here's why sleep matters.", "Why sleep matters"),
+    ("Create a short TikTok on three ways to save water.", "Three ways to save water.", "Three ways to save water"),
+    ("Tell me what a Roth IRA is.", "Here's what a Roth IRA is.", "What a Roth IRA is"),
+    ("Describe the water cycle.", "The water cycle, explained.", "The water cycle"),
+    ("Explain quantum computing in simple terms for kids who love games.", "Quantum computing, explained.",
+     "Quantum computing"),
+    ("Walk me through setting up a budget.", "Setting up a budget, step by step.", "Setting up a budget"),
+    ("Show how to tie a tie in 30 seconds.", "Here's how to tie a tie.", "How to tie a tie"),
+])
+def test_an_opening_request_is_said_as_a_narrator_would(request_: str, narration: str, title: str) -> None:
+    opening = spoken_opening(request_)
+    assert opening is not None and (opening.narration, opening.title) == (narration, title)
+
+
+@pytest.mark.parametrize("sentence", ["Most people sleep badly.", "Dim your screens an hour before bed.",
+                                      "Check your insulation before you buy.", "Show up early."])
+def test_content_is_not_taken_for_a_request(sentence: str) -> None:
+    assert spoken_opening(sentence) is None
+
+
+@pytest.mark.parametrize(("sentence", "direction"), [
+    ("Keep it upbeat.", True), ("Use a friendly tone.", True), ("Keep it under 30 seconds.", True),
+    ("Make it fun!", True), ("Aim for 45 seconds.", True), ("It's for TikTok.", True), ("Tone: calm.", True),
+    ("Keep the bedroom cool and dark.", False), ("Use a timer for your showers.", False),
+    ("Make it a habit.", False),
+])
+def test_directions_about_tone_length_and_platform(sentence: str, direction: bool) -> None:
+    assert is_direction(sentence) is direction
+
+
+def test_a_brief_of_directions_only_is_kept() -> None:
+    read = read_brief(["Keep it upbeat."])
+    assert read.sentences == ["Keep it upbeat."] and read.left_out == []
+
+
+def test_the_heat_pump_brief_opens_on_its_topic_and_leaves_out_the_direction() -> None:
+    """It opened 'Explain how a heat pump heats a home.' (read out as an order) and named its file after it."""
+    brief = ("Explain how a heat pump heats a home. It moves warmth from cold outdoor air instead of making it, so "
+             "it uses about a third of the power of a resistive heater. Keep it upbeat.")
+    script, warnings = draft_from_brief(brief, mode="explainer", aspect="16:9", locale="en-US")
+    narrated = [scene.narration for scene in script.scenes]
+    assert narrated[0] == "Here's how a heat pump heats a home."
+    assert not any("Explain" in n or "upbeat" in n for n in narrated)
+    assert script.title == "How a heat pump heats a home"
+    assert any("Keep it upbeat." in w for w in warnings)
+    # the opening slide is a title card; the next one names the point, not 'Cold outdoor air instead'
+    assert script.scenes[0].on_screen_text == ["How a heat pump heats a home"]
+    assert script.scenes[1].on_screen_text == ["A third of the power"]
+
+
+def test_other_languages_are_left_as_written() -> None:
+    script, _ = draft_from_brief("Explain how sleep works. Sleep matters a lot for everyone.", mode="shorts",
+                                 aspect="9:16", locale="de")
+    assert script.scenes[0].narration.startswith("Explain how sleep works")
