@@ -160,6 +160,9 @@ def test_a_power_grid_explainer_is_energy_not_wellbeing() -> None:
              "the stress on the grid grows; batteries and gas turbines answer within seconds.")
     assert detect_topic(brief).name == "energy"  # 'plant' and 'stress' alone made this WELLBEING
     assert detect_topic("The power of habit: focus on one task at work, then the next.").name == "focus"
+    heat_pump = ("Here's how a heat pump heats a home. It moves warmth from cold outdoor air, so it uses about a third "
+                 "of the power of a resistive heater. Check your insulation first.")
+    assert detect_topic(heat_pump).name == "energy"  # it had the general look, with a lightbulb for the heat pump
 
 
 def test_a_draining_phone_battery_is_not_cooking() -> None:
