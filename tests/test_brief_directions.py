@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reelforge.pipeline.brief_directions import is_direction, read_brief, spoken_opening
+from reelforge.pipeline.brief_directions import asked_length, is_direction, read_brief, spoken_opening
 from reelforge.pipeline.skeleton import draft_from_brief
 
 
@@ -68,3 +68,32 @@ def test_other_languages_are_left_as_written() -> None:
     script, _ = draft_from_brief("Explain how sleep works. Sleep matters a lot for everyone.", mode="shorts",
                                  aspect="9:16", locale="de")
     assert script.scenes[0].narration.startswith("Explain how sleep works")
+
+
+@pytest.mark.parametrize(("sentence", "seconds", "at_most"), [
+    ("Make a 30 second video about sleep.", 30, False), ("Make a 45-second video about sleep.", 45, False),
+    ("Make a thirty-second video about sleep.", 30, False), ("Make a one minute video about sleep.", 60, False),
+    ("Aim for 45 seconds.", 45, False), ("Keep it under 30 seconds.", 30, True),
+])
+def test_the_length_a_brief_asks_for(sentence: str, seconds: float, at_most: bool) -> None:
+    length = asked_length(sentence)
+    assert length is not None and (length.seconds, length.at_most) == (seconds, at_most)
+
+
+def test_a_length_is_read_only_from_requests_and_directions() -> None:
+    assert read_brief(["Sleep 8 hours.", "Nap for 20 minutes."]).length is None
+    assert asked_length("Keep it under a minute.") is None
+
+
+def test_a_brief_asking_for_30_seconds_is_held_to_it() -> None:
+    short = ("Make a 30 second video about three tips for better sleep. First, dim your screens an hour before bed. "
+             "Second, keep your bedroom cool. Third, wake up at the same time every day.")
+    _, warnings = draft_from_brief(short, mode="shorts", aspect="9:16", locale="en")
+    assert any("the brief's 30 s needs about" in w and "not padded with silence" in w for w in warnings)
+    long = "Make a video about sleep. Keep it under 10 seconds. " + " ".join(
+        f"Habit number {i} changes how you sleep tonight." for i in range(2, 9))
+    script, warnings = draft_from_brief(long, mode="shorts", aspect="9:16", locale="en")
+    assert sum(scene.duration_sec for scene in script.scenes) <= 11
+    assert any("left out to fit 10 s" in w for w in warnings)
+    script, _ = draft_from_brief(long, mode="shorts", aspect="9:16", locale="en", duration=20)
+    assert sum(scene.duration_sec for scene in script.scenes) > 15  # --duration wins over the brief's words

@@ -83,7 +83,8 @@ def test_a_listed_item_is_labelled_by_what_it_says_to_do() -> None:
              "out of it.")
     script, _ = draft_from_brief(brief, mode="shorts", aspect="9:16", locale="en")
     assert [s.on_screen_text for s in script.scenes[1:]] == [
-        ["Habit 1", "Pay yourself"], ["Habit 2", "Kill the subscriptions"], ["Habit 3", "Automate your investing"]]
+        ["Habit 1", "Pay yourself first"], ["Habit 2", "Kill the subscriptions"],
+            ["Habit 3", "Automate your investing"]]
     tips, _ = draft_from_brief("Three tips for better sleep. First, dim your screens an hour before bed.",
                                mode="shorts", aspect="9:16", locale="en")
     assert tips.scenes[1].on_screen_text == ["Tip 1", "Dim your screens"]
@@ -97,7 +98,7 @@ def test_key_phrase_ties_go_to_the_later_run_unless_earliest() -> None:
 def test_a_decimal_does_not_end_a_listed_item_s_clause() -> None:
     script, _ = draft_from_brief("Three tips for saving. First, save 3.5 percent of your pay every month.",
                                  mode="shorts", aspect="9:16", locale="en")
-    assert script.scenes[1].on_screen_text == ["Tip 1", "3.5 percent"]  # not 'Save', cut at the point
+    assert script.scenes[1].on_screen_text == ["Tip 1", "Save 3.5 percent"]  # not 'Save', cut at the point
 
 
 @pytest.mark.parametrize(("sentence", "phrase"), [
@@ -109,3 +110,12 @@ def test_a_decimal_does_not_end_a_listed_item_s_clause() -> None:
 ])
 def test_amounts_read_as_digits_and_phrases_do_not_end_on_an_adverb(sentence: str, phrase: str) -> None:
     assert key_phrase(sentence) == phrase
+
+
+def test_a_listed_item_opens_on_its_verb() -> None:
+    """'Keep' and 'take' are stop words for a key phrase, so the cards read 'Bedroom cool' and 'Time every day'."""
+    brief = ("Three tips for better sleep. First, dim your screens an hour before bed. Second, keep your bedroom "
+             "cool, around eighteen degrees. Third, wake up at the same time every day, even on weekends.")
+    script, _ = draft_from_brief(brief, mode="shorts", aspect="9:16", locale="en")
+    assert [s.on_screen_text for s in script.scenes[1:]] == [
+        ["Tip 1", "Dim your screens"], ["Tip 2", "Keep your bedroom cool"], ["Tip 3", "Wake up at the same time"]]

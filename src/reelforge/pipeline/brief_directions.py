@@ -94,11 +94,37 @@ def is_direction(sentence: str) -> bool:
     return _DIRECTION.match(sentence.strip()) is not None
 
 
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+                 "forty-five": 45, "forty five": 45, "sixty": 60, "ninety": 90}
+_LENGTH = re.compile(r"\b(under|at most|no more than|less than|max(?:imum)?|up to)?\s*(\d+(?:\.\d+)?|"
+                     rf"{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})"
+                     r"[- ]?(s|secs?|seconds?|minutes?|mins?)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Length:
+    seconds: float
+    at_most: bool  # "under 30 seconds": a cap, not a target
+
+
+def asked_length(sentence: str) -> Length | None:
+    """The length a request or direction asks for: 'a 30-second video' -> 30 s, 'keep it under a minute'
+    is not read (no number), 'under 45 seconds' -> at most 45 s."""
+    m = _LENGTH.search(sentence)
+    if m is None:
+        return None
+    number = m.group(2).lower()
+    value = float(_NUMBER_WORDS[number]) if number in _NUMBER_WORDS else float(number)
+    seconds = value * 60 if m.group(3).lower().startswith("m") else value
+    return Length(seconds, m.group(1) is not None) if seconds > 0 else None
+
+
 @dataclass(frozen=True)
 class ReadBrief:
     sentences: list[str]  # what the narration is written from
     title: str | None  # the title the opening request names, if the brief opened with one
     left_out: list[str]  # directions to the writer, not narrated
+    length: Length | None = None  # the length the request or a direction asks for
 
 
 def read_brief(sentences: list[str]) -> ReadBrief:
@@ -108,6 +134,8 @@ def read_brief(sentences: list[str]) -> ReadBrief:
     left_out = [s for s in sentences if is_direction(s)] if kept else []
     kept = kept or list(sentences)
     opening = spoken_opening(kept[0]) if kept else None
+    asked = [kept[0]] if opening is not None else []
     if opening is not None:
         kept[0] = opening.narration
-    return ReadBrief(kept, opening.title if opening else None, left_out)
+    lengths = [length for length in map(asked_length, asked + left_out) if length is not None]
+    return ReadBrief(kept, opening.title if opening else None, left_out, lengths[0] if lengths else None)

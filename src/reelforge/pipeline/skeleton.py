@@ -21,7 +21,14 @@ from reelforge.errors import InvalidInputError
 from reelforge.models.common import SCHEMA_VERSION, limits_for
 from reelforge.models.script import Scene, SceneVisual, Script
 from reelforge.pipeline.brief_directions import read_brief
-from reelforge.text.onscreen import copies_narration, counted_label, counted_noun, key_phrase, merged_count
+from reelforge.text.onscreen import (
+    copies_narration,
+    counted_label,
+    counted_noun,
+    key_phrase,
+    lead_phrase,
+    merged_count,
+)
 from reelforge.text.speech_rate import DEFAULT_WORDS_PER_SEC, scene_seconds, spoken_words
 
 TOLERANCE = 0.10
@@ -162,7 +169,8 @@ def _point(narration: str) -> str | None:
 
 def _on_screen(narration: str, label: str | None) -> list[str]:
     point = _point(narration) if label else None
-    candidates = [key_phrase(point, max_words=n, earliest=True) for n in (4, 3, 2)] if point else []
+    candidates = [lead_phrase(point)] + [key_phrase(point, max_words=n, earliest=True) for n in (4, 3, 2)] \
+        if point else []
     candidates += [key_phrase(narration, max_words=n) for n in (4, 3, 2)]
     phrase = next((c for c in candidates if c and not copies_narration(c, narration)), "")
     lines = [label] if label else []
@@ -202,6 +210,8 @@ def draft_from_brief(brief: str, *, mode: str, aspect: str, locale: str, duratio
     warnings: list[str] = []
     title = make_title(text)
     opening_title = False
+    cap: float | None = None
+    asked = f"--duration {duration:.0f}" if duration is not None else ""
     if locale.lower().startswith("en"):
         read = read_brief(sentences)
         sentences = read.sentences
@@ -209,6 +219,11 @@ def draft_from_brief(brief: str, *, mode: str, aspect: str, locale: str, duratio
         opening_title = read.title is not None
         warnings += [f"writer: left out {s!r}, a direction to the writer rather than something to say"
                      for s in read.left_out]
+        if duration is None and read.length is not None:  # --duration wins over the brief's words
+            if read.length.at_most:
+                cap = read.length.seconds
+            else:
+                duration, asked = read.length.seconds, f"the brief's {read.length.seconds:.0f} s"
     cta = call_to_action.strip()
     if not cta:
         found = [s for s in sentences[1:] if _CTA.search(s)]
@@ -220,7 +235,8 @@ def draft_from_brief(brief: str, *, mode: str, aspect: str, locale: str, duratio
     pinned_sec = sum(scene_seconds(s, wps) for s in pinned)
     natural = pinned_sec + sum(scene_seconds(s, wps) for s in body)
     limits = limits_for(mode)
-    target = duration if duration is not None else (limits.max_sec if natural > limits.max_sec else None)
+    ceiling = min(limits.max_sec, cap) if cap is not None else limits.max_sec
+    target = duration if duration is not None else (ceiling if natural > ceiling else None)
     if target is not None and natural > target * (1 + TOLERANCE / 2):
         body = [trim_filler(s) for s in body]
         hook, pinned = trim_filler(hook), [trim_filler(s) for s in pinned]
@@ -241,8 +257,8 @@ def draft_from_brief(brief: str, *, mode: str, aspect: str, locale: str, duratio
     total = sum(scene_seconds(s, wps) for s in scenes_text)
     if duration is not None and total < duration * (1 - TOLERANCE):
         words = sum(spoken_words(s) for s in scenes_text)
-        warnings.append(f"writer: the brief holds about {total:.0f} s of speech ({words:.0f} words); --duration "
-                        f"{duration:.0f} needs about {duration * wps:.0f} words. The video is not padded with "
+        warnings.append(f"writer: the brief holds about {total:.0f} s of speech ({words:.0f} words); {asked} "
+                        f"needs about {duration * wps:.0f} words. The video is not padded with "
                         "silence: write a longer brief or use --writer openai|gemini|local")
     noun = counted_noun(hook)
     label_word = noun[:-1].capitalize() if noun and noun.endswith("s") else None

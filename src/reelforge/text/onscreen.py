@@ -150,3 +150,27 @@ def key_phrase(text: str, *, max_words: int = 4, earliest: bool = False) -> str:
         return ""
     phrase = " ".join(tokens[best[2]:best[3] + 1]).strip(" ,.;:!?\"'()")
     return phrase[:1].upper() + phrase[1:]
+
+
+def lead_phrase(clause: str, *, max_words: int = 6) -> str:
+    """What a listed item says to do, from the start of its clause: the whole clause when it is short
+    ('Keep your bedroom cool'), else up to its second content word, its first word counting as one because
+    a listed item opens on its verb ('Wake up at the same time', 'Kill the subscriptions'). '' when
+    nothing short enough ends on a content word."""
+    tokens = clause.strip(" ,.;:!?").split()
+    if not tokens:
+        return ""
+    if len(tokens) <= 4:
+        phrase = " ".join(tokens)
+    else:
+        content, end = 1, 0
+        for i in range(1, min(len(tokens), max_words)):
+            if _is_content(tokens[i]):
+                content, end = content + 1, i
+                if content == 2:
+                    break
+        if content < 2:
+            return ""
+        phrase = " ".join(tokens[:end + 1])
+    phrase = phrase.strip(" ,.;:!?\"'()")
+    return phrase[:1].upper() + phrase[1:]
