@@ -64,6 +64,13 @@ def test_the_heat_pump_brief_opens_on_its_topic_and_leaves_out_the_direction() -
     assert script.scenes[1].on_screen_text == ["A third of the power"]
 
 
+def test_an_instruction_after_a_leading_clause_names_its_card() -> None:
+    brief = ("Heat pumps cut power bills. Before you buy one, check your insulation and the unit's cold-weather "
+             "rating.")
+    script, _ = draft_from_brief(brief, mode="explainer", aspect="16:9", locale="en")
+    assert script.scenes[1].on_screen_text == ["Check your insulation"]  # it read "Unit's cold-weather rating"
+
+
 def test_other_languages_are_left_as_written() -> None:
     script, _ = draft_from_brief("Explain how sleep works. Sleep matters a lot for everyone.", mode="shorts",
                                  aspect="9:16", locale="de")

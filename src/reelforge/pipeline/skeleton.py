@@ -167,8 +167,17 @@ def _point(narration: str) -> str | None:
     return clause if len(clause.split()) >= 2 else None
 
 
+def _instruction(narration: str) -> str | None:
+    """The clause that tells the viewer what to do, when the sentence is an instruction: 'check your
+    insulation and ...' in 'Before you buy one, check your insulation and the unit's rating.'"""
+    for clause in re.split(r"[,;:]\s+", narration)[:2]:
+        if _IMPERATIVE.match(clause):
+            return _CLAUSE_END.split(clause, maxsplit=1)[0]
+    return None
+
+
 def _on_screen(narration: str, label: str | None) -> list[str]:
-    point = _point(narration) if label else None
+    point = _point(narration) if label else _instruction(narration)
     candidates = [lead_phrase(point)] + [key_phrase(point, max_words=n, earliest=True) for n in (4, 3, 2)] \
         if point else []
     candidates += [key_phrase(narration, max_words=n) for n in (4, 3, 2)]
