@@ -119,3 +119,10 @@ def test_a_listed_item_opens_on_its_verb() -> None:
     script, _ = draft_from_brief(brief, mode="shorts", aspect="9:16", locale="en")
     assert [s.on_screen_text for s in script.scenes[1:]] == [
         ["Tip 1", "Dim your screens"], ["Tip 2", "Keep your bedroom cool"], ["Tip 3", "Wake up at the same time"]]
+
+
+def test_ways_are_numbered_and_a_short_counted_hook_is_one_line() -> None:
+    brief = "Three ways to save water. First, fix the dripping tap. Second, take five minute showers."
+    script, _ = draft_from_brief(brief, mode="shorts", aspect="9:16", locale="en")
+    assert [s.on_screen_text for s in script.scenes] == [
+        ["3 ways to save water"], ["#1", "Fix the dripping tap"], ["#2", "Take five minute showers"]]

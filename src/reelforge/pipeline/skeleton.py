@@ -192,6 +192,9 @@ def _hook_lines(narration: str) -> list[str]:
     """The first scene's lines: its count ('3 tips') and a key phrase, or one line when the phrase names the
     counted noun again ('3 money habits', not '3 habits / Three money habits')."""
     label = counted_label(narration)
+    words = narration.strip().rstrip(".!?").split()
+    if label and 3 <= len(words) <= 6 and counted_label(" ".join(words[:2])) == label:
+        return [" ".join([label.split()[0], *words[1:]])]  # 'Three ways to save water.' -> '3 ways to save water'
     lines = _on_screen(narration, label)
     if label and len(lines) == 2:
         merged = merged_count(label, lines[1], narration)
@@ -271,6 +274,8 @@ def draft_from_brief(brief: str, *, mode: str, aspect: str, locale: str, duratio
                         "silence: write a longer brief or use --writer openai|gemini|local")
     noun = counted_noun(hook)
     label_word = noun[:-1].capitalize() if noun and noun.endswith("s") else None
+    if label_word in ("Way", "Thing"):
+        label_word = "#"  # '#2', not 'Way 2' or 'Thing 2'
     kind = "slide" if mode == "explainer" else "card"
     scenes: list[Scene] = []
     for index, narration in enumerate(scenes_text, start=1):
@@ -284,7 +289,8 @@ def draft_from_brief(brief: str, *, mode: str, aspect: str, locale: str, duratio
             elif fits and len(title.split()) <= 6 and not copies_narration(title, narration) and title not in lines:
                 lines = [title, *lines][:2]
         else:
-            label = f"{label_word} {index - 1}" if label_word and not is_cta else None
+            label = (f"#{index - 1}" if label_word == "#" else f"{label_word} {index - 1}") \
+                if label_word and not is_cta else None
             lines = _on_screen(narration, label)
         scenes.append(Scene(
             id=f"scene-{index:02d}",
