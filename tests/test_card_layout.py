@@ -170,3 +170,13 @@ def test_a_draining_phone_battery_is_not_cooking() -> None:
 
     brief = "Why your phone battery drains faster in the cold, and three simple ways to keep it alive on a winter day."
     assert detect_topic(brief).name == "energy"  # 'drains' was a cooking word: a tie that KITCHEN won by order
+
+
+def test_saving_water_is_eco_not_money() -> None:
+    from reelforge.providers.visual.card_theme import detect_topic
+
+    brief = ("Three ways to save water at home. First, fix the dripping tap; a slow drip wastes fifteen litres a day. "
+             "Second, take five minute showers. Third, run the dishwasher only when it is full.")
+    assert detect_topic(brief).name == "eco"  # 'save' made it MONEY: a piggy bank for a dripping tap
+    assert detect_topic("Drink a glass of water when you wake up.").name != "eco"
+    assert detect_topic("Kill the subscriptions; people waste forty dollars a month on them.").name == "money"
