@@ -126,3 +126,10 @@ def test_ways_are_numbered_and_a_short_counted_hook_is_one_line() -> None:
     script, _ = draft_from_brief(brief, mode="shorts", aspect="9:16", locale="en")
     assert [s.on_screen_text for s in script.scenes] == [
         ["3 ways to save water"], ["#1", "Fix the dripping tap"], ["#2", "Take five minute showers"]]
+
+
+def test_the_readme_brief_names_the_wake_up_card_by_its_point() -> None:
+    brief = ("Most people sleep badly because of light. Dim your screens an hour before bed. Keep the room cool. "
+             "Wake up at the same time every day.")
+    script, _ = draft_from_brief(brief, mode="shorts", aspect="9:16", locale="en")
+    assert script.scenes[3].on_screen_text == ["Same time every day"]  # it read 'Time every day'

@@ -114,6 +114,13 @@ def merged_count(label: str, phrase: str, source: str) -> str | None:
     return " ".join([number, *words])
 
 
+_OPENERS = frozenset({"same"})  # may open a key phrase ('Same time every day'), never end one ('at the same')
+
+
+def _is_opener(token: str) -> bool:
+    return re.sub(r"[^\w'’-]", "", token).lower() in _OPENERS
+
+
 def _is_content(token: str) -> bool:
     word = re.sub(r"[^\w'’-]", "", token).lower()
     return bool(word) and word not in _STOP and not word.isdigit()
@@ -133,7 +140,7 @@ def key_phrase(text: str, *, max_words: int = 4, earliest: bool = False) -> str:
     tokens = text.split()
     best: tuple[int, int, int, int] | None = None  # (content words, -length, start, end)
     for start in range(len(tokens)):
-        if not _is_content(tokens[start]):
+        if not _is_content(tokens[start]) and not _is_opener(tokens[start]):
             continue
         for end in range(start, min(len(tokens), start + max_words)):
             if end > start and re.search(r"[.!?;:,]$", tokens[end - 1]):
@@ -142,7 +149,7 @@ def key_phrase(text: str, *, max_words: int = 4, earliest: bool = False) -> str:
                 break  # "banking app and look": a phrase stops before a conjunction
             if not _is_content(tokens[end]):
                 continue
-            content = sum(_is_content(t) for t in tokens[start:end + 1])
+            content = sum(_is_content(t) for t in tokens[start:end + 1]) + _is_opener(tokens[start])
             key = (content, -(end - start), start, end)
             if best is None or key[:2] > best[:2] or (key[:2] == best[:2] and start > best[2] and not earliest):
                 best = key
