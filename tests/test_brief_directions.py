@@ -104,3 +104,20 @@ def test_a_brief_asking_for_30_seconds_is_held_to_it() -> None:
     assert any("left out to fit 10 s" in w for w in warnings)
     script, _ = draft_from_brief(long, mode="shorts", aspect="9:16", locale="en", duration=20)
     assert sum(scene.duration_sec for scene in script.scenes) > 15  # --duration wins over the brief's words
+
+
+def test_a_number_in_the_topic_is_not_a_length() -> None:
+    assert read_brief(["Explain the five-second rule.", "It is a myth."]).length is None
+    assert read_brief(["Make a video about the 10-second rule."]).length is None
+    nap = read_brief(["Explain how to nap in 20 minutes."])
+    assert nap.length is None and nap.sentences == ["Here's how to nap in 20 minutes."]
+    length = read_brief(["Show how to tie a tie in 30 seconds."]).length
+    assert length is not None and length.seconds == 30  # 'in 30 seconds' is how it is told
+
+
+def test_a_length_past_the_mode_limit_aims_at_the_limit() -> None:
+    brief = "Make a 5 minute video about sleep. " + " ".join(
+        f"Habit number {i} changes how you sleep tonight." for i in range(2, 9))
+    _, warnings = draft_from_brief(brief, mode="shorts", aspect="9:16", locale="en")
+    assert any("asks for 300 s; a shorts video is at most 180 s" in w for w in warnings)
+    assert any("the brief's 180 s needs about" in w for w in warnings)

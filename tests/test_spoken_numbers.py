@@ -71,3 +71,10 @@ def test_stt_timing_places_spelled_words_on_the_digits_whisper_wrote() -> None:
     assert spans is not None and all(span is not None for span in spans)
     assert spans[1][0] == pytest.approx(0.4, abs=0.01)  # type: ignore[index]
     assert spans[2][1] == pytest.approx(1.0, abs=0.01)  # type: ignore[index]
+
+
+def test_number_words_read_back_to_their_values() -> None:
+    from reelforge.text.spoken_numbers import number_value
+
+    assert [number_value(w) for w in ("Ten", "forty-five", "forty five", "hundred", "zero")] == [10, 45, 45, 100, 0]
+    assert [number_value(w) for w in ("five forty", "tens", "", "forty-five-six", "3")] == [None] * 5

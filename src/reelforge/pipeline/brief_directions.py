@@ -11,22 +11,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from reelforge.text.spoken_numbers import NUMBER_WORDS, number_value
+
 _PLEASE = r"(?:please\s+)?(?:can you\s+|could you\s+)?"
 _AUDIENCE = r"(?:\s+(?:to\s+)?(?:me|us|you|people|viewers|everyone|beginners|kids|parents|students|"\
             r"(?:\w+\s+){0,2}(?:viewers|people|owners|users|beginners|audience)))?"
 _WH = r"(how|why|what|when|where|which|who|whether)"
 _EXPLAIN_WH = re.compile(rf"^{_PLEASE}(?:explain|show|tell|teach|describe)"
                          rf"{_AUDIENCE}\s+{_WH}\b\s*(.+)$", re.I)
-_MEDIUM = r"(?:a|an|the|one|my|our)?\s*(?:short|quick|fun|simple|\d+[- ]second|brief)?\s*(?:[\w-]+\s+)?" \
+_MEDIUM = r"(?:a|an|the|one|my|our)?\s*(?:short|quick|fun|simple|brief|\d+[- ](?:second|minute)s?)?\s*(?:[\w-]+\s+)?" \
           r"(?:video|short|reel|tiktok|clip|explainer|script|story|post)"
 _MAKE_ABOUT = re.compile(rf"^{_PLEASE}(?:make|create|write|produce|generate|do|give me|i want|i need)\s+{_MEDIUM}"
                          rf"\s+(?:about|on|explaining|showing|covering|for)\s+(.+)$", re.I)
 _WALK_THROUGH = re.compile(rf"^{_PLEASE}(?:walk|talk|take)\s+(?:me|us|viewers|people|everyone)\s+through\s+(.+)$",
                            re.I)
-# how the brief wants it told, not what to tell: dropped from the topic
+# how the brief wants it told, not what to tell: dropped from the topic ('in 30 seconds' is, but 'how to nap
+# in 20 minutes' is a topic: videos are counted in seconds)
 _MANNER = re.compile(r"\s+(?:in (?:simple|plain|easy|everyday) (?:terms|words|english|language)|simply|step by step|"
                      r"for (?:kids|children|beginners|newcomers|a general audience|non-experts|everyone|"
-                     r"(?:a |an )?\w+ audience)\b.*|in (?:under )?\d+ (?:s|sec|seconds|minutes?))$", re.I)
+                     r"(?:a |an )?\w+ audience)\b.*|in (?:under )?\d+ (?:s|sec|seconds))$", re.I)
 _EXPLAIN_TOPIC = re.compile(rf"^{_PLEASE}(?:explain|describe|introduce|break\s+down|present)\s+(.+)$", re.I)
 _DIRECTION = re.compile(
     r"^(?:please\s+)?(?:"
@@ -44,6 +47,7 @@ _DIRECTION = re.compile(
 class Opening:
     narration: str  # what the narrator says
     title: str  # the video's title (and file name)
+    telling: str = ""  # the words about the video, not its topic: 'Make a 30 second video about', 'in 30 seconds'
 
 
 def _sentence(text: str) -> tuple[str, str]:
@@ -58,8 +62,18 @@ def spoken_opening(sentence: str) -> Opening | None:
     heats a home'); 'Make a video about three money habits.' -> 'Three money habits.'; 'Explain heat pumps.'
     -> 'Heat pumps, explained.'"""
     body, end = _sentence(sentence)
-    while (plainer := _MANNER.sub("", body)) != body:  # "in simple terms for kids": both go
-        body = plainer
+    telling: list[str] = []
+    while (manner := _MANNER.search(body)) is not None:  # "in simple terms for kids": both go
+        telling.append(manner.group(0))
+        body = body[:manner.start()]
+    about = _MAKE_ABOUT.match(body)
+    if about is not None:
+        telling.append(body[:about.start(1)])
+    opening = _opening(body, end)
+    return None if opening is None else Opening(opening.narration, opening.title, " ".join(telling).strip())
+
+
+def _opening(body: str, end: str) -> Opening | None:
     walk = _WALK_THROUGH.match(body)
     if walk is not None:
         return Opening(f"{_capital(walk.group(1))}, step by step.", _capital(walk.group(1)))
@@ -68,8 +82,7 @@ def spoken_opening(sentence: str) -> Opening | None:
         about = _MAKE_ABOUT.match(body)
         if about is not None:
             inner = about.group(1)
-            return spoken_opening(f"explain {inner}{end}") if re.match(rf"{_WH}\b", inner, re.I) else \
-                _plain(inner, end)
+            return _opening(f"explain {inner}", end) if re.match(rf"{_WH}\b", inner, re.I) else _plain(inner, end)
         topic = _EXPLAIN_TOPIC.match(body)
         if topic is None or len(topic.group(1).split()) > 8:
             return None
@@ -94,11 +107,8 @@ def is_direction(sentence: str) -> bool:
     return _DIRECTION.match(sentence.strip()) is not None
 
 
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
-                 "forty-five": 45, "forty five": 45, "sixty": 60, "ninety": 90}
 _LENGTH = re.compile(r"\b(under|at most|no more than|less than|max(?:imum)?|up to)?\s*(\d+(?:\.\d+)?|"
-                     rf"{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})"
-                     r"[- ]?(s|secs?|seconds?|minutes?|mins?)\b", re.I)
+                     rf"{NUMBER_WORDS})[- ]?(s|secs?|seconds?|minutes?|mins?)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -113,8 +123,8 @@ def asked_length(sentence: str) -> Length | None:
     m = _LENGTH.search(sentence)
     if m is None:
         return None
-    number = m.group(2).lower()
-    value = float(_NUMBER_WORDS[number]) if number in _NUMBER_WORDS else float(number)
+    spelled = number_value(m.group(2))
+    value = float(spelled) if spelled is not None else float(m.group(2))
     seconds = value * 60 if m.group(3).lower().startswith("m") else value
     return Length(seconds, m.group(1) is not None) if seconds > 0 else None
 
@@ -134,7 +144,7 @@ def read_brief(sentences: list[str]) -> ReadBrief:
     left_out = [s for s in sentences if is_direction(s)] if kept else []
     kept = kept or list(sentences)
     opening = spoken_opening(kept[0]) if kept else None
-    asked = [kept[0]] if opening is not None else []
+    asked = [opening.telling] if opening is not None else []  # 'the 10-second rule' is a topic, not a length
     if opening is not None:
         kept[0] = opening.narration
     lengths = [length for length in map(asked_length, asked + left_out) if length is not None]

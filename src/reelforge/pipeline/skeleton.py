@@ -16,6 +16,7 @@ Durations come from the default voice's measured pace (reelforge.text.speech_rat
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from reelforge.errors import InvalidInputError
 from reelforge.models.common import SCHEMA_VERSION, limits_for
@@ -203,6 +204,41 @@ def _hook_lines(narration: str) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True)
+class _Wish:
+    """What the brief asks of the writer, read before anything is written (English briefs; others as given)."""
+
+    sentences: list[str]
+    title: str
+    opening_title: bool  # the title came from an opening request: the first card shows it
+    duration: float | None  # --duration, else a length the brief asks for
+    cap: float | None  # 'under 30 seconds': trimmed to it when longer, never held to it
+    asked: str  # how a too-short warning names the target
+    warnings: tuple[str, ...]
+
+
+def _wish(text: str, sentences: list[str], *, locale: str, mode: str, duration: float | None) -> _Wish:
+    asked = f"--duration {duration:.0f}" if duration is not None else ""
+    if not locale.lower().startswith("en"):
+        return _Wish(sentences, make_title(text), False, duration, None, asked, ())
+    read = read_brief(sentences)
+    warnings = [f"writer: left out {s!r}, a direction to the writer rather than something to say"
+                for s in read.left_out]
+    cap = None
+    if duration is None and read.length is not None:  # --duration wins over the brief's words
+        limits = limits_for(mode)
+        seconds = min(read.length.seconds, limits.max_sec)
+        if seconds < read.length.seconds:
+            warnings.append(f"writer: the brief asks for {read.length.seconds:.0f} s; a {mode} video is at most "
+                            f"{limits.label}, so it aims at {limits.label}")
+        if read.length.at_most:
+            cap = seconds
+        else:
+            duration, asked = seconds, f"the brief's {seconds:.0f} s"
+    return _Wish(read.sentences, read.title or make_title(" ".join(read.sentences)), read.title is not None,
+                 duration, cap, asked, tuple(warnings))
+
+
 def skeleton_script(brief: str, *, mode: str, aspect: str, locale: str, duration: float | None = None,
                     transition: str = "fade", call_to_action: str = "",
                     words_per_second: float = DEFAULT_WORDS_PER_SEC) -> Script:
@@ -219,23 +255,9 @@ def draft_from_brief(brief: str, *, mode: str, aspect: str, locale: str, duratio
     wps = words_per_second
     text = normalize_brief(brief)
     sentences = split_sentences(text) or [text]
-    warnings: list[str] = []
-    title = make_title(text)
-    opening_title = False
-    cap: float | None = None
-    asked = f"--duration {duration:.0f}" if duration is not None else ""
-    if locale.lower().startswith("en"):
-        read = read_brief(sentences)
-        sentences = read.sentences
-        title = read.title or make_title(" ".join(sentences))
-        opening_title = read.title is not None
-        warnings += [f"writer: left out {s!r}, a direction to the writer rather than something to say"
-                     for s in read.left_out]
-        if duration is None and read.length is not None:  # --duration wins over the brief's words
-            if read.length.at_most:
-                cap = read.length.seconds
-            else:
-                duration, asked = read.length.seconds, f"the brief's {read.length.seconds:.0f} s"
+    limits = limits_for(mode)
+    wish = _wish(text, sentences, locale=locale, mode=mode, duration=duration)
+    sentences, title, duration, warnings = wish.sentences, wish.title, wish.duration, list(wish.warnings)
     cta = call_to_action.strip()
     if not cta:
         found = [s for s in sentences[1:] if _CTA.search(s)]
@@ -246,8 +268,7 @@ def draft_from_brief(brief: str, *, mode: str, aspect: str, locale: str, duratio
     pinned = [hook] + ([cta] if cta and cta != hook else [])
     pinned_sec = sum(scene_seconds(s, wps) for s in pinned)
     natural = pinned_sec + sum(scene_seconds(s, wps) for s in body)
-    limits = limits_for(mode)
-    ceiling = min(limits.max_sec, cap) if cap is not None else limits.max_sec
+    ceiling = min(limits.max_sec, wish.cap) if wish.cap is not None else limits.max_sec
     target = duration if duration is not None else (ceiling if natural > ceiling else None)
     if target is not None and natural > target * (1 + TOLERANCE / 2):
         body = [trim_filler(s) for s in body]
@@ -269,7 +290,7 @@ def draft_from_brief(brief: str, *, mode: str, aspect: str, locale: str, duratio
     total = sum(scene_seconds(s, wps) for s in scenes_text)
     if duration is not None and total < duration * (1 - TOLERANCE):
         words = sum(spoken_words(s) for s in scenes_text)
-        warnings.append(f"writer: the brief holds about {total:.0f} s of speech ({words:.0f} words); {asked} "
+        warnings.append(f"writer: the brief holds about {total:.0f} s of speech ({words:.0f} words); {wish.asked} "
                         f"needs about {duration * wps:.0f} words. The video is not padded with "
                         "silence: write a longer brief or use --writer openai|gemini|local")
     noun = counted_noun(hook)
@@ -284,7 +305,7 @@ def draft_from_brief(brief: str, *, mode: str, aspect: str, locale: str, duratio
         if index == 1:
             lines = _hook_lines(narration)
             fits = len(title.split()) <= (8 if mode == "explainer" else 6)
-            if opening_title and fits and not counted_label(narration):
+            if wish.opening_title and fits and not counted_label(narration):
                 lines = [title]  # a title card: 'How a heat pump heats a home' over "Here's how a heat pump..."
             elif fits and len(title.split()) <= 6 and not copies_narration(title, narration) and title not in lines:
                 lines = [title, *lines][:2]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from reelforge.text.spoken_numbers import NUMBER_WORDS, number_value
+
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s+")
 _STOP = frozenset("""a an the and or but so if then than that this these those there here it its it's is are
@@ -27,10 +29,7 @@ _NUMBER_PHRASE = re.compile(r"\b(\d+(?:[.,]\d+)?\s*(?:%|percent|°\w?|degrees|ho
                             r"centimeters?|cm|metres?|meters?))\b", re.I)
 
 
-_SMALL_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                  "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
-                  "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100}
-_SPELLED_AMOUNT = re.compile(rf"\b({'|'.join(_SMALL_NUMBERS)})\s+(percent|dollars|euros|hours|minutes|seconds|"
+_SPELLED_AMOUNT = re.compile(rf"\b({NUMBER_WORDS})\s+(percent|dollars|euros|hours|minutes|seconds|"
                              r"days|weeks|months|years|times|degrees|calories|glasses|cups|steps|miles|pounds)\b",
                              re.I)
 _FRACTION = re.compile(r"\b((?:a|one)\s+(?:half|third|quarter|fifth|tenth)|half|(?:two|three)\s+(?:thirds|quarters))"
@@ -43,7 +42,7 @@ def _spelled_amount(text: str) -> str | None:
     m = _SPELLED_AMOUNT.search(text)
     if m is None:
         return None
-    value, unit = _SMALL_NUMBERS[m.group(1).lower()], m.group(2).lower()
+    value, unit = number_value(m.group(1)), m.group(2).lower()
     if unit == "percent":
         return f"{value}%"
     if unit in _MONEY:
@@ -86,16 +85,13 @@ def counted_noun(text: str) -> str | None:
     return m.group(2).lower() if m else None
 
 
-_WORDNUM = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-
-
 def counted_label(text: str) -> str | None:
     """'3 tips' for 'Three tips for better sleep'."""
     m = _COUNTED.search(text)
     if not m:
         return None
     n = m.group(1).lower()
-    return f"{_WORDNUM.get(n, n)} {m.group(2).lower()}"
+    return f"{number_value(n) or n} {m.group(2).lower()}"
 
 
 def merged_count(label: str, phrase: str, source: str) -> str | None:
@@ -107,7 +103,7 @@ def merged_count(label: str, phrase: str, source: str) -> str | None:
     words = phrase.split()
     if not noun or noun.lower() not in {re.sub(r"[^\w]", "", w).lower() for w in words}:
         return None
-    if words and (words[0].lower() in _WORDNUM or words[0] == number):
+    if words and (number_value(words[0]) is not None or words[0] == number):
         words = words[1:]
     elif words and re.search(rf"(?<![\w'’-]){re.escape(words[0].lower())}(?![\w'’-])", source):
         words[0] = words[0].lower()  # key_phrase capitalized it; the narration has it in lower case

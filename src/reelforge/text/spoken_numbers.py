@@ -20,6 +20,21 @@ _SYMBOLS = {"&": "and", "%": "percent", "+": "plus", "@": "at"}
 _NUMBER = re.compile(r"(?P<currency>[$€£])?(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?"
                      r"(?P<ordinal>st|nd|rd|th)?(?P<percent>\s?%)?", re.IGNORECASE)
 _LARGEST = 10**15
+_WORD_VALUES = {**{word: n for n, word in enumerate(_ONES)}, **{word: 10 * n for n, word in enumerate(_TENS) if word},
+                "hundred": 100}
+# a number written in words, up to 'ninety-nine' or 'a hundred': for regular expressions that read amounts
+NUMBER_WORDS = rf"(?:(?:{'|'.join(w for w in _TENS if w)})[- ](?:{'|'.join(_ONES[1:10])})|" \
+               rf"{'|'.join(sorted(_WORD_VALUES, key=len, reverse=True))})"
+
+
+def number_value(word: str) -> int | None:
+    """The value of a number written in words ('forty-five' -> 45, 'Ten' -> 10); None for anything else."""
+    parts = word.lower().replace("-", " ").split()
+    if not 1 <= len(parts) <= 2 or any(part not in _WORD_VALUES for part in parts):
+        return None
+    if len(parts) == 2 and not (_WORD_VALUES[parts[0]] in range(20, 100, 10) and 1 <= _WORD_VALUES[parts[1]] <= 9):
+        return None
+    return sum(_WORD_VALUES[part] for part in parts)
 
 
 def cardinal(n: int) -> str:
