@@ -6,6 +6,7 @@ import pytest
 
 from reelforge.pipeline.brief_directions import asked_length, is_direction, read_brief, spoken_opening
 from reelforge.pipeline.skeleton import draft_from_brief
+from reelforge.text.onscreen import copies_narration
 
 
 @pytest.mark.parametrize(("request_", "narration", "title"), [
@@ -121,3 +122,12 @@ def test_a_length_past_the_mode_limit_aims_at_the_limit() -> None:
     _, warnings = draft_from_brief(brief, mode="shorts", aspect="9:16", locale="en")
     assert any("asks for 300 s; a shorts video is at most 180 s" in w for w in warnings)
     assert any("the brief's 180 s needs about" in w for w in warnings)
+
+
+
+def test_a_request_said_as_its_own_title_gets_no_copy_card() -> None:
+    brief = "Make a video explaining the five-second rule for dropped food. Bacteria move onto food within a second."
+    script, _ = draft_from_brief(brief, mode="shorts", aspect="9:16", locale="en")
+    hook = script.scenes[0]
+    assert hook.narration == "The five-second rule for dropped food."
+    assert hook.on_screen_text and all(not copies_narration(line, hook.narration) for line in hook.on_screen_text)

@@ -29,6 +29,7 @@ from reelforge.text.onscreen import (
     key_phrase,
     lead_phrase,
     merged_count,
+    normalise,
 )
 from reelforge.text.speech_rate import DEFAULT_WORDS_PER_SEC, scene_seconds, spoken_words
 
@@ -305,7 +306,8 @@ def draft_from_brief(brief: str, *, mode: str, aspect: str, locale: str, duratio
         if index == 1:
             lines = _hook_lines(narration)
             fits = len(title.split()) <= (8 if mode == "explainer" else 6)
-            if wish.opening_title and fits and not counted_label(narration):
+            said_as_is = normalise(title) == normalise(narration)  # 'The five-second rule.': a card would copy it
+            if wish.opening_title and fits and not counted_label(narration) and not said_as_is:
                 lines = [title]  # a title card: 'How a heat pump heats a home' over "Here's how a heat pump..."
             elif fits and len(title.split()) <= 6 and not copies_narration(title, narration) and title not in lines:
                 lines = [title, *lines][:2]
