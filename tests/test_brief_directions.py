@@ -131,3 +131,8 @@ def test_a_request_said_as_its_own_title_gets_no_copy_card() -> None:
     hook = script.scenes[0]
     assert hook.narration == "The five-second rule for dropped food."
     assert hook.on_screen_text and all(not copies_narration(line, hook.narration) for line in hook.on_screen_text)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "?", "Explain.", "Make a video about", "Explain in simple terms."])
+def test_empty_or_bare_requests_are_no_opening(text: str) -> None:
+    assert spoken_opening(text) is None

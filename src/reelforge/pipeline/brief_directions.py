@@ -51,8 +51,8 @@ class Opening:
 
 
 def _sentence(text: str) -> tuple[str, str]:
-    body = text.strip().rstrip(".!?")
-    return body, (text.strip()[-1] if text.strip()[-1:] in "!?" else ".")
+    stripped = text.strip()
+    return stripped.rstrip(".!?"), (stripped[-1] if stripped[-1:] in ("!", "?") else ".")
 
 
 def spoken_opening(sentence: str) -> Opening | None:
